@@ -1,0 +1,217 @@
+"""Reading one editor-written file: bytes -> text -> front matter + body -> data with line numbers.
+
+Editors write these files by hand on Windows, so every mistake they commonly make is recognised
+here and turned into a Chinese message that points at the line, never a traceback.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import Problem
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class Loader(_BaseLoader):
+    """Safe YAML loader that keeps dates as text.
+
+    PyYAML turns 2024-02-30 into a bare ValueError and 2024-03-01 into a date object; keeping the
+    text lets the schema check every date the same way, quoted or not, and name the line.
+    """
+
+
+Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+FENCE = re.compile(r"^---[ \t]*$")
+FULLWIDTH_COLON_KEY = re.compile(r"^[ \t]*(?:-[ \t]+)?([^\s:：#'\"\-][^:：\s]{0,15})[ \t\u3000]*：")
+FULLWIDTH_SPACE = re.compile(r"^[ \t]*\u3000|^[^#]*?:\u3000")
+TAB_INDENT = re.compile(r"^ *\t")
+BLOCK_SCALAR_START = re.compile(r":[ \t]*[|>][+-]?[ \t]*$")
+
+HINT_TAB = "这一行用了制表符（Tab）缩进，YAML 只接受空格：请把 Tab 换成两个空格（invoke fix --write 可自动修复）"
+HINT_FULLWIDTH_COLON = "字段名后用了中文全角冒号“：”，应为英文冒号加一个空格“: ”（invoke fix --write 可自动修复）"
+HINT_FULLWIDTH_SPACE = "这一行用了中文全角空格，YAML 只认半角空格：请改为半角空格（invoke fix --write 可自动修复）"
+
+# PyYAML's problem text -> what an editor should do about it.
+YAML_PROBLEMS = [
+    ("mapping values are not allowed", "这里不能出现“: ”（冒号加空格）。如果值里本身有冒号，请用引号把整个值括起来"),
+    ("could not find expected ':'", "缺少“: ”：每个字段应写成“字段名: 值”（英文冒号后加一个空格），列表项写成“- 内容”"),
+    ("did not find expected key", "缩进不一致：同一层的字段要左对齐，列表项“- ”前的空格数要一致"),
+    ("expected <block end>", "缩进不一致：同一层的字段要左对齐，列表项“- ”前的空格数要一致"),
+    ("did not find expected '-' indicator", "缩进不一致：列表项“- ”前的空格数要一致"),
+    ("found unexpected end of stream", "引号没有成对出现：请检查这一行及上一行的引号"),
+    ("found unknown escape character", "双引号里的反斜杠“\\”有特殊含义：请改用单引号，或去掉反斜杠"),
+    ("cannot start any token", "这一行开头的字符不能作为 YAML 的开头：如果是文字，请用引号括起来"),
+]
+
+
+@dataclass
+class Source:
+    """One parsed file: the front-matter data, its line numbers, the body, and what went wrong."""
+
+    meta: object = None
+    body: str = ""
+    lines: dict = field(default_factory=dict)
+    body_line: int = 1
+    problems: list = field(default_factory=list)
+
+
+def read_source(path: Path, display: str) -> Source:
+    """Read a YAML+Markdown file; problems are collected in the result, never raised."""
+    text, problem = decode(path.read_bytes(), display)
+    if problem:
+        return Source(problems=[problem])
+    return parse_text(text, display)
+
+
+def decode(raw: bytes, display: str) -> tuple[str | None, Problem | None]:
+    """UTF-8 (with or without BOM, CRLF accepted); GBK files get a specific hint."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, Problem(display, line, "", _not_utf8_message(raw))
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def _not_utf8_message(raw: bytes) -> str:
+    try:
+        raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return "文件不是 UTF-8 编码，无法读取。请用编辑器“另存为”，编码选择 UTF-8"
+    return ("文件不是 UTF-8 编码（看起来是 GBK/GB2312，常见于 Windows 记事本或 WPS 保存的文本）。"
+            "请用记事本“另存为”，编码选择“UTF-8”；或运行 invoke fix --write 自动转换")
+
+
+def parse_text(text: str, display: str) -> Source:
+    """Split the --- fences, load the YAML between them, and map every key to its file line."""
+    lines = text.split("\n")
+    if not lines or not FENCE.match(lines[0]):
+        return Source(problems=[Problem(display, 1, "", "文件第一行必须是单独的 ---，其后写字段，字段写完后再单独一行 ---，然后是正文")])
+    close = next((i for i in range(1, len(lines)) if FENCE.match(lines[i])), None)
+    if close is None:
+        return Source(problems=[Problem(display, 1, "", "字段部分缺少结束行：请在最后一个字段之后单独一行写 ---，再写正文")])
+    yaml_lines = lines[1:close]
+    source = Source(body="\n".join(lines[close + 1:]), body_line=close + 2)
+    if not any(s.strip() and not s.lstrip().startswith("#") for s in yaml_lines):
+        source.problems.append(Problem(display, 1, "", "--- 与 --- 之间没有任何字段"))
+        return source
+    load_yaml(yaml_lines, first_line=2, display=display, into=source)
+    return source
+
+
+EXPECTED = {dict: "一行一个“字段名: 值”", list: "一个列表，每项以“- ”开头"}
+
+
+def load_yaml(yaml_lines: list[str], first_line: int, display: str, into: Source, expect=dict) -> None:
+    """Compose (for line marks), check duplicate keys, then construct the data."""
+    loader = Loader("\n".join(yaml_lines) + "\n")
+    try:
+        node = loader.get_single_node()
+        into.meta = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        into.problems.extend(_syntax_problems(exc, yaml_lines, first_line, display))
+        return
+    finally:
+        loader.dispose()
+    if not isinstance(into.meta, expect):
+        into.problems.extend(_suspicious_lines(yaml_lines, first_line, display) or [Problem(
+            display, first_line, "", f"内容应是{EXPECTED[expect]}，实际读到的是{describe(into.meta)}")])
+        into.meta = None
+        return
+    into.lines[()] = max(first_line - 1, 1)
+    _walk(node, (), first_line, display, into)
+
+
+def _walk(node, path: tuple, first_line: int, display: str, into: Source) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            line = key_node.start_mark.line + first_line
+            if key in seen:
+                into.problems.append(Problem(display, line, dotted(path + (key,)),
+                    f"字段重复出现（第 {seen[key]} 行已有同名字段），YAML 只会保留最后一个：请删除或合并其中一个"))
+            seen.setdefault(key, line)
+            into.lines.setdefault(path + (key,), line)
+            _walk(value_node, path + (key,), first_line, display, into)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            into.lines[path + (index,)] = item.start_mark.line + first_line
+            _walk(item, path + (index,), first_line, display, into)
+
+
+def _syntax_problems(exc, yaml_lines, first_line, display) -> list[Problem]:
+    suspicious = _suspicious_lines(yaml_lines, first_line, display)
+    if suspicious:
+        return suspicious
+    mark = exc.problem_mark or exc.context_mark
+    line = (mark.line + first_line) if mark else first_line
+    problem = exc.problem or ""
+    hint = next((h for needle, h in YAML_PROBLEMS if needle in problem), None)
+    if hint is None:
+        hint = f"YAML 格式错误（{problem}）：请对照示例检查这一行的冒号、缩进和引号"
+    return [Problem(display, line, "", hint)]
+
+
+def _suspicious_lines(yaml_lines, first_line, display) -> list[Problem]:
+    """Lines with a tab indent, a full-width colon after a key, or a full-width space.
+
+    Only consulted once YAML has failed (or produced no mapping), and block scalars (| and >)
+    are skipped, so a full-width colon inside ordinary text is never blamed.
+    """
+    problems, block_indent = [], None
+    for index, text in enumerate(yaml_lines):
+        indent = len(text) - len(text.lstrip(" "))
+        if block_indent is not None and (not text.strip() or indent > block_indent):
+            continue
+        block_indent = indent if BLOCK_SCALAR_START.search(text) else None
+        hint = _line_hint(text)
+        if hint:
+            problems.append(Problem(display, index + first_line, "", hint))
+    return problems
+
+
+def _line_hint(text: str) -> str | None:
+    if TAB_INDENT.match(text):
+        return HINT_TAB
+    if FULLWIDTH_SPACE.search(text):
+        return HINT_FULLWIDTH_SPACE
+    match = FULLWIDTH_COLON_KEY.match(text)
+    if match and ": " not in text[: match.end()]:
+        return HINT_FULLWIDTH_COLON
+    return None
+
+
+def dotted(path) -> str:
+    """('附件', 0, '文件') -> '附件[1].文件': list positions counted from 1, as editors count."""
+    out = ""
+    for part in path:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def describe(value) -> str:
+    """A Chinese word for what the editor actually wrote, used in 'expected X, found Y'."""
+    if value is None:
+        return "空值"
+    if isinstance(value, bool):
+        return f"是/否值（{value}）"
+    if isinstance(value, (int, float)):
+        return f"数字 {value}"
+    if isinstance(value, str):
+        return f"文本“{value}”"
+    if isinstance(value, list):
+        return "列表"
+    if isinstance(value, dict):
+        return "映射（字段: 值）"
+    return type(value).__name__

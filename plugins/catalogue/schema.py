@@ -1,0 +1,125 @@
+"""JSON Schema checks with Chinese, line-located messages.
+
+The schema files in schema/ are the single source of truth: field names, titles and enums come
+from them, and every jsonschema error is translated here through one table of keyword handlers.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+from .errors import Problem
+from .frontmatter import describe, dotted
+
+TYPE_NAMES = {"string": "文本", "array": "列表（每行以“- ”开头）", "object": "映射（字段: 值）",
+              "integer": "整数", "number": "数字", "boolean": "是/否值"}
+
+
+@lru_cache(maxsize=None)
+def load_schema(path: str, index_pattern: str | None = None) -> dict:
+    """Read a schema file once; the 索引号 pattern may be overridden for a region's own rule."""
+    schema = json.loads(Path(path).read_text(encoding="utf-8"))
+    if index_pattern and "索引号" in schema.get("properties", {}):
+        schema["properties"]["索引号"]["pattern"] = index_pattern
+        schema["properties"]["索引号"]["x-hint"] = f"符合本地规则 {index_pattern} 的索引号"
+    return schema
+
+
+@lru_cache(maxsize=None)
+def compiled(path: str, index_pattern: str | None = None) -> Draft202012Validator:
+    """The validator is compiled once per process, not once per file."""
+    schema = load_schema(path, index_pattern)
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+def check(validator: Draft202012Validator, data, lines: dict, display: str) -> list[Problem]:
+    """Every schema violation in `data`, each placed on the line of the offending key."""
+    problems = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        problems.extend(_translate(error, lines, display))
+    return problems
+
+
+def line_of(lines: dict, path: tuple) -> int | None:
+    """The line of the deepest part of `path` that exists in the file."""
+    path = tuple(path)
+    while path and path not in lines:
+        path = path[:-1]
+    return lines.get(path)
+
+
+def _translate(error, lines: dict, display: str) -> list[Problem]:
+    path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties":
+        return [_unknown_key(error, path, key, lines, display) for key in _extra_keys(error)]
+    if error.validator == "required":
+        missing = error.validator_value
+        key = next((k for k in missing if k not in error.instance), missing[0])
+        return [Problem(display, line_of(lines, path), dotted(path + (key,)), f"缺少必填字段“{key}”")]
+    if error.validator == "not" and "required" in error.validator_value:
+        path += tuple(error.validator_value["required"][:1])  # point at the key that must go
+    handler = HANDLERS.get(error.validator, _fallback)
+    message = error.schema.get("x-message") if isinstance(error.schema, dict) else None
+    return [Problem(display, line_of(lines, path), dotted(path), message or handler(error))]
+
+
+def _extra_keys(error) -> list:
+    allowed = set(error.schema.get("properties", {}))
+    return [k for k in error.instance if k not in allowed]
+
+
+def _unknown_key(error, path, key, lines, display) -> Problem:
+    allowed = list(error.schema.get("properties", {}))
+    close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.4)
+    hint = f"，是不是“{close[0]}”？" if close else "。"
+    return Problem(display, line_of(lines, path + (key,)), dotted(path + (key,)),
+                   f"不是允许的字段{hint}允许的字段有：{'、'.join(allowed)}")
+
+
+def _type(error) -> str:
+    expected = error.validator_value
+    names = "或".join(TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
+    message = f"应为{names}，实际为{describe(error.instance)}"
+    if expected == "string" and isinstance(error.instance, (int, float)) and not isinstance(error.instance, bool):
+        message += f"。请加引号，写成 \"{error.instance}\""
+    if expected == "array" and isinstance(error.instance, str):
+        message += "。列表要换行书写，每项一行，以“- ”开头"
+    return message
+
+
+def _enum(error) -> str:
+    options = "、".join(map(str, error.validator_value))
+    return f"应为 {options} 之一，实际为{describe(error.instance)}"
+
+
+def _pattern(error) -> str:
+    hint = error.schema.get("x-hint", f"符合 {error.validator_value} 的文本")
+    return f"格式不对：应为{hint}，实际为{describe(error.instance)}"
+
+
+def _format(error) -> str:
+    if error.validator_value == "date":
+        return f"不是有效的日期：应为真实存在的日期，格式 YYYY-MM-DD（例如 2024-03-15），实际为{describe(error.instance)}"
+    return f"格式不对：应为 {error.validator_value}，实际为{describe(error.instance)}"
+
+
+HANDLERS = {
+    "type": _type,
+    "enum": _enum,
+    "const": lambda e: f"应为“{e.validator_value}”，实际为{describe(e.instance)}",
+    "pattern": _pattern,
+    "format": _format,
+    "minLength": lambda e: f"至少要 {e.validator_value} 个字，实际 {len(e.instance)} 个",
+    "maxLength": lambda e: f"最多 {e.validator_value} 个字，实际 {len(e.instance)} 个",
+    "minItems": lambda e: f"至少要有 {e.validator_value} 项",
+    "uniqueItems": lambda e: "列表中有重复的项，请删除重复的一行",
+}
+
+
+def _fallback(error) -> str:
+    return f"不符合规定（{error.message}）"

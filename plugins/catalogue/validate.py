@@ -1,0 +1,201 @@
+"""Load and check the whole catalogue: every item file, both registries, and the cross-file rules
+JSON Schema cannot state. Problems are collected, never raised one by one."""
+from __future__ import annotations
+
+import difflib
+import pickle
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import schema
+from .errors import Problem
+from .frontmatter import read_source
+from .model import Catalogue, Item
+from .registry import _display, load_categories, load_units
+
+ITEM_SUFFIXES = {".md"}
+ATTACHMENT_SUFFIXES = {".pdf", ".ofd", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".jpg", ".jpeg", ".png"}
+IGNORED_NAMES = {"thumbs.db", "desktop.ini", "readme.md"}
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where things live; all derived from the project root unless a setting says otherwise."""
+
+    root: Path
+    content: Path
+    schema_dir: Path
+    items_dir: Path
+
+    @classmethod
+    def for_root(cls, root: Path, content: str = "content", schema_dir: str = "schema", items: str = "items"):
+        root = Path(root).resolve()
+        return cls(root, root / content, root / schema_dir, root / content / items)
+
+
+def item_files(paths: Paths) -> tuple[list[Path], list[Problem]]:
+    """Every item file under content/items/ at any depth; stray non-item files are reported."""
+    files, problems = [], []
+    for path in sorted(paths.items_dir.rglob("*")):
+        if not path.is_file() or _ignored(path):
+            continue
+        suffix = path.suffix.lower()
+        if suffix in ITEM_SUFFIXES:
+            files.append(path)
+        elif suffix not in ATTACHMENT_SUFFIXES:
+            problems.append(Problem(_display(path, paths.root), None, "",
+                "事项文件必须以 .md 结尾（例如 低保名单.md）；如果是附件，格式应为 pdf、ofd、doc、docx、xls、xlsx、wps、jpg、png"))
+    if not files and not problems:
+        problems.append(Problem(_display(paths.items_dir, paths.root), None, "", "没有找到任何事项文件（.md）"))
+    return files, problems
+
+
+def _ignored(path: Path) -> bool:
+    name = path.name.lower()
+    return name.startswith((".", "~$")) or name in IGNORED_NAMES
+
+
+def parse_item(path: Path, display: str, validator) -> tuple[Item | None, list[Problem]]:
+    """One file on its own: syntax, then schema. Cross-file rules come later."""
+    source = read_source(path, display)
+    if source.meta is None:
+        return None, source.problems
+    problems = source.problems + schema.check(validator, source.meta, source.lines, display)
+    item = Item(display, source.meta, source.body, source.lines, source.body_line)
+    return (None if problems else item), problems
+
+
+class ParseCache:
+    """Per-file results keyed by size and mtime, so a rebuild re-reads only the files that changed."""
+
+    def __init__(self, path: Path | None, key: str):
+        self.path, self.key, self.entries, self.dirty = path, key, {}, False
+        if path and path.is_file():
+            try:
+                stored_key, entries = pickle.loads(path.read_bytes())
+                self.entries = entries if stored_key == key else {}
+            except Exception:  # a corrupt or foreign cache is simply rebuilt
+                self.entries = {}
+
+    def get(self, file: Path, display: str, validator):
+        stat = file.stat()
+        stamp = (stat.st_size, stat.st_mtime_ns)
+        hit = self.entries.get(display)
+        if hit and hit[0] == stamp:
+            return hit[1]
+        result = parse_item(file, display, validator)
+        self.entries[display], self.dirty = (stamp, result), True
+        return result
+
+    def save(self) -> None:
+        if self.path and self.dirty:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_bytes(pickle.dumps((self.key, self.entries), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def load_catalogue(paths: Paths, index_pattern: str | None = None,
+                   cache_path: Path | None = None) -> tuple[Catalogue, list[Problem]]:
+    """Read and check everything; returns the catalogue of valid items and every problem found."""
+    categories, problems = load_categories(paths.schema_dir, paths.root)
+    units, unit_problems = load_units(paths.schema_dir, paths.root)
+    problems += unit_problems
+    schema_file = paths.schema_dir / "item.schema.json"
+    validator = schema.compiled(str(schema_file), index_pattern)
+    cache = ParseCache(cache_path, f"{schema_file.stat().st_mtime_ns}:{index_pattern}")
+    files, file_problems = item_files(paths)
+    problems += file_problems
+    items = []
+    for file in files:
+        item, item_problems = cache.get(file, _display(file, paths.root), validator)
+        problems += item_problems
+        if item:
+            items.append(item)
+    cache.save()
+    catalogue = Catalogue(categories, units, items)
+    problems += cross_check(catalogue, paths, registries_ok=bool(categories and units))
+    return catalogue, problems
+
+
+def cross_check(catalogue: Catalogue, paths: Paths, registries_ok: bool = True) -> list[Problem]:
+    problems = []
+    for item in catalogue.items:
+        if registries_ok:
+            problems += check_registered(item, catalogue)
+        problems += check_dates(item) + check_attachments(item, paths)
+    problems += check_unique(catalogue.items)
+    return _dedupe(problems)
+
+
+def check_registered(item: Item, catalogue: Catalogue) -> list[Problem]:
+    """一级/二级事项 and 公开主体 must be in the registries (with a did-you-mean)."""
+    problems = []
+    category = catalogue.category(item.category)
+    if category is None:
+        problems.append(_unregistered(item, "一级事项", [c.name for c in catalogue.categories], "schema/categories.yaml"))
+    elif category.sub(item.subcategory) is None:
+        names = [s.name for s in category.subcategories]
+        problems.append(_unregistered(item, "二级事项", names, f"schema/categories.yaml 中“{category.name}”下"))
+    if catalogue.unit(item.unit) is None:
+        problems.append(_unregistered(item, "公开主体", [u.name for u in catalogue.units], "schema/units.yaml"))
+    return problems
+
+
+def _unregistered(item: Item, key: str, names: list[str], where: str) -> Problem:
+    value = item.meta[key]
+    close = difflib.get_close_matches(value, names, n=1, cutoff=0.5)
+    hint = f"是不是“{close[0]}”？" if close else f"可选：{'、'.join(names[:12])}{'等' if len(names) > 12 else ''}。"
+    return Problem(item.source, item.lines.get((key,)), key,
+                   f"“{value}”没有登记在 {where}。{hint}如确需新增，请先在登记表中添加")
+
+
+def check_dates(item: Item) -> list[Problem]:
+    if item.updated and item.published and item.updated < item.published:
+        return [Problem(item.source, item.lines.get(("更新日期",)), "更新日期",
+                        f"更新日期 {item.meta['更新日期']} 早于发布日期 {item.meta['发布日期']}：更新日期不能早于发布日期")]
+    return []
+
+
+def check_attachments(item: Item, paths: Paths) -> list[Problem]:
+    problems = []
+    for i, attachment in enumerate(item.meta.get("附件", [])):
+        line = item.lines.get(("附件", i, "文件"))
+        target = (paths.content / attachment["文件"]).resolve()
+        field = f"附件[{i + 1}].文件"
+        if not target.is_relative_to(paths.content.resolve()):
+            problems.append(Problem(item.source, line, field, "附件必须放在 content/ 目录内，路径相对于 content/ 书写"))
+        elif not target.is_file():
+            problems.append(Problem(item.source, line, field,
+                f"找不到附件文件 content/{attachment['文件']}：请确认文件已提交，路径相对于 content/，大小写一致"))
+        elif target.stat().st_size > MAX_ATTACHMENT_BYTES:
+            size = target.stat().st_size / 1024 / 1024
+            problems.append(Problem(item.source, line, field, f"附件 {size:.1f} MB，超过 20 MB 上限：请压缩或拆分"))
+    return problems
+
+
+def check_unique(items: list[Item]) -> list[Problem]:
+    """Both files are named, so the editor can decide which one to change."""
+    problems = _collisions(items, lambda i: i.index_no,
+                           lambda i, others: f"索引号“{i.index_no}”与 {others} 重复：每个事项的索引号必须唯一")
+    return problems + _collisions(items, lambda i: i.slug.casefold(),
+        lambda i, others: f"索引号“{i.index_no}”与 {others} 会生成同一个网页地址 items/{i.slug}/：请改用不同的索引号",
+        distinct_only=True)
+
+
+def _collisions(items: list[Item], key, message, distinct_only: bool = False) -> list[Problem]:
+    groups = defaultdict(list)
+    for item in items:
+        groups[key(item)].append(item)
+    problems = []
+    for group in groups.values():
+        if len(group) < 2 or (distinct_only and len({i.index_no for i in group}) == 1):
+            continue  # identical 索引号 are already reported as duplicates
+        for item in group:
+            others = "、".join(f"{o.source}:{o.lines.get(('索引号',))}" for o in group if o is not item)
+            problems.append(Problem(item.source, item.lines.get(("索引号",)), "索引号", message(item, others)))
+    return problems
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    return list(dict.fromkeys(problems))
