@@ -1,0 +1,51 @@
+"""Every GONGKAI_* setting the plugins and tasks read: name, type, default and one line of doc.
+
+Declared once here and checked at start-up, so a typo in pelicanconf.py fails loudly instead of
+silently falling back to a default.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import SettingsError
+
+OptionalStr = (str, type(None))
+
+# name: (type, default, doc)
+DECLARED = {
+    "GONGKAI_SCHEMA_DIR": (str, "schema", "Folder (relative to the project root) with item.schema.json and the registries."),
+    "GONGKAI_ITEMS_DIR": (str, "items", "Folder under PATH (content/) that holds the item files."),
+    "GONGKAI_INDEX_PATTERN": (OptionalStr, None, "Regex replacing the default 索引号 pattern, for a region's own rule."),
+    "GONGKAI_OFFICE_NAME": (str, "政务公开办", "The catalogue office that approves every change under content/ and schema/."),
+    "GONGKAI_OFFICE_REVIEWERS": (list, [], "Git-host handles of the catalogue office, e.g. ['@gongkai-ban']."),
+    "GONGKAI_FEEDBACK_URL": (OptionalStr, None, "mailto: or form URL for 意见反馈; 索引号 and 事项名称 are appended."),
+    "GONGKAI_FOOTER": (dict, {}, "Footer facts: 主办单位, 联系方式, ICP备案号, 公安备案号, 网站标识码 (empty ones hidden)."),
+    "GONGKAI_INTRO": (str, "", "One paragraph on the home page saying what the catalogue is."),
+}
+
+
+def resolve(settings: dict) -> dict:
+    """Fill defaults and check types; every wrong setting is reported at once."""
+    wrong = []
+    for name, (kind, default, _doc) in DECLARED.items():
+        value = settings.setdefault(name, default if not isinstance(default, (list, dict)) else type(default)(default))
+        if not isinstance(value, kind):
+            wrong.append(f"{name} 应为 {kind}，实际为 {type(value).__name__}")
+    unknown = [k for k in settings if k.startswith("GONGKAI_") and k not in DECLARED]
+    wrong += [f"未知的设置 {k}（拼写错误？）" for k in unknown]
+    if wrong:
+        raise SettingsError("pelicanconf.py 设置有误：" + "；".join(wrong))
+    return settings
+
+
+def project_root(settings: dict) -> Path:
+    """content/ and schema/ are siblings at the top of the project."""
+    return Path(settings["PATH"]).resolve().parent
+
+
+def read_project_settings(root: Path, publish: bool = False) -> dict:
+    """The resolved Pelican settings of a project, for tasks and tools that run outside Pelican."""
+    from pelican.settings import read_settings
+
+    conf = Path(root) / ("publishconf.py" if publish else "pelicanconf.py")
+    return resolve(read_settings(str(conf)))
