@@ -20,8 +20,13 @@ DECLARED = {
     "GONGKAI_OFFICE_REVIEWERS": (list, [], "Git-host handles of the catalogue office, e.g. ['@gongkai-ban']."),
     "GONGKAI_FEEDBACK_URL": (OptionalStr, None, "mailto: or form URL for 意见反馈; 索引号 and 事项名称 are appended."),
     "GONGKAI_FOOTER": (dict, {}, "Footer facts: 主办单位, 联系方式, ICP备案号, 公安备案号, 网站标识码 (empty ones hidden)."),
+    "GONGKAI_CHECKS": (list, [], "Extra checks run by validate and build, as 'module:function' taking (catalogue, paths)."),
     "GONGKAI_INTRO": (str, "", "One paragraph on the home page saying what the catalogue is."),
 }
+
+
+# Set by the plugins themselves during a build, never by pelicanconf.py.
+INTERNAL = {"GONGKAI_FINAL_OUTPUT"}
 
 
 def resolve(settings: dict) -> dict:
@@ -31,7 +36,7 @@ def resolve(settings: dict) -> dict:
         value = settings.setdefault(name, default if not isinstance(default, (list, dict)) else type(default)(default))
         if not isinstance(value, kind):
             wrong.append(f"{name} 应为 {kind}，实际为 {type(value).__name__}")
-    unknown = [k for k in settings if k.startswith("GONGKAI_") and k not in DECLARED]
+    unknown = [k for k in settings if k.startswith("GONGKAI_") and k not in DECLARED and k not in INTERNAL]
     wrong += [f"未知的设置 {k}（拼写错误？）" for k in unknown]
     if wrong:
         raise SettingsError("pelicanconf.py 设置有误：" + "；".join(wrong))

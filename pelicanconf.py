@@ -1,0 +1,52 @@
+"""Site settings for local builds (`invoke build`, `invoke serve`, `pelican content -s pelicanconf.py`).
+
+Every GONGKAI_* setting is declared with its type, default and doc in plugins/catalogue/settings.py.
+"""
+from jinja2 import StrictUndefined
+
+SITENAME = "示例县政务公开事项标准目录"
+SITEURL = ""
+RELATIVE_URLS = True
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "theme"
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "zh-CN"
+DEFAULT_DATE = "fs"
+
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["catalogue", "public_site"]
+
+# Items are read by the catalogue plugin, not as Pelican articles; pages hold the 公开指南.
+ARTICLE_PATHS = []
+PAGE_PATHS = ["pages"]
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+STATIC_PATHS = []
+DIRECT_TEMPLATES = []
+AUTHOR_SAVE_AS = CATEGORY_SAVE_AS = TAG_SAVE_AS = ""
+ARCHIVES_SAVE_AS = AUTHORS_SAVE_AS = CATEGORIES_SAVE_AS = TAGS_SAVE_AS = ""
+# Feeds are written by the public_site plugin (items are not articles).
+FEED_ALL_ATOM = FEED_ALL_RSS = CATEGORY_FEED_ATOM = AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+
+# Autoescape on (Pelican's default is off); StrictUndefined so a misspelt variable fails the build.
+JINJA_ENVIRONMENT = {"undefined": StrictUndefined, "autoescape": True, "trim_blocks": True,
+                     "lstrip_blocks": True, "extensions": []}
+
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CACHE_PATH = ".cache/pelican"
+
+GONGKAI_OFFICE_NAME = "示例县政务公开办"
+GONGKAI_OFFICE_REVIEWERS = ["@shilixian-gongkaiban"]
+GONGKAI_FEEDBACK_URL = "mailto:gongkai@shilixian.gov.invalid"
+GONGKAI_INTRO = ("本目录按照国务院办公厅基层政务公开标准化规范化要求编制，列出示例县各单位应当公开的政务信息事项："
+                 "每个事项的公开内容、公开依据、公开时限、公开主体、公开渠道和载体、公开对象与公开方式。")
+GONGKAI_FOOTER = {
+    "主办单位": "示例县人民政府办公室",
+    "联系方式": "0879-1234567（工作日 9:00—17:00）",
+    "ICP备案号": "",
+    "公安备案号": "",
+    "网站标识码": "",
+}

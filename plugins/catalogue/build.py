@@ -1,0 +1,96 @@
+"""The catalogue inside a Pelican build: load, check, render bodies, or stop the build.
+
+Pelican logs a file it cannot read and carries on with exit 0. Here every problem is collected,
+printed once as `path:line: 字段: message`, and the build stops before anything is written.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from . import settings as declared
+from .errors import Problem, format_report
+from .render import BodyRenderer
+from .validate import Paths, load_catalogue
+
+class BuildFailed(SystemExit):
+    """Raised by the build when the catalogue has problems.
+
+    A SystemExit (exit status 1), so Pelican does not wrap it in a traceback: the editor reads
+    only the list of problems, already printed.
+    """
+
+    def __init__(self, count: int):
+        super().__init__(1)
+        self.count = count
+
+
+def paths_from_settings(settings: dict) -> Paths:
+    root = declared.project_root(settings)
+    content = Path(settings["PATH"]).resolve()
+    return Paths(root, content, root / settings["GONGKAI_SCHEMA_DIR"], content / settings["GONGKAI_ITEMS_DIR"])
+
+
+def fail(problems: list[Problem], stream=None) -> None:
+    stream = stream or sys.stderr
+    print(format_report(problems), file=stream)
+    print("构建失败：目录有错误，未生成网站；上一次生成的 output/ 保持不变。", file=stream)
+    raise BuildFailed(len(problems))
+
+
+def check_all(settings: dict, use_cache: bool = True):
+    """Everything `invoke validate` and the build check: items, registries, then the extra checks
+    named in GONGKAI_CHECKS (e.g. the 保密审查 scan). Returns (catalogue, paths, problems)."""
+    paths = paths_from_settings(settings)
+    cache = None
+    if use_cache and settings.get("CACHE_CONTENT"):
+        cache = Path(settings["CACHE_PATH"]) / "gongkai-items.pickle"
+    catalogue, problems = load_catalogue(paths, settings["GONGKAI_INDEX_PATTERN"], cache)
+    for name in settings["GONGKAI_CHECKS"]:
+        module, _, func = name.partition(":")
+        problems += getattr(importlib.import_module(module), func)(catalogue, paths)
+    return catalogue, paths, problems
+
+
+def load_checked(settings: dict):
+    """Load and check the catalogue for a build; stops the build on any problem."""
+    catalogue, paths, problems = check_all(settings)
+    if problems:
+        fail(problems)
+    render = BodyRenderer()
+    for item in catalogue.items:
+        item.html = render(item.body)
+    return catalogue, paths
+
+
+class CatalogueGenerator(Generator):
+    """Puts the checked catalogue into the shared context; page-writing plugins read it there."""
+
+    def generate_context(self):
+        declared.resolve(self.settings)
+        catalogue, paths = load_checked(self.settings)
+        self.context["catalogue"] = catalogue
+        self.context["catalogue_paths"] = paths
+
+
+class ErrorCollector(logging.Handler):
+    """Remembers every ERROR Pelican logs (e.g. a page it could not read) so the build can fail."""
+
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+        self.records: list[str] = []
+
+    def emit(self, record):
+        # Pelican logs read failures inside its `except` without the reason; take it from there.
+        reason = sys.exc_info()[1]
+        message = " ".join(record.getMessage().split())
+        self.records.append(f"{message}（{reason}）" if reason else message)
+
+    def fail_if_any(self, *_args):
+        if self.records:
+            messages, self.records = self.records, []
+            fail([Problem("Pelican", None, "", f"生成页面时出错：{m}") for m in messages])

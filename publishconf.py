@@ -1,0 +1,10 @@
+"""Settings for the published site (`invoke build --publish`): absolute URLs, feeds on."""
+import os
+import sys
+
+sys.path.append(os.path.dirname(__file__))
+from pelicanconf import *  # noqa: E402,F401,F403  (Pelican's documented pattern for publishconf)
+
+SITEURL = os.environ.get("GONGKAI_SITEURL", "https://gongkai.shilixian.gov.invalid")
+RELATIVE_URLS = False
+DELETE_OUTPUT_DIRECTORY = False

@@ -1,0 +1,51 @@
+"""Tasks: the editor's and reviewer's interface. `python -m invoke --list` shows them all.
+
+Each task is a few lines calling into plugins/ or tools/; nothing reads settings at import time.
+"""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from invoke import task
+
+ROOT = Path(__file__).resolve().parent
+sys.path[:0] = [str(ROOT / "plugins"), str(ROOT)]
+
+
+def _pelican(conf: str) -> int:
+    """Run Pelican exactly as `pelican content -s <conf>` would, so both behave the same."""
+    return subprocess.call([sys.executable, "-m", "pelican", "content", "-s", conf], cwd=ROOT)
+
+
+@task
+def validate(c):
+    """检查全部事项和登记表，一次列出所有问题（有问题时退出码为 1）。"""
+    from catalogue.cli import validate_project
+
+    sys.exit(validate_project(ROOT))
+
+
+@task(help={"publish": "使用 publishconf.py（绝对网址，正式发布）"})
+def build(c, publish=False):
+    """生成公开网站到 output/（失败时保留上一次的 output/）。"""
+    code = _pelican("publishconf.py" if publish else "pelicanconf.py")
+    if code:
+        sys.exit(code)
+
+
+@task(help={"port": "端口，默认 8000"})
+def serve(c, port=8000):
+    """生成网站，在 http://localhost:8000 预览，文件改动后自动重新生成。"""
+    from tools.serve import serve_and_watch
+
+    serve_and_watch(ROOT, int(port), lambda: _pelican("pelicanconf.py"))
+
+
+@task
+def test(c):
+    """安装浏览器测试所需的组件，运行全部测试。"""
+    from tools.testenv import ensure_browser_deps
+
+    ensure_browser_deps(ROOT)
+    sys.exit(subprocess.call([sys.executable, "-m", "pytest", "-q"], cwd=ROOT))
