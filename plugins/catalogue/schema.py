@@ -39,10 +39,25 @@ def compiled(path: str, index_pattern: str | None = None) -> Draft202012Validato
 
 def check(validator: Draft202012Validator, data, lines: dict, display: str) -> list[Problem]:
     """Every schema violation in `data`, each placed on the line of the offending key."""
+    errors = list(validator.iter_errors(data))
+    suggested = {(tuple(e.absolute_path), s) for e in errors if e.validator == "additionalProperties"
+                 for s in _suggestions(e)}
     problems = []
-    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+    for error in errors:
+        if error.validator == "required" and _missing_is_suggested(error, suggested):
+            continue  # a misspelt key already says "是不是“发布日期”？" on its own line
         problems.extend(_translate(error, lines, display))
-    return problems
+    return sorted(problems, key=lambda p: (p.line or 0, p.field))
+
+
+def _suggestions(error) -> list:
+    allowed = list(error.schema.get("properties", {}))
+    return [m for key in _extra_keys(error) for m in difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.4)]
+
+
+def _missing_is_suggested(error, suggested: set) -> bool:
+    path = tuple(error.absolute_path)
+    return all((path, key) in suggested for key in error.validator_value if key not in error.instance)
 
 
 def line_of(lines: dict, path: tuple) -> int | None:

@@ -1,0 +1,136 @@
+"""Shared fixtures: throw-away project copies, full builds, a local web server and a browser.
+
+No test writes into the working tree: every build happens in a copy under pytest's tmp_path.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+# A fixed build date (2026-11-23 12:00 Asia/Shanghai) so freshness statuses are deterministic.
+BUILD_EPOCH = "1795406400"
+PROJECT_PARTS = ("schema", "theme", "plugins", "tools", "pelicanconf.py", "publishconf.py", "tasks.py")
+
+
+def copy_project(dest: Path, with_content: bool = True) -> Path:
+    """A copy of the project's code, schema and theme (and the example content if asked)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for part in PROJECT_PARTS + (("content",) if with_content else ()):
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, dest / part, ignore=ignore)
+        elif source.exists():
+            shutil.copy2(source, dest / part)
+    return dest
+
+
+def run_build(root: Path, *args: str, conf: str = "pelicanconf.py", env: dict | None = None):
+    """`pelican content -s <conf>` in `root`, as a user runs it; returns the CompletedProcess."""
+    full_env = dict(os.environ, SOURCE_DATE_EPOCH=BUILD_EPOCH, **(env or {}))
+    return subprocess.run([sys.executable, "-m", "pelican", "content", "-s", conf, *args], cwd=root,
+                          env=full_env, capture_output=True, text=True)
+
+
+def run_invoke(root: Path, *args: str, env: dict | None = None, input: str | None = None):
+    full_env = dict(os.environ, SOURCE_DATE_EPOCH=BUILD_EPOCH, **(env or {}))
+    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=root, env=full_env,
+                          capture_output=True, text=True, input=input)
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory) -> Path:
+    """The example catalogue built once per test session; returns the project copy's root."""
+    root = copy_project(tmp_path_factory.mktemp("example"))
+    result = run_build(root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root
+
+
+@pytest.fixture(scope="session")
+def example_output(example_site) -> Path:
+    return example_site / "output"
+
+
+@pytest.fixture(scope="session")
+def site_url(example_output):
+    """The built example site served on a free localhost port (no other host is ever contacted)."""
+    handler = functools.partial(_QuietHandler, directory=str(example_output))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (no browser download); `invoke test` installs it."""
+    from playwright.sync_api import sync_playwright
+
+    from tools.testenv import chromium_path
+
+    executable = chromium_path()
+    assert executable, "没有找到 chromium：请运行 python -m invoke test，它会安装浏览器测试所需的组件"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=[
+            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--disable-quic"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, site_url):
+    """A fresh page that fails the test if the site requests any host but the local server."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    foreign = []
+    page.on("request", lambda r: None if r.url.startswith((site_url, "data:", "blob:")) else foreign.append(r.url))
+    page.set_default_timeout(10000)
+    yield page
+    context.close()
+    assert not foreign, f"the site requested other hosts: {foreign}"
+
+
+EXAMPLES = Path(__file__).resolve().parent / "examples"
+# The smallest valid PDF: enough for an attachment that must exist and have a size.
+TINY_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+            b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def make_mini_project(root: Path) -> Path:
+    """A project copy with the two test registries and two valid items (tests/examples/)."""
+    copy_project(root, with_content=False)
+    for name in ("categories.yaml", "units.yaml"):
+        shutil.copy2(EXAMPLES / name, root / "schema" / name)
+    items = root / "content" / "items"
+    (items / "社会救助").mkdir(parents=True)
+    (items / "财政信息" / "2024 年").mkdir(parents=True)
+    shutil.copy2(EXAMPLES / "minimal_item.md", items / "社会救助" / "低保名单.md")
+    shutil.copy2(EXAMPLES / "full_item.md", items / "财政信息" / "2024 年" / "部门预算.md")
+    (root / "content" / "attachments").mkdir(parents=True)
+    (root / "content" / "attachments" / "预算表.pdf").write_bytes(TINY_PDF)
+    pages = root / "content" / "pages"
+    pages.mkdir(parents=True)
+    (pages / "guide.md").write_text("Title: 政府信息公开指南\nSlug: guide\n\n## 公开范围\n\n示例。\n", encoding="utf-8")
+    (pages / "apply.md").write_text("Title: 依申请公开指南\nSlug: apply\n\n## 申请方式\n\n示例。\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def mini_project(tmp_path) -> Path:
+    return make_mini_project(tmp_path / "project")

@@ -1,0 +1,157 @@
+"""Every editor mistake from the foundation issue, each with the exact words and line the editor reads.
+
+Unit layer: load_catalogue on a throw-away project. The same cases are run end to end through
+`invoke validate` and the Pelican build in test_build.py.
+"""
+from __future__ import annotations
+
+import pytest
+
+from catalogue.validate import Paths, load_catalogue
+from conftest import EXAMPLES
+
+MINIMAL = (EXAMPLES / "minimal_item.md").read_text(encoding="utf-8")
+BAD = "content/items/社会救助/bad.md"
+
+
+def variant(old: str, new: str) -> str:
+    assert old in MINIMAL, old
+    return MINIMAL.replace(old, new, 1)
+
+
+NEW_INDEX = ("索引号: 11530000MB0123456X/2024-00001", "索引号: 11530000MB0123456X/2024-00002")
+
+# name -> (file text or bytes, expected report lines for the bad file)
+MISTAKES = {
+    "gbk_from_notepad": (variant(*NEW_INDEX).encode("gbk"), [
+        f"{BAD}:3: 文件不是 UTF-8 编码（看起来是 GBK/GB2312，常见于 Windows 记事本或 WPS 保存的文本）。"
+        "请用记事本“另存为”，编码选择“UTF-8”；或运行 invoke fix --write 自动转换"]),
+    "fullwidth_colon": (variant("事项名称: 城乡", "事项名称：城乡").replace(*NEW_INDEX), [
+        f"{BAD}:3: 字段名后用了中文全角冒号“：”，应为英文冒号加一个空格“: ”（invoke fix --write 可自动修复）"]),
+    "fullwidth_space": (variant("发布日期: 2024", "发布日期:\u30002024").replace(*NEW_INDEX), [
+        f"{BAD}:19: 这一行用了中文全角空格，YAML 只认半角空格：请改为半角空格（invoke fix --write 可自动修复）"]),
+    "tab_indent": (variant("  - 《社会救助暂行办法》", "\t- 《社会救助暂行办法》").replace(*NEW_INDEX), [
+        f"{BAD}:11: 这一行用了制表符（Tab）缩进，YAML 只接受空格：请把 Tab 换成两个空格（invoke fix --write 可自动修复）"]),
+    "duplicate_key": (variant("公开方式: 主动", "公开方式: 主动\n公开方式: 依申请").replace(*NEW_INDEX), [
+        f"{BAD}:19: 公开方式: 字段重复出现（第 18 行已有同名字段），YAML 只会保留最后一个：请删除或合并其中一个"]),
+    "impossible_date": (variant("发布日期: 2024-03-05", "发布日期: 2024-02-30").replace(*NEW_INDEX), [
+        f"{BAD}:19: 发布日期: 不是有效的日期：应为真实存在的日期，格式 YYYY-MM-DD（例如 2024-03-15），实际为文本“2024-02-30”"]),
+    "missing_closing_fence": (variant("---\n按乡镇", "按乡镇").replace(*NEW_INDEX), [
+        f"{BAD}:1: 字段部分缺少结束行：请在最后一个字段之后单独一行写 ---，再写正文"]),
+    "not_a_mapping": ("---\n- 城乡最低生活保障对象名单\n- 示例县民政局\n---\n", [
+        f"{BAD}:2: 内容应是一行一个“字段名: 值”，实际读到的是列表"]),
+    "number_for_text": (variant("发布日期: 2024-03-05", "发布日期: 2024-03-05\n文号: 37").replace(*NEW_INDEX), [
+        f"{BAD}:20: 文号: 应为文本，实际为数字 37。请加引号，写成 \"37\""]),
+    "subcategory_elsewhere": (variant("二级事项: 最低生活保障", "二级事项: 部门预决算").replace(*NEW_INDEX), [
+        f"{BAD}:6: 二级事项: “部门预决算”没有登记在 schema/categories.yaml 中“社会救助”下。"
+        "可选：最低生活保障、临时救助。如确需新增，请先在登记表中添加"]),
+    "unregistered_unit": (variant("公开主体: 示例县民政局", "公开主体: 示例县民证局").replace(*NEW_INDEX), [
+        f"{BAD}:15: 公开主体: “示例县民证局”没有登记在 schema/units.yaml。是不是“示例县民政局”？如确需新增，请先在登记表中添加"]),
+    "missing_attachment": (variant("发布日期: 2024-03-05", "发布日期: 2024-03-05\n附件:\n  - 名称: 名单\n    文件: attachments/名单.pdf").replace(*NEW_INDEX), [
+        f"{BAD}:22: 附件[1].文件: 找不到附件文件 content/attachments/名单.pdf：请确认文件已提交，路径相对于 content/，大小写一致"]),
+    "misspelt_key": (variant("发布日期: 2024-03-05", "发布时间: 2024-03-05").replace(*NEW_INDEX), [
+        f"{BAD}:19: 发布时间: 不是允许的字段，是不是“发布日期”？允许的字段有：事项名称、索引号、一级事项、二级事项、公开内容、公开依据、"
+        "公开时限、公开主体、公开渠道、渠道说明、公开对象、对象说明、公开方式、公开层级、五公开、成文日期、发布日期、更新日期、文号、"
+        "有效性、附件、关键词"]),
+    "periodic_without_period": (variant("类型: 即时", "类型: 定期").replace(*NEW_INDEX), [
+        f"{BAD}:12: 公开时限.周期: 缺少必填字段“周期”"]),
+    "period_not_allowed": (variant("类型: 即时", "类型: 即时\n  周期: 季度").replace(*NEW_INDEX), [
+        f"{BAD}:14: 公开时限.周期: 只有类型为“定期”时才能填写周期，请删除这一行或把类型改为定期"]),
+    "updated_before_published": (variant("发布日期: 2024-03-05", "发布日期: 2024-03-05\n更新日期: 2024-03-01").replace(*NEW_INDEX), [
+        f"{BAD}:20: 更新日期: 更新日期 2024-03-01 早于发布日期 2024-03-05：更新日期不能早于发布日期"]),
+    "bad_index_format": (variant("索引号: 11530000MB0123456X/2024-00001", "索引号: 11530000MB0123456X-2024-1"), [
+        f"{BAD}:4: 索引号: 格式不对：应为机构代码/年份-序号，例如 11530000MB0123456X/2024-00012，实际为文本“11530000MB0123456X-2024-1”"]),
+    "bad_enum": (variant("公开对象: 全社会", "公开对象: 全体").replace(*NEW_INDEX), [
+        f"{BAD}:17: 公开对象: 应为 全社会、特定群体、内部 之一，实际为文本“全体”"]),
+    "list_written_as_text": (variant("公开依据:\n  - 《社会救助暂行办法》", "公开依据: 《社会救助暂行办法》").replace(*NEW_INDEX), [
+        f"{BAD}:10: 公开依据: 应为列表（每行以“- ”开头），实际为文本“《社会救助暂行办法》”。列表要换行书写，每项一行，以“- ”开头"]),
+    "no_opening_fence": (variant("---\n# The smallest", "# The smallest").replace(*NEW_INDEX), [
+        f"{BAD}:1: 文件第一行必须是单独的 ---，其后写字段，字段写完后再单独一行 ---，然后是正文"]),
+    "empty_front_matter": ("---\n---\n正文\n", [f"{BAD}:1: --- 与 --- 之间没有任何字段"]),
+}
+
+
+def problems_for(project, name: str):
+    text = MISTAKES[name][0]
+    path = project / BAD
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    _catalogue, problems = load_catalogue(Paths.for_root(project))
+    return [str(p) for p in problems]
+
+
+def test_example_items_are_valid(mini_project):
+    catalogue, problems = load_catalogue(Paths.for_root(mini_project))
+    assert problems == []
+    assert sorted(i.index_no for i in catalogue.items) == [
+        "11530000MB0123456X/2024-00001", "11530000MB0765432Y/2024-00003"]
+
+
+@pytest.mark.parametrize("name", sorted(MISTAKES))
+def test_each_editor_mistake_is_reported_with_file_line_and_hint(mini_project, name):
+    assert problems_for(mini_project, name) == MISTAKES[name][1]
+
+
+def test_bom_and_crlf_from_windows_are_accepted(mini_project):
+    text = variant(*NEW_INDEX).replace("\n", "\r\n")
+    (mini_project / BAD).write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    catalogue, problems = load_catalogue(Paths.for_root(mini_project))
+    assert problems == []
+    assert len(catalogue.items) == 3
+
+
+def test_missing_required_field(mini_project):
+    (mini_project / BAD).write_text(variant("公开方式: 主动\n", "").replace(*NEW_INDEX), encoding="utf-8")
+    _catalogue, problems = load_catalogue(Paths.for_root(mini_project))
+    assert [str(p) for p in problems] == [f"{BAD}:1: 公开方式: 缺少必填字段“公开方式”"]
+
+
+def test_duplicate_index_names_both_files(mini_project):
+    (mini_project / BAD).write_text(MINIMAL, encoding="utf-8")
+    _catalogue, problems = load_catalogue(Paths.for_root(mini_project))
+    assert [str(p) for p in problems] == [
+        f"{BAD}:4: 索引号: 索引号“11530000MB0123456X/2024-00001”与 content/items/社会救助/低保名单.md:4 重复：每个事项的索引号必须唯一",
+        "content/items/社会救助/低保名单.md:4: 索引号: 索引号“11530000MB0123456X/2024-00001”与 "
+        f"{BAD}:4 重复：每个事项的索引号必须唯一",
+    ]
+
+
+def test_all_problems_are_reported_at_once(mini_project):
+    (mini_project / BAD).write_text(MISTAKES["bad_enum"][0], encoding="utf-8")
+    (mini_project / "content/items/社会救助/second.md").write_text(MISTAKES["impossible_date"][0].replace(
+        "2024-00002", "2024-00009"), encoding="utf-8")
+    _catalogue, problems = load_catalogue(Paths.for_root(mini_project))
+    assert [p.field for p in problems] == ["公开对象", "发布日期"]
+
+
+def test_stray_file_in_items_is_not_silently_dropped(mini_project):
+    (mini_project / "content/items/社会救助/新事项.txt").write_text("---\n", encoding="utf-8")
+    _catalogue, problems = load_catalogue(Paths.for_root(mini_project))
+    assert [str(p) for p in problems] == [
+        "content/items/社会救助/新事项.txt: 事项文件必须以 .md 结尾（例如 低保名单.md）；"
+        "如果是附件，格式应为 pdf、ofd、doc、docx、xls、xlsx、wps、jpg、png"]
+
+
+def test_empty_catalogue_does_not_pass_vacuously(mini_project):
+    for path in (mini_project / "content/items").rglob("*.md"):
+        path.unlink()
+    _catalogue, problems = load_catalogue(Paths.for_root(mini_project))
+    assert [str(p) for p in problems] == ["content/items: 没有找到任何事项文件（.md）"]
+
+
+def test_registry_mistakes_are_located(mini_project):
+    path = mini_project / "schema/units.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "- 名称: 示例县民政局\n  审核人: [\"@x\"]\n", encoding="utf-8")
+    _catalogue, problems = load_catalogue(Paths.for_root(mini_project))
+    assert [str(p) for p in problems] == [
+        "schema/units.yaml:9: 名称: 公开主体的名称“示例县民政局”重复（第 1 行已有），每个名称只能出现一次"]
+
+
+def test_index_pattern_can_be_overridden_for_a_region(mini_project):
+    regional = r"^([A-Z]{2}-\d{4}-\d{4}|[0-9A-Z]{18}/\d{4}-\d{5})$"
+    (mini_project / BAD).write_text(variant("索引号: 11530000MB0123456X/2024-00001", "索引号: MZ-2024-0007"), encoding="utf-8")
+    catalogue, problems = load_catalogue(Paths.for_root(mini_project), index_pattern=regional)
+    assert problems == [] and len(catalogue.items) == 3
+    (mini_project / BAD).write_text(variant("索引号: 11530000MB0123456X/2024-00001", "索引号: MZ-24-7"), encoding="utf-8")
+    _catalogue, problems = load_catalogue(Paths.for_root(mini_project), index_pattern=regional)
+    assert [str(p) for p in problems] == [
+        f"{BAD}:4: 索引号: 格式不对：应为符合本地规则 {regional} 的索引号，实际为文本“MZ-24-7”"]
