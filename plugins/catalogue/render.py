@@ -23,7 +23,8 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
-HEADING = re.compile(r"<(/?)h([1-5])\b")
+HEADING = re.compile(r"<(/?)h([1-6])\b")
+BODY_TOP_LEVEL = 3  # the body sits under the page's <h1> title and its <h2>正文 heading
 TABLE_OPEN, TABLE_CLOSE = re.compile(r"<table>"), re.compile(r"</table>")
 
 
@@ -46,9 +47,11 @@ def sanitise(html: str) -> str:
 
 
 def shape(html: str) -> str:
-    """The page title is the only <h1>: body headings move one level down when a body uses #.
+    """Body headings start at <h3>, whatever level the editor typed, so the outline stays valid.
     Wide tables scroll inside a focusable, labelled region on phones (WCAG 2.1.1 / axe)."""
-    if "<h1" in html:
-        html = HEADING.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", html)
+    levels = [int(m.group(2)) for m in HEADING.finditer(html) if not m.group(1)]
+    shift = BODY_TOP_LEVEL - min(levels) if levels else 0
+    if shift > 0:
+        html = HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + shift, 6)}", html)
     html = TABLE_OPEN.sub('<div class="table-scroll" tabindex="0" role="region" aria-label="正文表格"><table>', html)
     return TABLE_CLOSE.sub("</table></div>", html)

@@ -1,18 +1,57 @@
-"""Writes the public pages. Only catalogue.public_items ever reach a template: 内部 items stop here."""
+"""Writes the public pages and files. Only catalogue.public_items ever reach a template."""
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 from pelican.generators import Generator
 
-from . import pages
+from . import data, feeds, pages
+from .badges import assess_all, build_date
 
 
 class SiteGenerator(Generator):
     def generate_output(self, writer):
-        catalogue = self.context["catalogue"]
-        site = pages.SiteData.build(catalogue, self.settings)
-        relative = self.settings["RELATIVE_URLS"]
+        catalogue, paths = self.context["catalogue"], self.context["catalogue_paths"]
+        day = build_date()
+        freshness = assess_all(catalogue, day, paths)
+        site = pages.SiteData.build(catalogue, self.settings["SITENAME"], day, freshness)
+        self.context["freshness"] = freshness
+        site_url = self.settings["SITEURL"]
+        schema = json.loads((paths.schema_dir / "item.schema.json").read_text(encoding="utf-8"))
+        helpers = {"site": site, "fresh": freshness, "attachments_of": lambda i: data.attachments(i, paths.content),
+                   "feedback_url": feedback_url(self.settings["GONGKAI_FEEDBACK_URL"]),
+                   "json_fields": data.json_fields(schema)}
         for spec in pages.page_specs(site):
             writer.write_file(spec.save_as, self.get_template(spec.template), self.context,
-                              relative_urls=relative, site=site, **spec.context)
-        for name, data in pages.data_files(site, self.settings):
-            pages.write_bytes(self.output_path, name, data)
+                              relative_urls=self.settings["RELATIVE_URLS"], **helpers, **spec.context)
+        self.write_files(site, site_url, schema, paths)
+
+    def write_files(self, site, site_url, schema, paths):
+        out = Path(self.output_path)
+        files = {"downloads/catalogue.csv": data.catalogue_csv(site, site_url),
+                 "downloads/catalogue.json": data.catalogue_json(site, site_url, schema),
+                 "robots.txt": data.robots(site_url)}
+        for path, title, items, attr in feeds.feed_specs(site):
+            files[path] = feeds.render_feed(site, site_url, path, title, items, attr)
+        listing_urls = [""] + [l.url for l in pages.listings(site)] + ["table/", "stats/", "downloads/"]
+        files["sitemap.xml"] = data.sitemap(site, site_url, listing_urls)
+        for name, content in files.items():
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
+            (out / name).write_bytes(content)
+        data.copy_attachments(site, paths.content, out)
+
+
+def feedback_url(base: str | None):
+    """意见反馈 link for an item, prefilled with its 索引号 and 事项名称 (mailto subject or form query)."""
+    from urllib.parse import quote, urlencode
+
+    def for_item(item):
+        if not base:
+            return None
+        if base.startswith("mailto:"):
+            return f"{base}?subject={quote(f'意见反馈：{item.index_no} {item.title}')}"
+        joiner = "&" if "?" in base else "?"
+        return f"{base}{joiner}{urlencode({'索引号': item.index_no, '事项名称': item.title})}"
+
+    return for_item

@@ -1,12 +1,19 @@
-"""What the public site consists of, as data: the site model and the list of pages to write."""
+"""What the public site consists of, as data: the site model and the list of pages to write.
+
+Only catalogue.public_items enter SiteData, so 内部 items cannot reach any page, count, feed,
+download or sitemap: there is no second list to forget to filter.
+"""
 from __future__ import annotations
 
-import os
-from collections import defaultdict
+import datetime as dt
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from catalogue.model import Catalogue, Item
+
+LIMIT_FACETS = [("长期", "long"), ("定期", "periodic"), ("即时", "instant")]
+FIVE_FACETS = [("决策公开", "decision"), ("执行公开", "execution"), ("管理公开", "management"),
+               ("服务公开", "service"), ("结果公开", "result")]
 
 
 @dataclass
@@ -17,22 +24,41 @@ class PageSpec:
 
 
 @dataclass
+class Listing:
+    """A page that lists items: a category, a 二级事项, or a facet (unit, 时限 type, 五公开)."""
+
+    title: str
+    url: str
+    items: list[Item]
+    description: str = ""
+    crumbs: list = field(default_factory=list)
+    groups: list = field(default_factory=list)  # [(Subcategory, [Item])] on 一级事项 pages
+
+    @property
+    def save_as(self) -> str:
+        return self.url + "index.html"
+
+
+@dataclass
 class SiteData:
     """The public catalogue, grouped the ways pages need it. Built from public items only."""
 
     catalogue: Catalogue
+    catalogue_title: str
     items: list[Item]
+    build_date: dt.date
+    freshness: dict
     by_category: dict
     by_sub: dict
 
     @classmethod
-    def build(cls, catalogue: Catalogue, settings: dict) -> "SiteData":
+    def build(cls, catalogue: Catalogue, title: str, build_date: dt.date, freshness: dict) -> "SiteData":
         items = sort_items(catalogue.public_items, catalogue)
         by_category, by_sub = defaultdict(list), defaultdict(list)
         for item in items:
             by_category[item.category].append(item)
             by_sub[(item.category, item.subcategory)].append(item)
-        return cls(catalogue, items, dict(by_category), dict(by_sub))
+        return cls(catalogue, title, items, build_date, freshness, dict(by_category), dict(by_sub))
 
     @property
     def categories(self):
@@ -50,6 +76,43 @@ class SiteData:
     def recent(self, n: int = 8) -> list[Item]:
         return sorted(self.items, key=lambda i: (i.published, i.index_no), reverse=True)[:n]
 
+    def recently_updated(self, n: int = 8) -> list[Item]:
+        updated = [i for i in self.items if i.updated and i.updated > i.published]
+        return sorted(updated, key=lambda i: (i.updated, i.index_no), reverse=True)[:n]
+
+    def category_url(self, name: str, sub: str | None = None) -> str:
+        category = self.catalogue.category(name)
+        return f"category/{category.slug}/" + (f"{category.sub(sub).slug}/" if sub else "")
+
+    def unit_url(self, name: str) -> str:
+        return f"unit/{self.catalogue.unit(name).slug}/"
+
+    def limit_url(self, kind: str) -> str:
+        return f"limit/{dict(LIMIT_FACETS)[kind]}/"
+
+    def five_url(self, value: str) -> str:
+        return f"five/{dict(FIVE_FACETS)[value]}/"
+
+    def flagged(self) -> list[Item]:
+        """Items whose badge carries 逾期未更新 or 超期公开."""
+        return [i for i in self.items if self.freshness[i.index_no].status]
+
+    def counts(self, key) -> list[tuple[str, int]]:
+        return sorted(Counter(key(i) for i in self.items).items(), key=lambda kv: (-kv[1], str(kv[0])))
+
+    def stat_tables(self):
+        """(id, heading, column label, rows) for the 统计 page: what an annual report counts."""
+        return [(f"s-{slug}", f"按{label}", label, self.counts(key)) for slug, label, key in STATS]
+
+
+STATS = [
+    ("category", "一级事项", lambda i: i.category),
+    ("unit", "公开主体", lambda i: i.unit),
+    ("limit", "公开时限", lambda i: i.limit_type),
+    ("method", "公开方式", lambda i: i.meta["公开方式"]),
+    ("year", "发布年份", lambda i: f"{i.published.year} 年"),
+]
+
 
 def sort_items(items: list[Item], catalogue: Catalogue) -> list[Item]:
     """Registry order (一级, then 二级), then newest first, then 索引号 so the order is total."""
@@ -61,21 +124,39 @@ def sort_items(items: list[Item], catalogue: Catalogue) -> list[Item]:
                                         -i.last_changed.toordinal(), i.index_no))
 
 
+def listings(site: SiteData) -> list[Listing]:
+    """Every list page: one per 一级事项 and 二级事项, per 公开主体, 时限 type and 五公开 value."""
+    pages = []
+    for category in site.categories:
+        groups = [(sub, site.by_sub.get((category.name, sub.name), [])) for sub in category.subcategories]
+        pages.append(Listing(category.name, site.category_url(category.name), site.by_category.get(category.name, []),
+                             category.description, [(category.name, "")], groups))
+        for sub in category.subcategories:
+            pages.append(Listing(sub.name, site.category_url(category.name, sub.name),
+                                 site.by_sub.get((category.name, sub.name), []), sub.description,
+                                 [(category.name, site.category_url(category.name)), (sub.name, "")]))
+    for unit in site.catalogue.units:
+        pages.append(_facet(site, unit.name, site.unit_url(unit.name), "公开主体", lambda i, n=unit.name: i.unit == n))
+    for kind, _slug in LIMIT_FACETS:
+        pages.append(_facet(site, f"{kind}公开事项", site.limit_url(kind), "公开时限", lambda i, k=kind: i.limit_type == k))
+    for value, _slug in FIVE_FACETS:
+        pages.append(_facet(site, value, site.five_url(value), "五公开", lambda i, v=value: i.meta.get("五公开") == v))
+    return pages
+
+
+def _facet(site: SiteData, title: str, url: str, facet: str, keep) -> Listing:
+    return Listing(title, url, [i for i in site.items if keep(i)], crumbs=[(facet, ""), (title, "")])
+
+
 def page_specs(site: SiteData):
     yield PageSpec("index.html", "index", {"page_title": "首页"})
+    for listing in listings(site):
+        yield PageSpec(listing.save_as, "listing", {"listing": listing, "page_title": listing.title})
+    yield PageSpec("table/index.html", "table", {"page_title": "目录总表"})
+    yield PageSpec("stats/index.html", "stats", {"page_title": "统计"})
+    yield PageSpec("downloads/index.html", "downloads", {"page_title": "数据下载"})
+    yield PageSpec("404.html", "404", {"page_title": "页面不存在"})
     for item in site.items:
         previous, following = site.neighbours(item)
         yield PageSpec(item.save_as, "item", {"item": item, "page_title": item.title,
                                               "previous": previous, "following": following})
-
-
-def data_files(site: SiteData, settings: dict):
-    """Non-HTML files: (path under output/, bytes)."""
-    return []
-
-
-def write_bytes(output_path: str, name: str, data: bytes) -> None:
-    path = Path(output_path) / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    os.utime(path, None)

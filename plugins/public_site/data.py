@@ -1,0 +1,111 @@
+"""Non-HTML output: downloads (CSV, JSON), Atom feeds, sitemap.xml, robots.txt and attachments.
+
+Everything is derived from SiteData (public items only) and dated from the items themselves, so
+two builds of the same commit are byte-identical.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from catalogue.tabular import CSV_COLUMNS, item_row
+
+from .pages import SiteData
+
+TYPE_LABELS = {".pdf": "PDF", ".ofd": "OFD", ".doc": "Word", ".docx": "Word", ".xls": "Excel", ".xlsx": "Excel",
+               ".wps": "WPS", ".jpg": "JPG 图片", ".jpeg": "JPG 图片", ".png": "PNG 图片"}
+# Review bookkeeping stays in the repository; everything else an editor writes is public.
+PRIVATE_KEYS = {"保密审查"}
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    source: Path
+    url: str
+    kind: str
+    size: str
+    download: str
+
+
+def attachments(item, content: Path) -> list[Attachment]:
+    """Attachments get content-addressed ASCII URLs (files/<hash>.<ext>): no Chinese in URLs,
+    identical files stored once, and the editor's name kept for the download."""
+    found = []
+    for entry in item.meta.get("附件", []):
+        source = content / entry["文件"]
+        suffix = source.suffix.lower()
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+        found.append(Attachment(entry["名称"], source, f"files/{digest}{suffix}", TYPE_LABELS[suffix],
+                                human_size(source.stat().st_size), entry["名称"] + suffix))
+    return found
+
+
+def human_size(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{max(size / 1024, 0.1):.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def copy_attachments(site: SiteData, content: Path, output: Path) -> None:
+    for item in site.items:
+        for attachment in attachments(item, content):
+            target = output / attachment.url
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(attachment.source, target)
+
+
+def catalogue_csv(site: SiteData, site_url: str) -> bytes:
+    """UTF-8 with BOM and CRLF rows: Excel on Windows opens it with the Chinese intact."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for number, item in enumerate(site.items, start=1):
+        writer.writerow(item_row(item, number, absolute(site_url, item.url)))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def json_fields(schema: dict) -> list[tuple[str, str, str]]:
+    """(key, title, description) of every public field, in schema order: the JSON's documented keys."""
+    fields = [(k, v.get("title", k), v.get("description", "")) for k, v in schema["properties"].items()
+              if k not in PRIVATE_KEYS]
+    return fields + [("网址", "网址", "事项网页的地址。"), ("正文", "正文", "事项正文（Markdown 原文）。")]
+
+
+def catalogue_json(site: SiteData, site_url: str, schema: dict) -> bytes:
+    keys = [k for k, _t, _d in json_fields(schema)]
+    records = []
+    for item in site.items:
+        values = dict(item.meta, 网址=absolute(site_url, item.url), 正文=item.body.strip())
+        values.setdefault("有效性", "有效")
+        records.append({k: values.get(k) for k in keys})
+    document = {"名称": site.catalogue_title, "生成日期": site.build_date.isoformat(), "事项数": len(records),
+                "字段": [{"键": k, "名称": t, "说明": d} for k, t, d in json_fields(schema)], "事项": records}
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def absolute(site_url: str, path: str) -> str:
+    return f"{site_url.rstrip('/')}/{path}" if site_url else path
+
+
+def sitemap(site: SiteData, site_url: str, extra_urls: list[str]) -> bytes:
+    rows = [(absolute(site_url, url), None) for url in extra_urls]
+    rows += [(absolute(site_url, i.url), i.last_changed.isoformat()) for i in site.items]
+    body = "".join(f"<url><loc>{escape(loc)}</loc>{f'<lastmod>{mod}</lastmod>' if mod else ''}</url>\n"
+                   for loc, mod in rows)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            f"{body}</urlset>\n").encode("utf-8")
+
+
+def robots(site_url: str) -> bytes:
+    lines = ["User-agent: *", "Allow: /"]
+    if site_url:
+        lines.append(f"Sitemap: {absolute(site_url, 'sitemap.xml')}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
