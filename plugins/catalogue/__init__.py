@@ -11,6 +11,11 @@ from . import output
 from .build import CatalogueGenerator, ErrorCollector
 
 _collector = ErrorCollector()
+# Attached on import, not in register(): Pelican imports every plugin before registering any, and
+# a plugin that fails to import is only logged. The catalogue plugin is listed first, so this
+# handler already listens when a later plugin fails, and the build stops instead of shipping a
+# site without that plugin's pages.
+logging.getLogger("pelican").addHandler(_collector)
 
 
 def _generators(_pelican):
@@ -27,9 +32,8 @@ def register():
     signals.initialized.connect(output.begin)
     # get_generators: our generator runs after Pelican's own, so its context is complete.
     signals.get_generators.connect(_generators)
-    # Pelican logs unreadable pages and continues; collect those errors and stop the build once
-    # every generator has read its input, before anything is written.
-    logging.getLogger("pelican").addHandler(_collector)
+    # Pelican logs unreadable pages and continues; stop the build once every generator has read
+    # its input, before anything is written.
     signals.all_generators_finalized.connect(_collector.fail_if_any)
     # finalized: all output written; swap it into place only if nothing went wrong.
     signals.finalized.connect(_finish)

@@ -88,7 +88,7 @@ class ErrorCollector(logging.Handler):
         # Pelican logs read failures inside its `except` without the reason; take it from there.
         reason = sys.exc_info()[1]
         message = " ".join(record.getMessage().split())
-        self.records.append(f"{message}（{reason}）" if reason else message)
+        self.records.append(f"{message}（{reason}）" if reason and str(reason) not in message else message)
 
     def fail_if_any(self, *_args):
         if self.records:

@@ -1,0 +1,97 @@
+"""End to end through the public entry points: `invoke validate`, `invoke build`, plain `pelican`."""
+from __future__ import annotations
+
+import filecmp
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_project, make_mini_project, run_build, run_invoke
+from test_validation import BAD, MISTAKES
+
+
+@pytest.fixture(scope="module")
+def built_mini(tmp_path_factory) -> Path:
+    root = make_mini_project(tmp_path_factory.mktemp("built") / "project")
+    result = run_build(root)
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def replace_parts(dest: Path, source: Path) -> None:
+    for part in ("content", "schema"):
+        shutil.rmtree(dest / part, ignore_errors=True)
+        shutil.copytree(source / part, dest / part)
+
+
+def snapshot(output: Path) -> dict:
+    return {p.relative_to(output).as_posix(): p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("name", sorted(MISTAKES))
+def test_mistake_fails_validate_and_build_and_keeps_previous_site(built_mini, name):
+    text, expected = MISTAKES[name]
+    bad = built_mini / BAD
+    bad.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    before = snapshot(built_mini / "output")
+    try:
+        validate = run_invoke(built_mini, "validate")
+        build = run_build(built_mini)
+    finally:
+        bad.unlink()
+    assert validate.returncode == 1
+    assert validate.stdout.splitlines()[:-1] == expected
+    assert validate.stdout.splitlines()[-1].startswith(f"共发现 {len(expected)} 个问题，涉及 1 个文件。")
+    assert build.returncode == 1
+    assert all(line in build.stderr for line in expected)
+    assert "构建失败：目录有错误，未生成网站；上一次生成的 output/ 保持不变。" in build.stderr
+    assert "Traceback" not in build.stderr + build.stdout
+    assert snapshot(built_mini / "output") == before
+    assert not (built_mini / "output.staging").exists()
+
+
+def test_unreadable_page_fails_the_build_instead_of_being_skipped(built_mini):
+    page = built_mini / "content/pages/broken.md"
+    page.write_text("Title: 坏页面\nDate: 不是日期\n\n正文\n", encoding="utf-8")
+    try:
+        build = run_build(built_mini)
+    finally:
+        page.unlink()
+    assert build.returncode == 1
+    assert "Pelican: 生成页面时出错：Could not process pages/broken.md" in build.stderr
+    assert "Traceback" not in build.stderr
+
+
+def test_one_page_per_public_item_at_its_stable_url(example_site):
+    items = list((example_site / "content/items").rglob("*.md"))
+    internal = [p for p in items if "公开对象: 内部" in p.read_text(encoding="utf-8")]
+    pages = list((example_site / "output/items").glob("*/index.html"))
+    assert len(items) >= 60 and len(internal) >= 1
+    assert len(pages) == len(items) - len(internal)
+
+
+def test_url_does_not_change_when_title_or_folder_changes(built_mini, tmp_path):
+    moved = tmp_path / "moved"
+    copy_project(moved, with_content=False)
+    replace_parts(moved, built_mini)
+    source = moved / "content/items/社会救助/低保名单.md"
+    text = source.read_text(encoding="utf-8").replace("事项名称: 城乡最低生活保障对象名单", "事项名称: 低保对象名单（新标题）")
+    (moved / "content/items/新 文件夹").mkdir()
+    (moved / "content/items/新 文件夹/改名后.md").write_text(text, encoding="utf-8")
+    source.unlink()
+    assert run_build(moved).returncode == 0
+    page = moved / "output/items/11530000MB0123456X-2024-00001/index.html"
+    assert "低保对象名单（新标题）" in page.read_text(encoding="utf-8")
+
+
+def test_plain_pelican_and_invoke_build_write_identical_sites(built_mini, tmp_path):
+    other = tmp_path / "again"
+    copy_project(other, with_content=False)
+    replace_parts(other, built_mini)
+    result = run_invoke(other, "build")
+    assert result.returncode == 0, result.stderr
+    left, right = snapshot(built_mini / "output"), snapshot(other / "output")
+    assert left.keys() == right.keys()
+    assert [k for k in left if left[k] != right[k]] == []
+    assert filecmp.cmp(built_mini / "output/index.html", other / "output/index.html", shallow=False)
