@@ -49,3 +49,13 @@ def test(c):
 
     ensure_browser_deps(ROOT)
     sys.exit(subprocess.call([sys.executable, "-m", "pytest", "-q"], cwd=ROOT))
+
+
+@task
+def docs(c):
+    """根据 schema/item.schema.json 重新生成 README 中的字段说明。"""
+    from catalogue.fieldref import render_readme
+
+    readme = ROOT / "README.md"
+    readme.write_text(render_readme(readme.read_text(encoding="utf-8"), ROOT / "schema/item.schema.json"), encoding="utf-8")
+    print("已更新 README.md 的字段说明。")

@@ -61,6 +61,10 @@ class Item:
     lines: dict = field(default_factory=dict)
     body_line: int = 1
     html: str = ""
+    # Filled by the history plugin from git: [HistoryEntry(date, subject)], newest first, and the
+    # date of the last commit touching the file (used when 更新日期 is absent).
+    history: list = field(default_factory=list)
+    git_updated: dt.date | None = None
 
     title = property(lambda self: self.meta["事项名称"])
     index_no = property(lambda self: self.meta["索引号"])
@@ -72,7 +76,7 @@ class Item:
     validity = property(lambda self: self.meta.get("有效性", "有效"))
     is_public = property(lambda self: self.meta["公开对象"] != "内部")
     published = property(lambda self: parse_date(self.meta["发布日期"]))
-    updated = property(lambda self: parse_date(self.meta.get("更新日期")))
+    updated = property(lambda self: parse_date(self.meta.get("更新日期")) or self.git_updated)
     formed = property(lambda self: parse_date(self.meta.get("成文日期")))
 
     @property

@@ -1,0 +1,134 @@
+"""The freshness verdict of one item: its 公开时限 badge, and 逾期未更新 / 超期公开 when it applies.
+
+Pure functions of the item's front matter, the build date and a WorkCalendar; no Pelican.
+"""
+from __future__ import annotations
+
+import calendar as month_calendar
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+from catalogue.errors import CatalogueError
+from catalogue.model import parse_date
+
+from .limits import CALENDAR_DAYS, Limit, limit_from_text
+from .workdays import WorkCalendar
+
+OVERDUE, LATE = "逾期未更新", "超期公开"
+# Badge per 公开时限 type: CSS class (the colours live in theme/static/css/site.css) and label.
+BADGES = {"长期": ("badge-long", "长期"), "定期": ("badge-periodic", "定期"), "即时": ("badge-instant", "即时")}
+STATUS_CSS = "badge-alert"
+# 周期 -> (months, how the detail sentence names it).
+PERIODS = {"月度": (1, "按月更新"), "季度": (3, "按季度更新"), "半年": (6, "每半年更新"), "年度": (12, "按年度更新")}
+# China has kept UTC+8 without daylight saving since 1991, so a fixed offset needs no tz database.
+CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
+class BuildDateError(CatalogueError):
+    """Raised by build_date() when SOURCE_DATE_EPOCH is set but is not a whole number of seconds."""
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """What the badge shows and the audit reports for one item."""
+
+    kind: str                      # 长期 / 定期 / 即时
+    label: str                     # badge text, e.g. "定期·季度"
+    css: str                       # badge CSS class, e.g. "badge-periodic"
+    status: str | None = None      # None, 逾期未更新 or 超期公开
+    detail: str = ""               # one Chinese sentence for the item page and the audit
+    due: dt.date | None = None     # next update due (定期) or publication deadline (即时)
+    limit: Limit | None = None     # the 即时 limit applied (stated in 说明 or the statutory 20)
+    late_by: int = 0               # days overdue (定期), or working/calendar days late (即时)
+
+    @property
+    def status_css(self) -> str:
+        return STATUS_CSS if self.status else ""
+
+    @property
+    def limit_days(self) -> int | None:
+        return self.limit.days if self.limit else None
+
+
+def build_date(environ=os.environ) -> dt.date:
+    """SOURCE_DATE_EPOCH (UTC seconds) as a date in China when set, else today in China."""
+    epoch = (environ.get("SOURCE_DATE_EPOCH") or "").strip()
+    if not epoch:
+        return dt.datetime.now(CHINA).date()
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), CHINA).date()
+    except (ValueError, OverflowError, OSError) as exc:
+        raise BuildDateError(f"环境变量 SOURCE_DATE_EPOCH 应为整数秒数（Unix 时间戳，例如 1700000000），"
+                             f"实际为“{epoch}”") from exc
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Calendar months later, the day clamped to the month's end (08-31 + 1 month = 09-30)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, month_calendar.monthrange(year, month)[1]))
+
+
+def assess(meta: dict, today: dt.date, calendar: WorkCalendar) -> Freshness:
+    """The verdict for one item's front matter (Chinese keys, dates as YYYY-MM-DD text)."""
+    limit = meta["公开时限"]
+    kind = limit["类型"]
+    css, label = BADGES[kind]
+    if limit.get("周期"):
+        label = f"{label}·{limit['周期']}"
+    return RULES[kind](Freshness(kind, label, css), meta, today, calendar)
+
+
+def _long_term(base: Freshness, meta: dict, today: dt.date, calendar: WorkCalendar) -> Freshness:
+    return _with(base, detail="长期公开")
+
+
+def _periodic(base: Freshness, meta: dict, today: dt.date, calendar: WorkCalendar) -> Freshness:
+    period = PERIODS.get(meta["公开时限"].get("周期"))
+    updated, published = parse_date(meta.get("更新日期")), parse_date(meta.get("发布日期"))
+    last = updated or published
+    if period is None or last is None:
+        return base  # the schema reports a missing 周期 or a bad date
+    due = add_months(last, period[0])
+    since = f"上次更新 {last}" if updated else f"发布于 {last}"
+    if due < today:
+        late = (today - due).days
+        detail = f"{period[1]}：{since}，应于 {due} 前更新，已逾期 {late} 天"
+        return _with(base, status=OVERDUE, detail=detail, due=due, late_by=late)
+    return _with(base, detail=f"{period[1]}：{since}，下次应于 {due} 前更新", due=due)
+
+
+def _prompt(base: Freshness, meta: dict, today: dt.date, calendar: WorkCalendar) -> Freshness:
+    limit = limit_from_text(meta["公开时限"].get("说明"))
+    formed, published = parse_date(meta.get("成文日期")), parse_date(meta.get("发布日期"))
+    if formed is None or published is None:
+        detail = f"应自信息形成或变更之日起 {limit.words}内公开；未填写成文日期，无法核对是否按时"
+        return _with(base, detail=detail, limit=limit)
+    due, late = _deadline(limit, formed, published, calendar)
+    head = f"成文日期 {formed}，应在 {limit.words}内（{due} 前）公开，实际 {published} 发布"
+    if late:
+        unit = "天" if limit.unit == CALENDAR_DAYS else "个工作日"
+        return _with(base, status=LATE, detail=f"{head}，超期 {late} {unit}", due=due, limit=limit, late_by=late)
+    return _with(base, detail=f"{head}，按时公开", due=due, limit=limit)
+
+
+def _deadline(limit: Limit, formed: dt.date, published: dt.date, calendar: WorkCalendar) -> tuple[dt.date, int]:
+    """The last allowed day, and how far past it the item was published (0 if on time)."""
+    if limit.unit == CALENDAR_DAYS:
+        due = formed + dt.timedelta(days=limit.days)
+        return due, max((published - due).days, 0)
+    due = calendar.add_workdays(formed, limit.days)
+    return due, calendar.workdays_between(due, published)
+
+
+def _with(base: Freshness, **changes) -> Freshness:
+    return Freshness(**{**base.__dict__, **changes})
+
+
+RULES = {"长期": _long_term, "定期": _periodic, "即时": _prompt}
+
+
+def assess_all(items, today: dt.date, calendar: WorkCalendar) -> dict:
+    """{索引号: Freshness} for every item, internal ones included (the audit needs them)."""
+    return {item.index_no: assess(item.meta, today, calendar) for item in items}
