@@ -42,14 +42,14 @@ def fail(problems: list[Problem], stream=None) -> None:
     raise BuildFailed(len(problems))
 
 
-def check_all(settings: dict, use_cache: bool = True):
+def check_all(settings: dict, use_cache: bool = True, render=None):
     """Everything `invoke validate` and the build check: items, registries, then the extra checks
     named in GONGKAI_CHECKS (e.g. the 保密审查 scan). Returns (catalogue, paths, problems)."""
     paths = paths_from_settings(settings)
     cache = None
     if use_cache and settings.get("CACHE_CONTENT"):
         cache = Path(settings["CACHE_PATH"]) / "gongkai-items.pickle"
-    catalogue, problems = load_catalogue(paths, settings["GONGKAI_INDEX_PATTERN"], cache)
+    catalogue, problems = load_catalogue(paths, settings["GONGKAI_INDEX_PATTERN"], cache, render)
     for name in settings["GONGKAI_CHECKS"]:
         module, _, func = name.partition(":")
         problems += getattr(importlib.import_module(module), func)(catalogue, paths)
@@ -58,12 +58,9 @@ def check_all(settings: dict, use_cache: bool = True):
 
 def load_checked(settings: dict):
     """Load and check the catalogue for a build; stops the build on any problem."""
-    catalogue, paths, problems = check_all(settings)
+    catalogue, paths, problems = check_all(settings, render=BodyRenderer())
     if problems:
         fail(problems)
-    render = BodyRenderer()
-    for item in catalogue.items:
-        item.html = render(item.body)
     return catalogue, paths
 
 

@@ -70,8 +70,8 @@ def parse_item(path: Path, display: str, validator) -> tuple[Item | None, list[P
 class ParseCache:
     """Per-file results keyed by size and mtime, so a rebuild re-reads only the files that changed."""
 
-    def __init__(self, path: Path | None, key: str):
-        self.path, self.key, self.entries, self.dirty = path, key, {}, False
+    def __init__(self, path: Path | None, key: str, render=None):
+        self.path, self.key, self.entries, self.dirty, self.render = path, key, {}, False, render
         if path and path.is_file():
             try:
                 stored_key, entries = pickle.loads(path.read_bytes())
@@ -86,6 +86,8 @@ class ParseCache:
         if hit and hit[0] == stamp:
             return hit[1]
         result = parse_item(file, display, validator)
+        if self.render and result[0]:
+            result[0].html = self.render(result[0].body)  # cached with the parse: the costly part
         self.entries[display], self.dirty = (stamp, result), True
         return result
 
@@ -95,15 +97,18 @@ class ParseCache:
             self.path.write_bytes(pickle.dumps((self.key, self.entries), protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def load_catalogue(paths: Paths, index_pattern: str | None = None,
-                   cache_path: Path | None = None) -> tuple[Catalogue, list[Problem]]:
-    """Read and check everything; returns the catalogue of valid items and every problem found."""
+def load_catalogue(paths: Paths, index_pattern: str | None = None, cache_path: Path | None = None,
+                   render=None) -> tuple[Catalogue, list[Problem]]:
+    """Read and check everything; returns the catalogue of valid items and every problem found.
+
+    `render` (body text -> HTML), when given, fills item.html; with a cache it runs only for
+    files that changed since the last build."""
     categories, problems = load_categories(paths.schema_dir, paths.root)
     units, unit_problems = load_units(paths.schema_dir, paths.root)
     problems += unit_problems
     schema_file = paths.schema_dir / "item.schema.json"
     validator = schema.compiled(str(schema_file), index_pattern)
-    cache = ParseCache(cache_path, f"{schema_file.stat().st_mtime_ns}:{index_pattern}")
+    cache = ParseCache(cache_path, f"{schema_file.stat().st_mtime_ns}:{index_pattern}:{render is not None}", render)
     files, file_problems = item_files(paths)
     problems += file_problems
     items = []

@@ -91,6 +91,8 @@ def _periodic(base: Freshness, meta: dict, today: dt.date, calendar: WorkCalenda
     if period is None or last is None:
         return base  # the schema reports a missing 周期 or a bad date
     due = add_months(last, period[0])
+    if meta.get("有效性", "有效") != "有效":  # a repealed or expired document is no longer kept up to date
+        return _with(base, detail=f"已{meta['有效性']}，不再按期更新")
     since = f"上次更新 {last}" if updated else f"发布于 {last}"
     if due < today:
         late = (today - due).days
@@ -105,21 +107,26 @@ def _prompt(base: Freshness, meta: dict, today: dt.date, calendar: WorkCalendar)
     if formed is None or published is None:
         detail = f"应自信息形成或变更之日起 {limit.words}内公开；未填写成文日期，无法核对是否按时"
         return _with(base, detail=detail, limit=limit)
-    due, late = _deadline(limit, formed, published, calendar)
+    due = _due(limit, formed, calendar)
     head = f"成文日期 {formed}，应在 {limit.words}内（{due} 前）公开，实际 {published} 发布"
-    if late:
-        unit = "天" if limit.unit == CALENDAR_DAYS else "个工作日"
-        return _with(base, status=LATE, detail=f"{head}，超期 {late} {unit}", due=due, limit=limit, late_by=late)
-    return _with(base, detail=f"{head}，按时公开", due=due, limit=limit)
+    if published <= due:
+        return _with(base, detail=f"{head}，按时公开", due=due, limit=limit)
+    late, unit = _lateness(limit, due, published, calendar)
+    return _with(base, status=LATE, detail=f"{head}，超期 {late} {unit}", due=due, limit=limit, late_by=late)
 
 
-def _deadline(limit: Limit, formed: dt.date, published: dt.date, calendar: WorkCalendar) -> tuple[dt.date, int]:
-    """The last allowed day, and how far past it the item was published (0 if on time)."""
+def _due(limit: Limit, formed: dt.date, calendar: WorkCalendar) -> dt.date:
+    """The last allowed day of publication."""
     if limit.unit == CALENDAR_DAYS:
-        due = formed + dt.timedelta(days=limit.days)
-        return due, max((published - due).days, 0)
-    due = calendar.add_workdays(formed, limit.days)
-    return due, calendar.workdays_between(due, published)
+        return formed + dt.timedelta(days=limit.days)
+    return calendar.add_workdays(formed, limit.days)
+
+
+def _lateness(limit: Limit, due: dt.date, published: dt.date, calendar: WorkCalendar) -> tuple[int, str]:
+    """How late, in the limit's own unit; a working-day limit missed only by a weekend or holiday
+    publication still counts as late, then measured in calendar days."""
+    workdays = calendar.workdays_between(due, published) if limit.unit != CALENDAR_DAYS else 0
+    return (workdays, "个工作日") if workdays else ((published - due).days, "天")
 
 
 def _with(base: Freshness, **changes) -> Freshness:

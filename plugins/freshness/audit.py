@@ -1,0 +1,95 @@
+"""`invoke audit`: every 逾期未更新 and 超期公开 item, internal ones too, as one table.
+
+The office uses this for its annual report and assessment (考核), so 内部 items are audited as
+well and marked as such; the public site never shows them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from catalogue.errors import format_report
+
+from .status import LATE, OVERDUE, assess
+from .workdays import WorkCalendar, load_calendar
+
+COLUMNS = ("索引号", "事项名称", "公开主体", "状态", "说明", "文件")
+STATUS_ORDER = {OVERDUE: 0, LATE: 1}
+# The field whose line the 文件 column points at: what the editor must change or explain.
+STATUS_FIELD = {OVERDUE: ("更新日期", "发布日期"), LATE: ("发布日期",)}
+INTERNAL_MARK = "【内部】"
+NOTHING_FOUND = "未发现逾期或超期事项。"
+
+
+@dataclass(frozen=True)
+class Finding:
+    index_no: str
+    title: str
+    unit: str
+    status: str
+    detail: str
+    location: str  # "content/items/…/x.md:12"
+    internal: bool
+
+
+def audit(items, build_date: dt.date, calendar: WorkCalendar) -> list[Finding]:
+    """Every item whose freshness has a status, 逾期未更新 first, then by 索引号."""
+    findings = []
+    for item in items:
+        verdict = assess(item.meta, build_date, calendar)
+        if verdict.status:
+            findings.append(Finding(item.index_no, item.title, item.unit, verdict.status, verdict.detail,
+                                    _location(item, verdict.status), not item.is_public))
+    return sorted(findings, key=lambda f: (STATUS_ORDER[f.status], f.index_no))
+
+
+def _location(item, status: str) -> str:
+    line = next((item.lines[(key,)] for key in STATUS_FIELD[status] if (key,) in item.lines), None)
+    return f"{item.source}:{line}" if line else item.source
+
+
+def format_audit(findings: list[Finding]) -> str:
+    """A Markdown table (readable as plain text) and a count line; a single sentence when clean."""
+    if not findings:
+        return NOTHING_FOUND
+    rows = [COLUMNS, ("---",) * len(COLUMNS)] + [_row(f) for f in findings]
+    table = "\n".join("| " + " | ".join(cells) + " |" for cells in rows)
+    return f"{table}\n\n{_count_line(findings)}"
+
+
+def _row(finding: Finding) -> tuple:
+    title = (INTERNAL_MARK if finding.internal else "") + finding.title
+    cells = (finding.index_no, title, finding.unit, finding.status, finding.detail, finding.location)
+    return tuple(cell.replace("|", "\\|").replace("\n", " ") for cell in cells)
+
+
+def _count_line(findings: list[Finding]) -> str:
+    counts = "，".join(f"{status} {sum(f.status == status for f in findings)} 项" for status in STATUS_ORDER)
+    internal = sum(f.internal for f in findings)
+    tail = f"；其中内部事项 {internal} 项（不在公开网站显示）" if internal else ""
+    return f"共发现 {len(findings)} 项逾期或超期事项：{counts}{tail}。"
+
+
+def audit_project(root: Path, strict: bool = False, stream=None, environ=os.environ) -> int:
+    """`invoke audit [--strict]`: print the findings; 1 if the catalogue is invalid, or strict and any found."""
+    from catalogue.build import check_all
+    from catalogue.settings import read_project_settings
+
+    from .status import build_date
+
+    stream = stream or sys.stdout
+    catalogue, paths, problems = check_all(read_project_settings(Path(root)), use_cache=False)
+    calendar, calendar_problems = load_calendar(paths.schema_dir, paths.root)
+    if problems or calendar_problems:
+        print(format_report(problems + calendar_problems), file=stream)
+        return 1
+    day = build_date(environ)
+    findings = audit(catalogue.items, day, calendar)
+    print(f"检查日期：{day}，共检查 {len(catalogue.items)} 个事项。", file=stream)
+    for warning in calendar.warnings():
+        print(warning, file=stream)
+    print(format_audit(findings), file=stream)
+    return 1 if strict and findings else 0

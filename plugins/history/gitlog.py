@@ -1,0 +1,130 @@
+"""Each item file's change history, read from git in ONE `git log` call for the whole catalogue.
+
+Only the commit date and subject are kept (never author names or e-mails). Renames are followed by
+our own bookkeeping, so an item moved to another folder keeps its history. Outside a git checkout
+(a release tarball, git not installed) there is simply no history.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+RECORD, FIELD = "\x1e", "\x1f"
+# Commit id (to recognise a shallow clone's boundary), committer date YYYY-MM-DD, subject.
+LOG_FORMAT = "%x1e%H%x1f%cs%x1f%s"
+# Subjects are shown on the public site: an address typed into one is removed all the same.
+EMAIL = re.compile(r"<?[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?")
+NOT_A_REPOSITORY = "not a git repository"
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One commit that touched an item file, as the public sees it."""
+
+    date: dt.date
+    subject: str
+
+
+class GitUnavailable(Exception):
+    """Raised by run_git() when git is missing or the folder is not a checkout; means "no history"."""
+
+
+def run_git(root: Path, *args: str) -> str:
+    """git's standard output as text; GitUnavailable when there is no usable repository."""
+    command = ["git", "-c", "core.quotepath=false", *args]
+    try:
+        done = subprocess.run(command, cwd=root, capture_output=True, encoding="utf-8", errors="replace")
+    except OSError as exc:  # git not installed
+        raise GitUnavailable(f"找不到 git 程序（{exc.strerror}）") from exc
+    if done.returncode != 0:
+        raise GitUnavailable(done.stderr.strip().splitlines()[0] if done.stderr.strip() else f"git 退出码 {done.returncode}")
+    return done.stdout
+
+
+def file_histories(root: Path, folder: str) -> dict[str, list[HistoryEntry]]:
+    """path (relative to root, as git and Item.source write it) -> entries, newest first.
+
+    Two git processes however many items there are. Empty outside a git checkout.
+    """
+    try:
+        shallow, shallow_file = run_git(root, "rev-parse", "--is-shallow-repository", "--git-path", "shallow").split("\n")[:2]
+        text = run_git(root, "log", "-z", "--no-merges", f"--format={LOG_FORMAT}", "--name-status", "-M",
+                       "--relative", "--", folder)
+    except GitUnavailable as exc:
+        _explain(str(exc))
+        return {}
+    boundary = set()
+    if shallow == "true":
+        boundary = set((root / shallow_file).read_text(encoding="ascii").split())
+        log.warning("变更记录：当前是浅克隆（shallow clone），只能读到部分历史；发布网站时请完整克隆（CI 中设置 fetch-depth: 0）")
+    return parse_log(text, boundary)
+
+
+def _explain(reason: str) -> None:
+    """Not a checkout is normal (a tarball); any other failure is worth a warning, not a stop."""
+    if NOT_A_REPOSITORY in reason.lower():
+        log.info("变更记录：不在 git 仓库中，事项页不显示变更记录")
+    else:
+        log.warning("变更记录：无法读取 git 历史（%s），事项页不显示变更记录", reason)
+
+
+def parse_log(text: str, boundary: set[str] = frozenset()) -> dict[str, list[HistoryEntry]]:
+    """Parse `git log -z --name-status -M` output (newest commit first) into per-file histories.
+
+    `alias` maps a path as it was at the commit being read to the path the file has today; a
+    rename points the old path at today's path; an addition or deletion ends what that path
+    means for today's files (None).
+    Commits in `boundary` (a shallow clone's cut-off) show every file as added: skipped.
+    """
+    histories: dict[str, list[HistoryEntry]] = {}
+    alias: dict[str, str | None] = {}
+    for record in text.split(RECORD)[1:]:
+        header, _, changes = record.partition("\0")
+        commit, date, subject = header.split(FIELD, 2)
+        if commit in boundary:
+            continue
+        entry = HistoryEntry(dt.date.fromisoformat(date), clean_subject(subject))
+        for status, old, new in _changes(changes):
+            current = alias.get(new, new)
+            if current is not None and status != "D":
+                histories.setdefault(current, []).append(entry)
+            if status == "R":
+                alias[old] = current
+            if status in "RAD":  # older commits at `new` concern another file (or none)
+                alias[new] = None
+    return histories
+
+
+def _changes(changes: str):
+    """(status letter, old path, new path) for each file of one commit's -z name-status list."""
+    tokens = changes.lstrip("\n").split("\0")
+    i = 0
+    while i < len(tokens) and tokens[i]:
+        status = tokens[i][0]
+        if status in "RC":
+            yield status, tokens[i + 1], tokens[i + 2]
+            i += 3
+        else:
+            yield status, tokens[i + 1], tokens[i + 1]
+            i += 2
+
+
+def clean_subject(subject: str) -> str:
+    return " ".join(EMAIL.sub("", subject).split()) or "（无说明）"
+
+
+def annotate(items, histories: dict[str, list[HistoryEntry]]) -> None:
+    """Give every item its history, and its last commit date as 更新日期 when the field is absent.
+
+    A commit date not after 发布日期 is no update (e.g. the commit that first added the item).
+    """
+    for item in items:
+        item.history = list(histories.get(item.source, []))
+        last = item.history[0].date if item.history else None
+        item.git_updated = last if last and item.published and last > item.published else None

@@ -1,0 +1,152 @@
+"""保密审查 of items: every public item's front matter, body and attachment names, with the
+acknowledgements editors record under the `保密审查` key.
+
+An acknowledgement accepts one reviewed finding (same kind, same text or masked text) in its
+item; one that matches nothing any more is reported too, so that stale approvals do not pile up
+and silently cover a different number later.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from catalogue.errors import Problem
+from catalogue.frontmatter import dotted
+from catalogue.model import Item
+from catalogue.schema import line_of
+
+from .detect import BANK_CARD, ID_CARD, MARKING, MOBILE, find_sensitive
+
+ACK_KEY = "保密审查"
+BODY_FIELD = "正文"
+STALE = "保密审查登记"
+
+_REGISTER = "确需公开的，请在 保密审查 中登记并注明审核人"
+ADVICE = {
+    ID_CARD: f"公开前请删除或脱敏；{_REGISTER}",
+    MOBILE: f"公开前请删除或脱敏；{_REGISTER}",
+    BANK_CARD: f"公开前请删除或脱敏；{_REGISTER}",
+    MARKING: f"涉密、内部或不予公开的信息不得上网公开，请删除；确属误报的，请在 保密审查 中登记并注明审核人",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One suspected leak (or one stale acknowledgement) in an item, located for the editor."""
+
+    file: str
+    line: int | None
+    field: str
+    kind: str
+    text: str
+    shown: str
+    value: str
+    registered_kind: str = ""  # for a stale acknowledgement: the 类型 it was registered under
+
+    @property
+    def message(self) -> str:
+        if self.kind == STALE:
+            return (f"登记的{self.registered_kind}“{self.shown}”在本事项中已找不到：内容已删除或改动的，"
+                    "请同时删除这条登记（或按新的保密审查结果重新登记）")
+        return f"疑似{self.kind}“{self.shown}”：{ADVICE[self.kind]}"
+
+    def problem(self) -> Problem:
+        return Problem(self.file, self.line, self.field, self.message)
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    """One entry under `保密审查`: a finding a named reviewer has accepted for publication."""
+
+    content: str
+    kind: str
+    reviewer: str
+    date: str
+    note: str
+    field: str
+    line: int | None
+
+    def covers(self, finding: Finding) -> bool:
+        """Same kind, and the text as written, its masked form, or the same number however grouped."""
+        if finding.kind != self.kind:
+            return False
+        wanted = _squash(self.content)
+        if wanted in (_squash(finding.text), _squash(finding.shown), _squash(finding.value)):
+            return True
+        return any(m.kind == finding.kind and m.value == finding.value for m in find_sensitive(self.content))
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in text if not ch.isspace() and ch != "-")
+
+
+def acknowledgements(item: Item) -> list[Acknowledgement]:
+    """The item's `保密审查` entries as written (the schema has checked their shape)."""
+    entries = item.meta.get(ACK_KEY) or []
+    return [Acknowledgement(str(e.get("内容", "")), str(e.get("类型", "")), str(e.get("审核人", "")),
+                            str(e.get("日期", "")), str(e.get("说明", "")), dotted((ACK_KEY, i)),
+                            item.lines.get((ACK_KEY, i, "内容")) or item.lines.get((ACK_KEY, i)))
+            for i, e in enumerate(entries) if isinstance(e, dict)]
+
+
+def raw_findings(item: Item) -> list[Finding]:
+    """Every hit in front matter (except the acknowledgements themselves) and body, none suppressed."""
+    found = []
+    for path, text in _strings(item.meta):
+        base = line_of(item.lines, path)
+        # A block scalar (| or >) starts on the line after its key.
+        for offset, part in enumerate(text.split("\n")):
+            line = base + offset + 1 if base and "\n" in text else base
+            found += _findings(item.source, line, dotted(path), part)
+    for offset, part in enumerate(item.body.split("\n")):
+        found += _findings(item.source, item.body_line + offset, BODY_FIELD, part)
+    return found
+
+
+def _strings(value, path: tuple = ()):
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, sub in value.items():
+            if path or key != ACK_KEY:
+                yield from _strings(sub, path + (key,))
+    elif isinstance(value, list):
+        for index, sub in enumerate(value):
+            yield from _strings(sub, path + (index,))
+
+
+def _findings(file: str, line: int | None, field: str, text: str) -> list[Finding]:
+    return [Finding(file, line, field, m.kind, m.text, m.shown, m.value) for m in find_sensitive(text)]
+
+
+def scan_item(item: Item) -> list[Finding]:
+    """Unacknowledged findings plus stale acknowledgements; 内部 items are never published, so never scanned."""
+    if not item.is_public:
+        return []
+    found = raw_findings(item)
+    acks = acknowledgements(item)
+    kept = [f for f in found if not any(a.covers(f) for a in acks)]
+    stale = [_stale(item, a) for a in acks if not any(a.covers(f) for f in found)]
+    return sorted(kept + stale, key=lambda f: (f.line or 0, f.field, f.kind))
+
+
+def _stale(item: Item, ack: Acknowledgement) -> Finding:
+    # Show the registered text masked when it is a number, so the report never repeats it in full.
+    hits = find_sensitive(ack.content)
+    shown = ack.content if not hits or hits[0].kind == MARKING else hits[0].shown
+    return Finding(item.source, ack.line, f"{ack.field}.内容", STALE, ack.content, shown, ack.content, ack.kind)
+
+
+def scan_catalogue(catalogue, paths=None) -> list[Problem]:
+    """The GONGKAI_CHECKS entry point (`secrecy:scan_catalogue`): every finding as a located Problem."""
+    return [f.problem() for item in catalogue.items for f in scan_item(item)]
+
+
+def format_report(problems: list[Problem], checked: int) -> str:
+    """What `invoke scan` prints: every finding as file:line, then the count."""
+    if not problems:
+        return f"保密审查：未发现问题（已检查 {checked} 个公开事项，内部事项不上网，不检查）。"
+    ordered = sorted(problems, key=lambda p: (p.path, p.line or 0, p.field, p.message))
+    files = len({p.path for p in problems})
+    return "\n".join([str(p) for p in ordered] + [
+        f"保密审查：发现 {len(problems)} 处问题，涉及 {files} 个文件。"
+        "疑似敏感内容必须删除或脱敏后才能公开；确需公开的，由审核人确认后在该事项的 保密审查 中登记。"])
