@@ -2,7 +2,13 @@
 
 Every GONGKAI_* setting is declared with its type, default and doc in plugins/catalogue/settings.py.
 """
+import os
+import sys
+
 from jinja2 import StrictUndefined
+
+# Plugins share code (e.g. public_site reads freshness verdicts), so their folder is importable.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins"))
 
 SITENAME = "示例县政务公开事项标准目录"
 SITEURL = ""

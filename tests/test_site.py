@@ -17,7 +17,8 @@ from catalogue.validate import Paths, load_catalogue
 from conftest import EXAMPLES, make_mini_project, run_build
 
 SCENARIOS = {"hostile_item.md": "社会救助/恶意正文.md", "internal_item.md": "社会救助/内部考勤.md",
-             "withdrawn_item.md": "社会救助/旧细则.md"}
+             "withdrawn_item.md": "社会救助/旧细则.md", "periodic_overdue.md": "社会救助/季度支出.md",
+             "instant_on_time.md": "社会救助/标准调整.md", "instant_late.md": "社会救助/发放公告.md"}
 INTERNAL_INDEX = "11530000MB0123456X/2024-00032"
 
 
@@ -186,3 +187,38 @@ def test_rebuild_of_the_same_commit_is_byte_identical(site):
     after = {p: p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()}
     assert before.keys() == after.keys()
     assert [str(p) for p in before if before[p] != after[p]] == []
+
+
+BADGE_CASES = {
+    # 索引号 slug -> (badge label, status or None)
+    "11530000MB0123456X-2026-00011": ("定期·季度", "逾期未更新"),
+    "11530000MB0123456X-2024-00041": ("即时", None),
+    "11530000MB0123456X-2024-00042": ("即时", "超期公开"),
+    "11530000MB0123456X-2019-00007": ("长期", None),
+    "11530000MB0765432Y-2024-00003": ("定期·年度", "逾期未更新"),  # updated 2024-03-01, due 2025-03-01
+}
+
+
+@pytest.mark.parametrize("slug", sorted(BADGE_CASES))
+def test_badge_text_and_freshness_status(site, slug):
+    label, status = BADGE_CASES[slug]
+    html = read(site, f"items/{slug}/index.html")
+    badges = html.split('<p class="item-badges">', 1)[1].split("</p>", 1)[0]
+    assert f'">{label}</span>' in badges
+    if status:
+        assert f'<span class="badge badge-alert" title="' in badges and f">{status}</span>" in badges
+    else:
+        assert "badge-alert" not in badges
+
+
+def test_status_details_name_the_dates(site):
+    overdue = read(site, "items/11530000MB0123456X-2026-00011/index.html")
+    late = read(site, "items/11530000MB0123456X-2024-00042/index.html")
+    assert '<p class="notice notice-alert" role="note"><strong>逾期未更新：</strong>' in overdue
+    assert "2026-06-30" in overdue.split("notice-alert", 1)[1].split("</p>", 1)[0]
+    assert "2024-10-30" in late.split("notice-alert", 1)[1].split("</p>", 1)[0]
+
+
+def test_stats_count_flagged_items(site):
+    html = read(site, "stats/index.html")
+    assert "公开时限状态异常（逾期未更新或超期公开）的 <strong>3</strong> 项" in html

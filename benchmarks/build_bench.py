@@ -1,0 +1,99 @@
+"""Full-build benchmark: our catalogue build beside plain Pelican on the same bodies. Run by hand:
+
+    python3 benchmarks/build_bench.py 1000 10000
+
+For each size N it generates a catalogue (benchmarks/generate_catalogue.py), then measures in the
+same run, each in a fresh process (wall time and peak RSS from wait4):
+  - ours, cold (no cache);            - ours, rebuild after changing one item (cache on);
+  - plain Pelican, cold, the same bodies as ordinary articles (its default theme);
+  - plain Pelican, rebuild after changing one article (CACHE_CONTENT and LOAD_CONTENT_CACHE on).
+Targets (issue 3): ours cold <= 0.8 x plain Pelican cold; one-item rebuild < 40 % of our full build.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent / "plugins"), str(HERE)]
+
+from catalogue.frontmatter import read_source  # noqa: E402
+from generate_catalogue import generate  # noqa: E402
+
+PLAIN_CONF = """
+PATH = "content"
+OUTPUT_PATH = "output"
+SITENAME = "plain"
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "zh-CN"
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CACHE_PATH = ".cache"
+"""
+
+
+def measure(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """(seconds, peak MB) of one process; fails loudly if the build fails."""
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1795406400")
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    if status:
+        raise SystemExit(f"build failed in {cwd}: {proc.stderr.read().decode()[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def plain_project(ours: Path, dest: Path) -> Path:
+    """The same bodies as ordinary Pelican articles."""
+    content = dest / "content"
+    content.mkdir(parents=True)
+    for i, path in enumerate(sorted((ours / "content/items").rglob("*.md"))):
+        source = read_source(path, path.name)
+        meta = source.meta
+        (content / f"a{i:05d}.md").write_text(
+            f"Title: {meta['事项名称']}\nDate: {meta['发布日期']}\nCategory: {meta['一级事项']}\n"
+            f"Slug: a{i:05d}\n\n{source.body}\n", encoding="utf-8")
+    (dest / "pelicanconf.py").write_text(PLAIN_CONF, encoding="utf-8")
+    return dest
+
+
+def touch_one(files: list[Path]) -> None:
+    target = files[len(files) // 2]
+    target.write_text(target.read_text(encoding="utf-8") + "\n补充说明。\n", encoding="utf-8")
+
+
+def run(n: int, work: Path) -> dict:
+    ours = generate(work / f"ours-{n}", n)
+    plain = plain_project(ours, work / f"plain-{n}")
+    pelican = [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py"]
+    shutil.rmtree(ours / ".cache", ignore_errors=True)
+    results = {"ours cold": measure(pelican, ours)}
+    touch_one(sorted((ours / "content/items").rglob("*.md")))
+    results["ours one-item rebuild"] = measure(pelican, ours)
+    results["plain cold"] = measure(pelican, plain)
+    touch_one(sorted((plain / "content").glob("*.md")))
+    results["plain one-item rebuild"] = measure(pelican, plain)
+    return results
+
+
+def main(sizes: list[int]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            r = run(n, Path(tmp))
+            print(f"\n== {n} items ==")
+            for name, (seconds, mb) in r.items():
+                print(f"{name:24s} {seconds:7.1f} s  {mb:7.0f} MB")
+            print(f"ours cold / plain cold:           {r['ours cold'][0] / r['plain cold'][0]:.2f} (target <= 0.80)")
+            print(f"one-item rebuild / ours cold:     {r['ours one-item rebuild'][0] / r['ours cold'][0]:.2f} (target < 0.40)")
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [1000, 10000])
