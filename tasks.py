@@ -59,3 +59,11 @@ def docs(c):
     readme = ROOT / "README.md"
     readme.write_text(render_readme(readme.read_text(encoding="utf-8"), ROOT / "schema/item.schema.json"), encoding="utf-8")
     print("已更新 README.md 的字段说明。")
+
+
+@task(help={"strict": "发现逾期或超期事项时以退出码 1 结束（用于持续集成）"})
+def audit(c, strict=False):
+    """列出所有逾期未更新（定期）和超期公开（即时）的事项。"""
+    from freshness.audit import audit_project
+
+    sys.exit(audit_project(ROOT, strict=strict))
