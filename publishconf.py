@@ -5,6 +5,7 @@ import sys
 sys.path.append(os.path.dirname(__file__))
 from pelicanconf import *  # noqa: E402,F401,F403  (Pelican's documented pattern for publishconf)
 
-SITEURL = os.environ.get("GONGKAI_SITEURL", "https://gongkai.shilixian.gov.invalid")
+# CI sets GONGKAI_SITEURL from the Pages address; it may be empty there, hence `or`.
+SITEURL = os.environ.get("GONGKAI_SITEURL") or "https://gongkai.shilixian.gov.invalid"
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = False

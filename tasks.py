@@ -67,3 +67,19 @@ def audit(c, strict=False):
     from freshness.audit import audit_project
 
     sys.exit(audit_project(ROOT, strict=strict))
+
+
+@task
+def scan(c):
+    """保密审查：检查公开事项中的身份证号码、手机号码、银行卡号和密级标识。"""
+    from secrecy.cli import scan_project
+
+    sys.exit(scan_project(ROOT))
+
+
+@task(help={"check": "只检查是否最新（持续集成用），不写文件"})
+def codeowners(c, check=False):
+    """根据 schema/units.yaml 生成 .github/CODEOWNERS 和 .gitlab/CODEOWNERS。"""
+    from tools.codeowners import codeowners_command
+
+    sys.exit(codeowners_command(ROOT, check=check))

@@ -208,7 +208,8 @@ def _basis_break(text: str, i: int, buffer: str) -> bool:
         return True
     if char in "、，,；;":
         following = text[i + 1:].lstrip()
-        return bool(following) and following[0] in "《【"
+        # "《甲》、各地相关文件" splits too, but "《甲》第十条、第十一条" stays one entry.
+        return bool(following) and (following[0] in "《【" or ("》" in buffer and following[0] not in "第0123456789"))
     return char in "《【" and "》" in buffer
 
 

@@ -90,9 +90,9 @@ def _periodic(base: Freshness, meta: dict, today: dt.date, calendar: WorkCalenda
     last = updated or published
     if period is None or last is None:
         return base  # the schema reports a missing 周期 or a bad date
-    due = add_months(last, period[0])
     if meta.get("有效性", "有效") != "有效":  # a repealed or expired document is no longer kept up to date
         return _with(base, detail=f"已{meta['有效性']}，不再按期更新")
+    due = add_months(last, period[0])
     since = f"上次更新 {last}" if updated else f"发布于 {last}"
     if due < today:
         late = (today - due).days

@@ -125,7 +125,7 @@ def _mobiles(line: str):
 
 
 def _markings(line: str):
-    always = [m for m in MARKING_ALWAYS.finditer(line)]
+    always = list(MARKING_ALWAYS.finditer(line))
     for m in always:
         yield Match(MARKING, m.start(), m.end(), m.group(), re.sub(r"[ \t]", "", m.group()), m.group())
     for m in MARKING_WORDS.finditer(line):

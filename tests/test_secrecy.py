@@ -1,0 +1,269 @@
+"""保密审查: positives and near-misses per kind, masking, acknowledgements, and the exact messages."""
+from __future__ import annotations
+
+import io
+import textwrap
+
+import pytest
+
+from catalogue import schema
+from catalogue.frontmatter import parse_text
+from catalogue.model import Item
+from catalogue.validate import Paths, load_catalogue
+from conftest import REPO
+from secrecy import BANK_CARD, ID_CARD, MARKING, MOBILE, acknowledgements, find_sensitive, scan_item
+from secrecy.cli import scan_project
+from secrecy.detect import id_card_ok, luhn_ok, mask_card
+from secrecy.scan import format_report, scan_catalogue
+
+# Synthetic numbers built to pass (or, for near-misses, to fail) the checks; none is a real person's.
+ID_OK = "530102199003071238"            # GB 11643 check character 8
+ID_OK_X = "11010519491231002X"          # check character X
+CARD_16 = "6222020012345671"            # Luhn-valid UnionPay shape
+CARD_19 = "6228480012345678903"
+
+POSITIVES = [
+    ("身份证号 530102199003071238", ID_CARD, "530102199003071238", "5301**********1238"),
+    ("身份证号码：11010519491231002X。", ID_CARD, "11010519491231002X", "1101**********002X"),
+    ("小写 x 也算：11010519491231002x", ID_CARD, "11010519491231002x", "1101**********002X"),
+    ("全角数字５３０１０２１９９００３０７１２３８", ID_CARD, "５３０１０２１９９００３０７１２３８", "5301**********1238"),
+    ("联系电话13800138000", MOBILE, "13800138000", "138****8000"),
+    ("TEL13912345678", MOBILE, "13912345678", "139****5678"),
+    ("电话 +86 138 0013 8000 （值班）", MOBILE, "+86 138 0013 8000", "138****8000"),
+    ("电话 +8613800138000", MOBILE, "+8613800138000", "138****8000"),
+    ("电话 86-13912345678", MOBILE, "86-13912345678", "139****5678"),
+    ("电话 139-1234-5678", MOBILE, "139-1234-5678", "139****5678"),
+    ("补助发放至 6222020012345671 账户", BANK_CARD, "6222020012345671", "6222 **** **** 5671"),
+    ("卡号 6222 0200 1234 5671", BANK_CARD, "6222 0200 1234 5671", "6222 **** **** 5671"),
+    ("卡号 6228480012345678903", BANK_CARD, "6228480012345678903", "6228 **** **** *** 8903"),
+    ("卡号 6228 4800 1234 5678 903", BANK_CARD, "6228 4800 1234 5678 903", "6228 **** **** *** 8903"),
+    ("机密★1年", MARKING, "机密★", "机密★"),
+    ("绝密 ☆ 长期", MARKING, "绝密 ☆", "绝密 ☆"),
+    ("秘密★6个月", MARKING, "秘密★", "秘密★"),
+    ("本表为秘密级文件", MARKING, "秘密级", "秘密级"),
+    ("本材料属绝密，阅后收回", MARKING, "绝密", "绝密"),
+    ("本文件为机密文件", MARKING, "机密", "机密"),
+    ("内部资料，注意保存", MARKING, "内部资料", "内部资料"),
+    ("工作秘密 请勿外传", MARKING, "工作秘密", "工作秘密"),
+    ("公开属性：不予公开", MARKING, "不予公开", "不予公开"),
+]
+
+
+@pytest.mark.parametrize("text, kind, written, shown", POSITIVES)
+def test_positive_is_found_and_masked(text, kind, written, shown):
+    hits = find_sensitive(text)
+    assert [(h.kind, h.text, h.shown) for h in hits] == [(kind, written, shown)]
+
+
+NEAR_MISSES = [
+    ("身份证号 530102199003071235", "invalid check digit"),
+    ("身份证号 53010219900307123", "17 digits (and not Luhn-valid)"),
+    ("身份证号 530102199002301234", "no such birth date (and not Luhn-valid)"),
+    ("编号 110105187001010011", "birth year before 1900"),
+    ("身份证号 5301**********1238", "already masked"),
+    ("电话 138****8000", "already masked mobile"),
+    ("卡号 6222 **** **** 5671", "already masked card"),
+    ("成文日期 20240315，发布日期 2024-03-15，2024年3月15日", "dates"),
+    ("索引号 11530000MB0123456X/2024-00012", "索引号 with letters"),
+    ("索引号 530102199003071238/2024-00012", "索引号 whose code is all digits and would pass as an ID"),
+    ("索引号 622202001234567100/202403-000123", "索引号 whose code passes Luhn"),
+    ("示民〔2024〕37号、示财预〔2024〕5号", "文号"),
+    ("咨询电话 0879-1234567，传真 (0879) 2123456", "landlines"),
+    ("12345热线", "service hotline"),
+    ("合计 1234567.89 元，13800138000.5 万元", "amounts with decimals"),
+    ("编号 6222020012345678", "16 digits failing Luhn"),
+    ("编号 1234567812345670", "Luhn-valid but not a payment card's first digit"),
+    ("编号 138001380001", "12 digits: part of a longer run"),
+    ("编号 213800138000", "mobile shape inside a longer run"),
+    ("组合 138 0013 8000 1234", "grouped run longer than a mobile"),
+    ("卡号 6222 0200 1234 5671 2345 6789", "grouped run longer than a card"),
+    ("代码 91530100MA6K13800X", "credit code with letters"),
+    ("不涉及国家秘密、工作秘密、商业秘密、个人隐私", "checklist wording"),
+    ("涉及商业机密、技术机密的除外", "prose about secrecy"),
+    ("法律、法规和规章规定不予公开的信息", "prose about 不予公开"),
+    ("办理结果：予以公开 12 件、部分公开 3 件、不予公开 2 件", "annual report counts"),
+    ("加强数据机密性保护", "机密性 is a property, not a marking"),
+    ("依法保护国家秘密", "秘密 alone is not a marking"),
+]
+
+
+@pytest.mark.parametrize("text, why", NEAR_MISSES)
+def test_near_miss_is_not_a_finding(text, why):
+    assert find_sensitive(text) == [], why
+
+
+def test_checksums():
+    assert id_card_ok(ID_OK) and id_card_ok(ID_OK_X)
+    assert not id_card_ok("530102199003071235")
+    assert luhn_ok(CARD_16) and luhn_ok(CARD_19) and not luhn_ok("6222020012345678")
+    assert mask_card(CARD_16) == "6222 **** **** 5671"
+
+
+def test_an_id_that_also_passes_luhn_is_reported_once_as_an_id():
+    number = "530102199003011155"
+    assert id_card_ok(number) and luhn_ok(number) and number[0] in "34569"
+    assert [h.kind for h in find_sensitive(f"号码 {number}")] == [ID_CARD]
+
+
+def make_item(front: str, body: str = "", source: str = "content/items/示例.md") -> Item:
+    text = "---\n" + textwrap.dedent(front).strip("\n") + "\n---\n" + body
+    parsed = parse_text(text, source)
+    assert not parsed.problems, parsed.problems
+    return Item(source, parsed.meta, parsed.body, parsed.lines, parsed.body_line)
+
+
+BASE = """\
+事项名称: 临时救助对象名单
+公开对象: 全社会
+公开内容:
+  - 救助对象姓名
+  - 联系人 李四 13912345678
+公开时限:
+  类型: 即时
+  说明: 经办人手机 13800138000
+附件:
+  - 名称: 名单
+    文件: attachments/名单-530102199003071238.pdf
+"""
+
+
+def test_item_is_scanned_in_every_field_with_lines():
+    item = make_item(BASE, "第一行\n\n银行卡 6222020012345671\n")
+    found = [(f.line, f.field, f.kind, f.shown) for f in scan_item(item)]
+    assert found == [
+        (6, "公开内容[2]", MOBILE, "139****5678"),
+        (9, "公开时限.说明", MOBILE, "138****8000"),
+        (12, "附件[1].文件", ID_CARD, "5301**********1238"),
+        (16, "正文", BANK_CARD, "6222 **** **** 5671"),
+    ]
+
+
+def test_block_scalar_lines_are_counted_from_the_next_line():
+    item = make_item("事项名称: 示例\n公开对象: 全社会\n渠道说明: |\n  第一行\n  手机 13800138000\n")
+    assert [(f.line, f.field) for f in scan_item(item)] == [(6, "渠道说明")]
+
+
+def test_internal_items_are_not_scanned():
+    item = make_item(BASE.replace("公开对象: 全社会", "公开对象: 内部"), "机密★\n")
+    assert scan_item(item) == []
+
+
+def test_exact_messages_as_problems():
+    item = make_item(BASE, "内部资料\n")
+    lines = [str(p) for p in scan_catalogue(_Catalogue([item]))]
+    assert lines == [
+        "content/items/示例.md:6: 公开内容[2]: 疑似手机号码“139****5678”：公开前请删除或脱敏；确需公开的，请在 保密审查 中登记并注明审核人",
+        "content/items/示例.md:9: 公开时限.说明: 疑似手机号码“138****8000”：公开前请删除或脱敏；确需公开的，请在 保密审查 中登记并注明审核人",
+        "content/items/示例.md:12: 附件[1].文件: 疑似居民身份证号码“5301**********1238”：公开前请删除或脱敏；确需公开的，请在 保密审查 中登记并注明审核人",
+        "content/items/示例.md:14: 正文: 疑似密级标识“内部资料”：涉密、内部或不予公开的信息不得上网公开，请删除；确属误报的，请在 保密审查 中登记并注明审核人",
+    ]
+
+
+ACK = """\
+保密审查:
+  - 内容: {content}
+    类型: {kind}
+    审核人: "@mz-shenhe"
+    日期: 2024-03-01
+    说明: 单位对外公布的值班电话
+"""
+
+
+@pytest.mark.parametrize("content", ["138****8000", "13800138000", "'138 0013 8000'", "'+86 138-0013-8000'"])
+def test_acknowledgement_suppresses_the_same_finding(content):
+    item = make_item(BASE + ACK.format(content=content, kind="手机号码"))
+    assert "138****8000" not in {f.shown for f in scan_item(item)}
+    assert "139****5678" in {f.shown for f in scan_item(item)}
+
+
+def test_acknowledgement_of_another_kind_or_number_does_not_suppress():
+    wrong_kind = make_item(BASE + ACK.format(content="138****8000", kind="银行卡号"))
+    other_number = make_item(BASE + ACK.format(content="137****8000", kind="手机号码"))
+    for item in (wrong_kind, other_number):
+        kinds = [f.kind for f in scan_item(item)]
+        assert kinds.count(MOBILE) == 2 and kinds[-1] == "保密审查登记"
+
+
+def test_stale_acknowledgement_is_reported_masked():
+    item = make_item(BASE + ACK.format(content="13711112222", kind="手机号码"))
+    stale = [f for f in scan_item(item) if f.kind == "保密审查登记"]
+    assert [str(f.problem()) for f in stale] == [
+        "content/items/示例.md:14: 保密审查[1].内容: 登记的手机号码“137****2222”在本事项中已找不到："
+        "内容已删除或改动的，请同时删除这条登记（或按新的保密审查结果重新登记）"]
+
+
+def test_acknowledged_text_is_not_itself_scanned():
+    item = make_item(ACK.format(content="13800138000", kind="手机号码") + "公开对象: 全社会\n", "电话 13800138000\n")
+    assert scan_item(item) == []
+
+
+def test_acknowledgements_for_the_review_report():
+    item = make_item(BASE + ACK.format(content="138****8000", kind="手机号码"))
+    (ack,) = acknowledgements(item)
+    assert (ack.content, ack.kind, ack.reviewer, ack.date, ack.note, ack.field, ack.line) == (
+        "138****8000", "手机号码", "@mz-shenhe", "2024-03-01", "单位对外公布的值班电话", "保密审查[1]", 14)
+
+
+def test_marking_acknowledgement():
+    item = make_item("公开对象: 全社会\n" + ACK.format(content="不予公开", kind="密级标识"), "公开属性：不予公开\n")
+    assert scan_item(item) == []
+
+
+def test_schema_accepts_and_checks_acknowledgements():
+    validator = schema.compiled(str(REPO / "schema" / "item.schema.json"))
+    good = make_item(ACK.format(content="138****8000", kind="手机号码"))
+    assert [p for p in schema.check(validator, good.meta, good.lines, "x.md") if p.field.startswith("保密审查")] == []
+    bad = make_item(ACK.format(content="138****8000", kind="电话").replace("日期: 2024-03-01", "日期: 2024-02-30"))
+    problems = [str(p) for p in schema.check(validator, bad.meta, bad.lines, "x.md")
+                if p.field.startswith("保密审查")]
+    assert problems == [
+        "x.md:4: 保密审查[1].类型: 应为 居民身份证号码、手机号码、银行卡号、密级标识 之一，实际为文本“电话”",
+        "x.md:6: 保密审查[1].日期: 不是有效的日期：应为真实存在的日期，格式 YYYY-MM-DD（例如 2024-03-15），实际为文本“2024-02-30”",
+    ]
+
+
+class _Catalogue:
+    def __init__(self, items):
+        self.items = items
+
+
+def test_report_when_clean_and_when_not():
+    assert format_report([], 12) == "保密审查：未发现问题（已检查 12 个公开事项，内部事项不上网，不检查）。"
+    item = make_item(BASE)
+    report = format_report(scan_catalogue(_Catalogue([item])), 1)
+    assert report.splitlines()[-1] == ("保密审查：发现 3 处问题，涉及 1 个文件。疑似敏感内容必须删除或脱敏后才能公开；"
+                                       "确需公开的，由审核人确认后在该事项的 保密审查 中登记。")
+
+
+def test_example_items_have_no_findings(mini_project):
+    catalogue, problems = load_catalogue(Paths.for_root(mini_project))
+    assert problems == [] and len(catalogue.items) == 2
+    assert scan_catalogue(catalogue) == []
+
+
+def test_scan_project_end_to_end(mini_project):
+    out = io.StringIO()
+    assert scan_project(mini_project, out) == 0
+    assert out.getvalue() == "保密审查：未发现问题（已检查 2 个公开事项，内部事项不上网，不检查）。\n"
+    item = mini_project / "content" / "items" / "社会救助" / "低保名单.md"
+    item.write_text(item.read_text(encoding="utf-8") + "\n经办人 13800138000\n", encoding="utf-8")
+    out = io.StringIO()
+    assert scan_project(mini_project, out) == 1
+    assert out.getvalue().splitlines()[0] == (
+        "content/items/社会救助/低保名单.md:23: 正文: 疑似手机号码“138****8000”："
+        "公开前请删除或脱敏；确需公开的，请在 保密审查 中登记并注明审核人")
+
+
+def test_scan_project_does_not_promise_what_it_could_not_read(mini_project):
+    broken = mini_project / "content" / "items" / "坏.md"
+    broken.write_text("没有字段\n", encoding="utf-8")
+    out = io.StringIO()
+    assert scan_project(mini_project, out) == 1
+    assert out.getvalue().splitlines()[-1] == "另有 1 个格式问题，相关事项未能检查：请先运行 invoke validate 逐条修正。"
+
+
+def test_the_example_catalogue_has_no_findings():
+    """The committed example catalogue must scan clean (the issue's false-positive bar)."""
+    out = io.StringIO()
+    code = scan_project(REPO, out)
+    assert code == 0, out.getvalue()

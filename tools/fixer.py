@@ -1,0 +1,250 @@
+"""`invoke fix [PATH]`: repair the mechanical mistakes validation reports, and only those.
+
+- GBK (Windows Notepad, WPS) -> UTF-8;
+- the `---` fences: garbled ones (——-, －－－, - - -), blank lines before the opening one, an
+  opening one missing before a first line that is clearly a field, a closing one missing after
+  the last field when the body clearly starts there;
+- inside the front matter, and only when it does not load: tab indentation -> two spaces per tab,
+  full-width spaces in indentation or after "key:", a full-width colon after a known key.
+
+The line checks reuse the validator's own regexes (catalogue.frontmatter), so fix and validate
+agree on what is wrong. A UTF-8 BOM and CRLF line ends are accepted by the validator and kept.
+Anything else (a wrong value, an unknown key) is left to the editor.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from catalogue.frontmatter import (BLOCK_SCALAR_START, FENCE, FULLWIDTH_COLON_KEY, FULLWIDTH_SPACE, TAB_INDENT,
+                                   Loader)
+
+SCHEMA = Path(__file__).resolve().parents[1] / "schema" / "item.schema.json"
+# A line of three or more dash-like characters (ASCII, full-width, em/en dashes), spaces allowed.
+GARBLED_FENCE = re.compile(r"^[ \t\u3000]*(?:[-－—–―─ー][ \t\u3000]*){3,}$")
+# A key line: a known key, optional spaces, then an ASCII or full-width colon.
+KEY_LINE = re.compile(r"^([^\s:：#\-][^:：\s]{0,15})[ \t\u3000]*[:：]")
+
+
+def known_keys() -> tuple[set[str], set[str]]:
+    """(top-level keys, keys that appear nested or in list entries), both from the item schema."""
+    properties = json.loads(SCHEMA.read_text(encoding="utf-8"))["properties"]
+    nested = {key for spec in properties.values() for key in _nested_properties(spec)}
+    return set(properties), nested
+
+
+def _nested_properties(spec: dict) -> list[str]:
+    inner = spec.get("items", spec) if isinstance(spec.get("items", spec), dict) else spec
+    return list(inner.get("properties", {}))
+
+
+@dataclass
+class FileFix:
+    """One file's repair: the new text and what was done, in Chinese, for the diff header."""
+
+    text: str
+    encoding_changed: bool = False
+    done: list = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- fences
+
+def _is_key_line(line: str, top: set[str]) -> bool:
+    match = KEY_LINE.match(line)
+    return bool(match) and match.group(1) in top
+
+
+def fix_fences(lines: list[str], top: set[str], done: list) -> list[str]:
+    lines = list(lines)
+    while lines and not lines[0].strip() and len(lines) > 1 and _fence_like(lines[1]):
+        lines.pop(0)
+        done.append("删除了第一行 --- 之前的空行")
+    if lines and not FENCE.match(lines[0]):
+        if GARBLED_FENCE.match(lines[0]):
+            done.append(f"第 1 行“{lines[0].strip()}”改为 ---")
+            lines[0] = "---"
+        elif _is_key_line(lines[0], top):
+            lines.insert(0, "---")
+            done.append("在文件开头补上了 ---")
+        else:
+            return lines  # not clearly an item: leave it alone
+    return _fix_closing(lines, top, done)
+
+
+def _fence_like(line: str) -> bool:
+    return bool(FENCE.match(line) or GARBLED_FENCE.match(line))
+
+
+def _fix_closing(lines: list[str], top: set[str], done: list) -> list[str]:
+    end = _front_matter_end(lines, top)
+    if end < len(lines) and FENCE.match(lines[end]):
+        return lines
+    if end < len(lines) and GARBLED_FENCE.match(lines[end]):
+        done.append(f"第 {end + 1} 行“{lines[end].strip()}”改为 ---")
+        return lines[:end] + ["---"] + lines[end + 1:]
+    if end < len(lines) and not _body_starts(lines[end]):
+        return lines  # not clear where the fields end: the editor decides
+    last = end
+    while last > 1 and not lines[last - 1].strip():
+        last -= 1
+    done.append(f"在第 {last} 行（最后一个字段）之后补上了结束的 ---")
+    return lines[:last] + ["---"] + lines[last:]
+
+
+def _front_matter_end(lines: list[str], top: set[str]) -> int:
+    """Index of the first line after the opening fence that is not a field, a continuation
+    (indented or "- " entry), a comment inside the fields, or a blank line between fields."""
+    index = 1
+    while index < len(lines):
+        line = lines[index]
+        if _is_key_line(line, top) or line[:1] in " \t\u3000" and line.strip() or line.startswith("- "):
+            index += 1
+        elif (not line.strip() or line.startswith("#")) and _more_fields_follow(lines, index, top):
+            index += 1
+        else:
+            return _skip_blank(lines, index)
+    return len(lines)
+
+
+def _more_fields_follow(lines: list[str], index: int, top: set[str]) -> bool:
+    following = next((l for l in lines[index + 1:] if l.strip() and not l.startswith("#")), "")
+    return _is_key_line(following, top)
+
+
+def _skip_blank(lines: list[str], index: int) -> int:
+    while index < len(lines) and not lines[index].strip():
+        index += 1
+    return index
+
+
+def _body_starts(line: str) -> bool:
+    """Clearly Markdown, not a field: a heading, or text without any colon."""
+    return line.startswith("#") or not re.search(r"[:：]", line)
+
+
+# ---------------------------------------------------------------- lines inside the fields
+
+def _loads(yaml_lines: list[str]) -> bool:
+    try:
+        return isinstance(yaml.load("\n".join(yaml_lines) + "\n", Loader=Loader), dict)
+    except yaml.YAMLError:
+        return False
+
+
+def fix_lines(yaml_lines: list[str], first_line: int, keys: tuple[set, set], done: list) -> list[str]:
+    """Only when the fields do not load, and never inside a block scalar (| or >)."""
+    if _loads(yaml_lines):
+        return yaml_lines
+    out, block_indent = [], None
+    for number, line in enumerate(yaml_lines, start=first_line):
+        indent = len(line) - len(line.lstrip(" "))
+        if block_indent is not None and (not line.strip() or indent > block_indent):
+            out.append(line)
+            continue
+        fixed = _fix_line(line, keys)
+        if fixed != line:
+            done.append(f"第 {number} 行：{_what(line)}")
+        block_indent = len(fixed) - len(fixed.lstrip(" ")) if BLOCK_SCALAR_START.search(fixed) else None
+        out.append(fixed)
+    return out
+
+
+def _fix_line(line: str, keys: tuple[set, set]) -> str:
+    if TAB_INDENT.match(line) or re.match(r"^[ \t]*\u3000", line):
+        lead = re.match(r"^[ \t\u3000]*", line).group(0)
+        line = lead.replace("\t", "  ").replace("\u3000", "  ") + line[len(lead):]
+    colon = FULLWIDTH_COLON_KEY.match(line)
+    if colon and ": " not in line[: colon.end()] and _known(line, colon.group(1), keys):
+        line = line[: colon.start(1)] + colon.group(1) + ": " + line[colon.end():].lstrip(" \u3000")
+    if FULLWIDTH_SPACE.search(line):
+        line = re.sub(r"^([^#]*?):\u3000+", r"\1: ", line, count=1)
+    return line
+
+
+def _known(line: str, key: str, keys: tuple[set, set]) -> bool:
+    """Only a real key: a top-level one at the margin, a nested one (类型, 说明, 名称 …) indented."""
+    top, nested = keys
+    return key in top if not line[:1].isspace() else key in nested
+
+
+def _what(line: str) -> str:
+    found = []
+    if TAB_INDENT.match(line):
+        found.append("Tab 缩进改为空格")
+    if re.match(r"^[ \t]*\u3000", line) or re.search(r":\u3000", line):
+        found.append("全角空格改为半角空格")
+    if "：" in line:
+        found.append("字段名后的全角冒号改为“: ”")
+    return "，".join(found) or "格式修正"
+
+
+# ---------------------------------------------------------------- one file, many files
+
+def decode(raw: bytes) -> tuple[str | None, bool, bool]:
+    """(text, had BOM, was GBK); text None when neither UTF-8 nor GBK."""
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    body = raw[3:] if bom else raw
+    try:
+        return body.decode("utf-8"), bom, False
+    except UnicodeDecodeError:
+        try:
+            return body.decode("gb18030"), bom, True
+        except UnicodeDecodeError:
+            return None, bom, False
+
+
+def fix_text(text: str, keys: tuple[set, set]) -> tuple[str, list[str]]:
+    """The repaired text (line ends as in the input) and what was changed."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = text.replace("\r\n", "\n").split("\n")
+    done: list[str] = []
+    lines = fix_fences(lines, keys[0], done)
+    if lines and FENCE.match(lines[0]):
+        close = next((i for i in range(1, len(lines)) if FENCE.match(lines[i])), None)
+        if close is not None:
+            lines = [lines[0]] + fix_lines(lines[1:close], 2, keys, done) + lines[close:]
+    return newline.join(lines), done
+
+
+def fix_file(path: Path, keys: tuple[set, set]) -> tuple[bytes, FileFix] | None:
+    raw = path.read_bytes()
+    text, bom, gbk = decode(raw)
+    if text is None:
+        return None
+    fixed, done = fix_text(text, keys)
+    if gbk:
+        done.insert(0, "GBK 编码转换为 UTF-8")
+    data = (b"\xef\xbb\xbf" if bom else b"") + fixed.encode("utf-8")
+    return (data, FileFix(fixed, gbk, done)) if data != raw else None
+
+
+def item_paths(paths: list[Path]) -> list[Path]:
+    found = []
+    for path in map(Path, paths):
+        found += sorted(p for p in path.rglob("*.md") if not p.name.startswith(".")) if path.is_dir() else [path]
+    return found
+
+
+def fix(paths: list[Path], write: bool) -> tuple[str, list[Path]]:
+    """A unified diff of every repair (with a Chinese list of what was done), and the files that
+    change. Files are written only when `write` is true."""
+    keys, chunks, changed = known_keys(), [], []
+    for path in item_paths(paths):
+        before = decode(path.read_bytes())[0]
+        result = fix_file(path, keys)
+        if result is None:
+            continue
+        data, repair = result
+        chunks.append(f"# {path.as_posix()}：{'；'.join(repair.done)}\n")
+        chunks += difflib.unified_diff(before.replace("\r\n", "\n").splitlines(keepends=True),
+                                       repair.text.replace("\r\n", "\n").splitlines(keepends=True),
+                                       f"a/{path.as_posix()}", f"b/{path.as_posix()}")
+        changed.append(path)
+        if write:
+            path.write_bytes(data)
+    return "".join(chunk if chunk.endswith("\n") else chunk + "\n" for chunk in chunks), changed

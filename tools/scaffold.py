@@ -1,0 +1,163 @@
+"""`invoke new`: write a new item file that already validates, with a short Chinese comment above
+every field the editor still has to fill in, and the next free 索引号 for the unit and year."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from catalogue.errors import CatalogueError, format_report
+from catalogue.registry import load_categories, load_units
+from catalogue.validate import Paths
+
+from .yamlwrite import IndexAllocator, item_text, safe_file_name
+
+LIMIT_TYPES = ["长期", "定期", "即时"]
+PERIODS = ["月度", "季度", "半年", "年度"]
+METHODS = ["主动", "依申请"]
+AUDIENCES = ["全社会", "特定群体", "内部"]
+# Placeholders validate, so the file is usable at once; the comments say they must be replaced.
+PLACEHOLDER_CONTENT = "待填写：公开内容要素"
+PLACEHOLDER_GROUP = "待填写：哪些群体，例如低保对象及其家庭成员"
+DEFAULT_BASIS = "《中华人民共和国政府信息公开条例》"
+STATUTORY_LIMIT = "自该信息形成或者变更之日起20个工作日内"
+CHANNEL_CHOICES = "政府网站、政府公报、两微一端、发布会/听证会、广播电视、纸质媒体、公开查阅点、政务服务中心、便民服务站、入户/现场、公示栏、电子屏、精准推送、12345热线、其他"
+
+COMMENTS = {
+    "公开内容": "待填写：公开内容要素，每行一项，以“- ”开头；请替换下面的示例行",
+    "公开依据": "待补充：法律、法规、规章或文件，每行一项；下面一行只是起点",
+    "公开时限": "请核对：说明默认是《政府信息公开条例》第二十六条的时限，另有规定时照规定改写",
+    "公开渠道": f"请核对：可选 {CHANNEL_CHOICES}；具体平台写在“渠道说明”并选“其他”",
+    "对象说明": "待填写：写明是哪些群体",
+}
+
+
+class ScaffoldError(CatalogueError):
+    """Raised by new_item / ask_new_item when the answers do not fit the registries, the unit has
+    no 机构代码, or the file already exists. The message is for the editor, in Chinese."""
+
+
+def _registries(paths: Paths):
+    categories, problems = load_categories(paths.schema_dir, paths.root)
+    units, unit_problems = load_units(paths.schema_dir, paths.root)
+    if problems or unit_problems:
+        raise ScaffoldError("登记表有错误，请先修正（invoke validate）：\n" + format_report(problems + unit_problems))
+    return categories, units
+
+
+def _check(title, category, subcategory, unit, limit_type, period, method, audience, categories, units) -> list[str]:
+    """Every wrong answer at once, each saying what is allowed."""
+    wrong = []
+    if not 2 <= len(title.strip()) <= 120:
+        wrong.append(f"事项名称应为 2–120 个字，现在是 {len(title.strip())} 个字")
+    found = next((c for c in categories if c.name == category), None)
+    if found is None:
+        wrong.append(f"一级事项“{category}”没有登记，可选：{'、'.join(c.name for c in categories)}")
+    elif found.sub(subcategory) is None:
+        wrong.append(f"二级事项“{subcategory}”不在“{category}”下，可选：{'、'.join(s.name for s in found.subcategories)}")
+    registered = next((u for u in units if u.name == unit), None)
+    if registered is None:
+        wrong.append(f"公开主体“{unit}”没有登记，可选：{'、'.join(u.name for u in units)}")
+    elif not registered.code:
+        wrong.append(f"公开主体“{unit}”在 schema/units.yaml 中没有机构代码，无法生成索引号：请先补登“机构代码”")
+    for value, allowed, label in ((limit_type, LIMIT_TYPES, "公开时限类型"), (method, METHODS, "公开方式"),
+                                  (audience, AUDIENCES, "公开对象")):
+        if value not in allowed:
+            wrong.append(f"{label}“{value}”无效，可选：{'、'.join(allowed)}")
+    if limit_type == "定期" and period not in PERIODS:
+        wrong.append(f"公开时限为定期时必须选择周期：{'、'.join(PERIODS)}")
+    if limit_type != "定期" and period:
+        wrong.append("只有公开时限为定期时才能选择周期")
+    return wrong
+
+
+def _meta(title, index_no, category, subcategory, unit, limit_type, period, method, audience, day) -> dict:
+    limit = {"类型": limit_type}
+    if period:
+        limit["周期"] = period
+    if limit_type == "即时":
+        limit["说明"] = STATUTORY_LIMIT
+    meta = {"事项名称": title.strip(), "索引号": index_no, "一级事项": category, "二级事项": subcategory,
+            "公开内容": [PLACEHOLDER_CONTENT], "公开依据": [DEFAULT_BASIS], "公开时限": limit, "公开主体": unit,
+            "公开渠道": ["政府网站"], "公开对象": audience}
+    if audience == "特定群体":
+        meta["对象说明"] = PLACEHOLDER_GROUP
+    meta.update({"公开方式": method, "发布日期": day.isoformat()})
+    return meta
+
+
+def new_item(root, *, title: str, category: str, subcategory: str, unit: str, limit_type: str,
+             period: str | None = None, method: str = "主动", audience: str = "全社会", date=None) -> Path:
+    """Write content/items/<一级事项>/<事项名称>.md and return its path; never overwrites."""
+    paths = Paths.for_root(root)
+    day = date if isinstance(date, dt.date) else (dt.date.fromisoformat(date) if date else dt.date.today())
+    categories, units = _registries(paths)
+    wrong = _check(title, category, subcategory, unit, limit_type, period, method, audience, categories, units)
+    if wrong:
+        raise ScaffoldError("无法新建事项：\n" + "\n".join(f"  {w}" for w in wrong))
+    target = paths.items_dir / safe_file_name(category) / f"{safe_file_name(title)}.md"
+    if target.exists():
+        raise ScaffoldError(f"文件已存在：{target.relative_to(paths.root).as_posix()}。为免覆盖已有内容，没有写入："
+                            "请换一个事项名称，或直接编辑这个文件")
+    code = next(u.code for u in units if u.name == unit)
+    index_no = IndexAllocator(paths.items_dir).next(code, day.year)
+    meta = _meta(title, index_no, category, subcategory, unit, limit_type, period, method, audience, day)
+    comments = {k: v for k, v in COMMENTS.items() if k in meta and (k != "公开时限" or limit_type == "即时")}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(item_text(meta, comments=comments), encoding="utf-8")
+    return target
+
+
+# ---------------------------------------------------------------- asking in Chinese
+
+MAX_TRIES = 5
+
+
+def _choose(ask, say, label: str, options: list[str], default: str | None = None) -> str:
+    """Numbered choices; the editor types a number or the name (Enter takes the default)."""
+    say(f"{label}：")
+    for number, option in enumerate(options, start=1):
+        say(f"  {number}. {option}")
+    prompt = f"请输入编号或名称{f'（直接回车选“{default}”）' if default else ''}："
+    for _ in range(MAX_TRIES):
+        answer = ask(prompt).strip()
+        if not answer and default:
+            return default
+        if answer.isdigit() and 1 <= int(answer) <= len(options):
+            return options[int(answer) - 1]
+        if answer in options:
+            return answer
+        say(f"没有“{answer}”这个选项，请输入 1–{len(options)} 之间的编号")
+    raise ScaffoldError(f"{label}连续 {MAX_TRIES} 次输入无效，已取消")
+
+
+def _ask_title(ask, say) -> str:
+    for _ in range(MAX_TRIES):
+        title = ask("事项名称（2–120 个字）：").strip()
+        if 2 <= len(title) <= 120:
+            return title
+        say("事项名称应为 2–120 个字，请重新输入")
+    raise ScaffoldError(f"事项名称连续 {MAX_TRIES} 次输入无效，已取消")
+
+
+def ask_new_item(root, *, ask=input, say=print, date=None, **given) -> Path:
+    """Ask for whatever `given` (title, category, subcategory, unit, limit_type, period, method,
+    audience) lacks, offering the registries' entries as numbered choices; then new_item()."""
+    paths = Paths.for_root(root)
+    categories, units = _registries(paths)
+    answers = dict(given)
+    answers["title"] = answers.get("title") or _ask_title(ask, say)
+    answers["category"] = answers.get("category") or _choose(ask, say, "一级事项", [c.name for c in categories])
+    chosen = next((c for c in categories if c.name == answers["category"]), None)
+    if chosen and not answers.get("subcategory"):
+        answers["subcategory"] = _choose(ask, say, "二级事项", [s.name for s in chosen.subcategories])
+    answers["unit"] = answers.get("unit") or _choose(ask, say, "公开主体", [u.name for u in units])
+    answers["limit_type"] = answers.get("limit_type") or _choose(ask, say, "公开时限类型", LIMIT_TYPES)
+    if answers["limit_type"] == "定期" and not answers.get("period"):
+        answers["period"] = _choose(ask, say, "更新周期", PERIODS)
+    answers["method"] = answers.get("method") or _choose(ask, say, "公开方式", METHODS, default="主动")
+    answers["audience"] = answers.get("audience") or _choose(ask, say, "公开对象", AUDIENCES, default="全社会")
+    answers.setdefault("subcategory", "")
+    path = new_item(root, date=date, **answers)
+    say(f"已新建：{path.relative_to(paths.root).as_posix()}")
+    say("请打开文件，按“# 待填写”“# 请核对”的提示补全内容，然后运行 invoke validate 检查。")
+    return path
