@@ -59,7 +59,8 @@ def _is_key_line(line: str, top: set[str]) -> bool:
     return bool(match) and match.group(1) in top
 
 
-def fix_fences(lines: list[str], top: set[str], done: list) -> list[str]:
+def fix_fences(lines: list[str], keys: tuple[set, set], done: list) -> list[str]:
+    top = keys[0]
     lines = list(lines)
     while lines and not lines[0].strip() and len(lines) > 1 and _fence_like(lines[1]):
         lines.pop(0)
@@ -73,15 +74,15 @@ def fix_fences(lines: list[str], top: set[str], done: list) -> list[str]:
             done.append("在文件开头补上了 ---")
         else:
             return lines  # not clearly an item: leave it alone
-    return _fix_closing(lines, top, done)
+    return _fix_closing(lines, keys, done)
 
 
 def _fence_like(line: str) -> bool:
     return bool(FENCE.match(line) or GARBLED_FENCE.match(line))
 
 
-def _fix_closing(lines: list[str], top: set[str], done: list) -> list[str]:
-    end = _front_matter_end(lines, top)
+def _fix_closing(lines: list[str], keys: tuple[set, set], done: list) -> list[str]:
+    end = _front_matter_end(lines, keys[0])
     if end < len(lines) and FENCE.match(lines[end]):
         return lines
     if end < len(lines) and GARBLED_FENCE.match(lines[end]):
@@ -92,6 +93,8 @@ def _fix_closing(lines: list[str], top: set[str], done: list) -> list[str]:
     last = end
     while last > 1 and not lines[last - 1].strip():
         last -= 1
+    if not _loads([_fix_line(line, keys) for line in lines[1:last]]):
+        return lines  # the fields would not load even then: too unclear to add a fence
     done.append(f"在第 {last} 行（最后一个字段）之后补上了结束的 ---")
     return lines[:last] + ["---"] + lines[last:]
 
@@ -148,7 +151,7 @@ def fix_lines(yaml_lines: list[str], first_line: int, keys: tuple[set, set], don
             continue
         fixed = _fix_line(line, keys)
         if fixed != line:
-            done.append(f"第 {number} 行：{_what(line)}")
+            done.append(f"第 {number} 行：{_what(line, fixed)}")
         block_indent = len(fixed) - len(fixed.lstrip(" ")) if BLOCK_SCALAR_START.search(fixed) else None
         out.append(fixed)
     return out
@@ -172,15 +175,11 @@ def _known(line: str, key: str, keys: tuple[set, set]) -> bool:
     return key in top if not line[:1].isspace() else key in nested
 
 
-def _what(line: str) -> str:
-    found = []
-    if TAB_INDENT.match(line):
-        found.append("Tab 缩进改为空格")
-    if re.match(r"^[ \t]*\u3000", line) or re.search(r":\u3000", line):
-        found.append("全角空格改为半角空格")
-    if "：" in line:
-        found.append("字段名后的全角冒号改为“: ”")
-    return "，".join(found) or "格式修正"
+def _what(before: str, after: str) -> str:
+    """The repairs, named by what actually changed on the line."""
+    found = [label for char, label in (("\t", "Tab 缩进改为空格"), ("\u3000", "全角空格改为半角空格"),
+                                       ("：", "字段名后的全角冒号改为“: ”")) if after.count(char) < before.count(char)]
+    return "，".join(found)
 
 
 # ---------------------------------------------------------------- one file, many files
@@ -203,7 +202,7 @@ def fix_text(text: str, keys: tuple[set, set]) -> tuple[str, list[str]]:
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = text.replace("\r\n", "\n").split("\n")
     done: list[str] = []
-    lines = fix_fences(lines, keys[0], done)
+    lines = fix_fences(lines, keys, done)
     if lines and FENCE.match(lines[0]):
         close = next((i for i in range(1, len(lines)) if FENCE.match(lines[i])), None)
         if close is not None:
@@ -223,6 +222,14 @@ def fix_file(path: Path, keys: tuple[set, set]) -> tuple[bytes, FileFix] | None:
     return (data, FileFix(fixed, gbk, done)) if data != raw else None
 
 
+def _shown(path: Path) -> str:
+    """Relative to the current folder when inside it, as editors run `invoke fix` from the project."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix().lstrip("/")
+
+
 def item_paths(paths: list[Path]) -> list[Path]:
     found = []
     for path in map(Path, paths):
@@ -236,14 +243,17 @@ def fix(paths: list[Path], write: bool) -> tuple[str, list[Path]]:
     keys, chunks, changed = known_keys(), [], []
     for path in item_paths(paths):
         before = decode(path.read_bytes())[0]
+        if before is None:
+            chunks.append(f"# {_shown(path)}：既不是 UTF-8 也不是 GBK 编码，无法自动修复，请用编辑器另存为 UTF-8\n")
+            continue
         result = fix_file(path, keys)
         if result is None:
             continue
         data, repair = result
-        chunks.append(f"# {path.as_posix()}：{'；'.join(repair.done)}\n")
+        chunks.append(f"# {_shown(path)}：{'；'.join(repair.done)}\n")
         chunks += difflib.unified_diff(before.replace("\r\n", "\n").splitlines(keepends=True),
                                        repair.text.replace("\r\n", "\n").splitlines(keepends=True),
-                                       f"a/{path.as_posix()}", f"b/{path.as_posix()}")
+                                       f"a/{_shown(path)}", f"b/{_shown(path)}")
         changed.append(path)
         if write:
             path.write_bytes(data)

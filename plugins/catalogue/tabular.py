@@ -130,9 +130,16 @@ OPEN_BRACKETS, CLOSE_BRACKETS = "《〈<（(〔［[【﹝{", "》〉>）)〕］]
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+_ISSUER_END = "部厅局委办院会署府室"
+_NOT_ISSUER_START = ("关于", "印发", "转发", "的", "和", "与", "及", "等", "《", "<", "〈", "（", "(")
+
+
 def _join_broken(left: str, right: str) -> str:
-    """A line break inside a title: 中共中央办公厅⏎国务院办公厅 -> a space between two names, else nothing."""
-    return " " if left and right and _CJK.match(left[-1]) and _CJK.match(right[0]) and left[-1] not in "的和与及" else ""
+    """A line break inside a title: between two issuers (中共中央办公厅⏎国务院办公厅…) it stands for
+    the space such titles use; anywhere else (…办公厅⏎关于…, 8⏎号) it is dropped."""
+    if left and right and left[-1] in _ISSUER_END and _CJK.match(right[0]) and not right.startswith(_NOT_ISSUER_START):
+        return " "
+    return ""
 
 
 def split_top(text: str, is_break) -> list[str] | None:
@@ -253,9 +260,9 @@ def ticked_labels(cell: str) -> list[tuple[str, str]] | None:
     """"■政府网站 □政府公报 ■两微一端" -> [(label, ...)] of ticked labels; None if the cell has no marks."""
     if not _MARKS.search(cell):
         return None
-    pieces = _MARKS.split(cell)
-    return [(pieces[i + 1].strip(" \n、，,；;"), mark) for i, mark in enumerate(pieces[:-1])
-            if mark in TICKED and pieces[i + 1].strip()]
+    pieces = _MARKS.split(cell)  # [before, mark, label, mark, label, …]
+    pairs = zip(pieces[1::2], pieces[2::2])
+    return [(label.strip(" \n、，,；;"), mark) for mark, label in pairs if mark in TICKED and label.strip(" \n、，,；;")]
 
 
 # ---------------------------------------------------------------- 公开渠道和载体

@@ -78,3 +78,8 @@ def load_calendar(schema_dir: Path, root: Path) -> tuple[WorkCalendar, list[Prob
 def add_workdays(start: dt.date, n: int, calendar: WorkCalendar | None = None) -> dt.date:
     """Convenience form of WorkCalendar.add_workdays (library data only when no calendar is given)."""
     return (calendar or WorkCalendar()).add_workdays(start, n)
+
+
+def check_holidays(_catalogue, paths) -> list[Problem]:
+    """GONGKAI_CHECKS entry: a broken schema/holidays.yaml fails validate and the build."""
+    return load_calendar(paths.schema_dir, paths.root)[1]
