@@ -51,7 +51,7 @@ def _git(root: Path, *args: str, data: bytes | None = None) -> subprocess.Comple
         return subprocess.run(["git", "-c", "core.quotepath=false", *args], cwd=root, input=data,
                               capture_output=True, env=env)
     except OSError as exc:
-        raise BaseUnknown(f"找不到 git 程序（{exc.strerror}）") from exc
+        raise BaseUnknown(f"找不到 git 程序（{exc.strerror}），无法取得基准版本") from exc
 
 
 def _commit_of(root: Path, ref: str) -> str | None:
@@ -61,6 +61,8 @@ def _commit_of(root: Path, ref: str) -> str | None:
 
 def resolve_base(root: Path, base: str) -> tuple[str, str]:
     """(full commit id, subject) of the base; a shallow CI clone fetches it first (once each way)."""
+    if _git(root, "rev-parse", "--git-dir").returncode != 0:
+        raise BaseUnknown("当前目录不在 git 仓库中，无法取得基准版本")
     commit = _commit_of(root, base)
     if commit is None:
         remote_ref = base.removeprefix("origin/")
@@ -69,7 +71,7 @@ def resolve_base(root: Path, base: str) -> tuple[str, str]:
     if commit is None and _git(root, "fetch", "--quiet", "--deepen=50", "origin").returncode == 0:
         commit = _commit_of(root, base)
     if commit is None:
-        raise BaseUnknown(base)
+        raise BaseUnknown(f"已尝试从 origin 获取（git fetch --depth=1 origin {base}，以及 git fetch --deepen），仍然找不到")
     subject = _git(root, "log", "-1", "--format=%s", commit).stdout.decode("utf-8", "replace").strip()
     return commit, subject
 
@@ -614,7 +616,8 @@ def secrecy_section(items: list, base: dict[str, Entry], comparison: Comparison)
     lines += ["请逐条核对：登记的内容确需公开，审核人确有权确认。", "",
               "| 事项 | 类型 | 内容 | 审核人 | 日期 | 说明 | 本次新增 | 位置 |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     lines += [f"| {cell(i.title)} | {cell(a.kind)} | {cell(a.content)} | {cell(a.reviewer)} | {cell(a.date)} | "
-              f"{cell(a.note)} | {'是' if new else '否'} | {i.source}:{a.line or ''} |" for i, a, new in rows]
+              f"{cell(a.note)} | {'是' if new else '否'} | {cell(f'{i.source}:{a.line}' if a.line else i.source)} |"
+              for i, a, new in rows]
     return lines, findings
 
 
@@ -622,3 +625,98 @@ def _ack_is_new(ack, before: Entry | None) -> bool:
     old = (before.meta.get("保密审查") if before else None) or []
     return not any(isinstance(e, dict) and str(e.get("内容")) == ack.content and str(e.get("类型")) == ack.kind
                    and str(e.get("审核人")) == ack.reviewer for e in old)
+
+
+# ---------------------------------------------------------------- the whole report
+
+@dataclass
+class Review:
+    text: str
+    ok: bool  # False when the base could not be found: the CLI exits non-zero
+
+
+def review(root: Path, base: str) -> str:
+    """The Chinese Markdown report comparing the catalogue at `base` with the working tree."""
+    return review_report(root, base).text
+
+
+def review_report(root: Path, base: str, settings: dict | None = None) -> Review:
+    root = Path(root).resolve()
+    try:
+        commit, subject = resolve_base(root, base)
+    except BaseUnknown as exc:
+        return Review(unknown_base(base, str(exc)), False)
+    settings = settings or read_project_settings(root)
+    catalogue, paths, problems = check_all(settings, use_cache=False)
+    after = snapshot(paths, catalogue)
+    with tempfile.TemporaryDirectory(prefix="gongkai-review-") as tmp:
+        before = base_snapshot(root, commit, paths, settings["GONGKAI_INDEX_PATTERN"], Path(tmp))
+    schema = json.loads((paths.schema_dir / "item.schema.json").read_text(encoding="utf-8"))
+    comparison = compare(before, after, list(schema.get("properties", {})))
+    registries = registry_changes(before, after, _rel(paths.schema_dir, paths.root))
+    lines = [TITLE, "", f"- 基准版本：`{base}`（提交 `{commit[:7]}`：{mask(subject)}）",
+             "- 对比版本：当前工作区（即将合并的内容，含未提交的修改）", ""]
+    lines += summary(comparison, registries) + [""] + alert_section(alerts(comparison, registries))
+    lines += item_sections(comparison, list(schema.get("properties", {})))
+    lines += ["", *registry_section(registries)]
+    lines += check_sections(comparison, after, before, problems, paths)
+    return Review("\n".join(lines).rstrip("\n") + "\n", True)
+
+
+def summary(comparison: Comparison, registries: dict[str, list[Note]]) -> list[str]:
+    counts = (len(comparison.added), len(comparison.changed), len(comparison.moved), len(comparison.removed),
+              sum(len(n) for n in registries.values()))
+    return ["## 概要", "", "| 新增 | 修改 | 移动 | 撤销 | 登记表变更 |", "| --- | --- | --- | --- | --- |",
+            "| " + " | ".join(str(c) for c in counts) + " |", "",
+            "“修改”含索引号变更；既移动又修改的事项在“修改”和“移动”中各计一次。"]
+
+
+def alert_section(lines: list[str]) -> list[str]:
+    if not lines:
+        return ["## 需要特别确认的变更", "", "无：没有撤销、索引号变更、公开范围变化或网址变更。"]
+    return [f"## ⚠ 需要特别确认的变更（{len(lines)}）", "",
+            "以下变更会让已公开的网页消失或改变网址，或改变事项是否上网公开，请审核人逐条确认：", "", *lines]
+
+
+def item_sections(comparison: Comparison, order: list[str]) -> list[str]:
+    moved_only = [p for p in comparison.pairs if p.moved and not p.changed]
+    sections = [(comparison.added, lambda: added_section(comparison.added, order)),
+                (comparison.changed, lambda: changed_section(comparison.changed)),
+                (moved_only, lambda: moved_section(moved_only)),
+                (comparison.removed, lambda: removed_section(comparison.removed))]
+    lines = []
+    for entries, render in sections:
+        if entries:
+            lines += ["", *render()]
+    return lines
+
+
+def check_sections(comparison: Comparison, after: Snapshot, before: Snapshot, problems: list[Problem],
+                   paths: Paths) -> list[str]:
+    entries = touched(comparison)
+    items = [e.item for e in entries if e.item is not None]
+    audit_lines, calendar_problems = audit_section(items, paths)
+    secrecy_lines, findings = secrecy_section(items, before.entries, comparison)
+    reported = set(findings)
+    rest = [p for p in problems + calendar_problems if p not in reported]
+    validation = validation_section(rest, {e.path for e in entries}, set(after.entries))
+    return ["", *validation, "", *audit_lines, "", *secrecy_lines]
+
+
+def unknown_base(base: str, reason: str) -> str:
+    return "\n".join([
+        TITLE, "", f"**无法生成审查报告：找不到基准版本 `{base}`。**", "", f"{reason}。请检查：", "",
+        "- 分支名或提交号是否拼写正确（例如 main、origin/main 或完整的提交号）；",
+        "- 在 CI 中检出代码时是否取得了目标分支（GitHub Actions 可设置 fetch-depth: 0，GitLab 可设置 GIT_DEPTH: 0）。",
+    ]) + "\n"
+
+
+def review_cli(root: Path, base: str, output: str | Path | None = None, stream=None) -> int:
+    """`invoke review --base REF [--output FILE]`: 0 with a report, 1 when the base is unknown."""
+    result = review_report(Path(root), base)
+    if output:
+        Path(output).write_text(result.text, encoding="utf-8")
+        print(f"审查报告已写入 {output}", file=stream or sys.stderr)
+    else:
+        (stream or sys.stdout).write(result.text)
+    return 0 if result.ok else 1

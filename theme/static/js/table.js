@@ -19,7 +19,6 @@
     button.type = "button";
     button.className = "sort-button";
     button.textContent = th.textContent;
-    button.setAttribute("aria-label", "按" + th.textContent + "排序");
     th.textContent = "";
     th.appendChild(button);
     button.addEventListener("click", function () { sortBy(th, index); });
