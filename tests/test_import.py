@@ -84,7 +84,8 @@ def test_real_catalogue_imports_completely_and_validates(project):
     report = import_table(REAL, project, date="2024-03-05")
     assert (report.rows, len(report.written), report.unmapped, report.skipped) == (52, 52, [], [])
     items = validated(project)
-    assert len(items) == 52 and len(list((project / "content/items").rglob("*.md"))) == 52
+    assert len(load_catalogue(Paths.for_root(project))[0].items) == 52
+    assert len(items) == 51  # the table's two rows 47 share a name (their files: …调查.md and …调查（2）.md)
     purchase = items["政府采购信息"]
     assert purchase["公开主体"] == "海坛片区管理局"
     assert (purchase["公开渠道"], purchase["渠道说明"]) == (["政府网站", "其他"], "中国政府采购网及其地方分网、福建省公共资源交易电子公共服务平台")
@@ -212,7 +213,7 @@ ROUND_TRIP_ITEMS = [
      "公开渠道": ["政府网站"], "渠道说明": "示例县预决算公开统一平台", "公开对象": "全社会", "公开方式": "主动",
      "公开层级": ["县级", "乡级"], "发布日期": "2024-02-20"},
     {"事项名称": "临时救助对象名单", "索引号": "11530000MB0123456X/2023-00042", "一级事项": "社会救助", "二级事项": "临时救助",
-     "公开内容": ["救助对象；救助金额"], "公开依据": ["《社会救助暂行办法》"], "公开时限": {"类型": "长期"},
+     "公开内容": ["救助对象；救助金额", "救助事由"], "公开依据": ["《社会救助暂行办法》"], "公开时限": {"类型": "长期"},
      "公开主体": "示例县民政局", "公开渠道": ["公示栏", "其他"], "渠道说明": "乡镇便民服务中心（大厅）",
      "公开对象": "特定群体", "对象说明": "申请人及其家庭成员", "公开方式": "依申请", "公开层级": ["村级"], "发布日期": "2023-06-01"},
     {"事项名称": "低保季度统计", "索引号": "11530000MB0123456X/2024-00002", "一级事项": "社会救助", "二级事项": "最低生活保障",
@@ -312,6 +313,16 @@ def test_tables_that_cannot_be_read_are_refused_with_the_reason(project, tmp_pat
     assert str(excinfo.value) == "--date “2024-02-30”不是有效日期，应写成 YYYY-MM-DD，例如 2024-03-05"
 
 
+def test_blank_and_unknown_header_columns_are_ignored_and_named(project, tmp_path):
+    table = tmp_path / "目录.csv"
+    table.write_text(
+        "序号,一级事项,二级事项,公开内容,公开依据,公开时限,公开主体,公开渠道和载体,公开对象,公开方式,公开层级,,责任科室\n"
+        "1,社会救助,临时救助,名单,《办法》,每月,示例县民政局,政府网站,全社会,主动,县级,乡级,救助股\n", encoding="utf-8")
+    report = import_table(table, project, date="2024-03-05")
+    assert validated(project)["临时救助"]["公开层级"] == ["县级"]
+    assert report.notes == ["未识别的列（已忽略）：责任科室"]
+
+
 def test_rows_with_several_units_or_unknown_words_are_listed_not_guessed(project, tmp_path):
     table = tmp_path / "目录.csv"
     table.write_text(
@@ -368,7 +379,8 @@ def test_basis_splitting():
 
 def test_content_splitting():
     assert split_content("1.事项名称；\n2.审批结果；\n3.许可时间\n4.审批单位等") == ["事项名称", "审批结果", "许可时间", "审批单位等"]
-    assert split_content("1.办理事项；\n7地点；\n8.联系方式 。") == ["办理事项", "地点", "联系方式"]
+    assert split_content("1.办理事项；\n2地点；\n3.联系方式 。") == ["办理事项", "地点", "联系方式"]
+    assert split_content("1.办理事项；\n7地点") == ["办理事项", "7地点"]  # a number out of sequence is text
     assert split_content("申请条件；申请材料；办理流程") == ["申请条件", "申请材料", "办理流程"]
     assert split_content("（1）名单（2）金额") == ["名单（2）金额"]  # only "1." style numbering splits a line
     assert split_content("文件名称、文号、发文部门") == ["文件名称、文号、发文部门"]

@@ -62,9 +62,10 @@ def _is_key_line(line: str, top: set[str]) -> bool:
 def fix_fences(lines: list[str], keys: tuple[set, set], done: list) -> list[str]:
     top = keys[0]
     lines = list(lines)
-    while lines and not lines[0].strip() and len(lines) > 1 and _fence_like(lines[1]):
-        lines.pop(0)
-        done.append("删除了第一行 --- 之前的空行")
+    first = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    if first and _fence_like(lines[first]):
+        lines = lines[first:]
+        done.append("删除了开头 --- 之前的空行")
     if lines and not FENCE.match(lines[0]):
         if GARBLED_FENCE.match(lines[0]):
             done.append(f"第 1 行“{lines[0].strip()}”改为 ---")
@@ -105,6 +106,8 @@ def _front_matter_end(lines: list[str], top: set[str]) -> int:
     index = 1
     while index < len(lines):
         line = lines[index]
+        if _fence_like(line):
+            return index
         if _is_key_line(line, top) or line[:1] in " \t\u3000" and line.strip() or line.startswith("- "):
             index += 1
         elif (not line.strip() or line.startswith("#")) and _more_fields_follow(lines, index, top):

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +21,9 @@ from pathlib import Path
 from catalogue import schema as schema_checks
 from catalogue.errors import CatalogueError, format_report
 from catalogue.registry import load_categories, load_units
-from catalogue.tabular import (CHANNELS, CellError, channels_of, choose_audience, choose_method, combine_channels,
-                               join_name, level_of, levels_from, parse_audience, parse_channels, parse_levels,
-                               parse_limit, parse_method, split_basis, split_content, tick)
+from catalogue.tabular import (CellError, channels_of, choose_audience, choose_method, combine_channels, join_name,
+                               levels_from, parse_audience, parse_channels, parse_levels, parse_limit, parse_method,
+                               split_basis, split_content, tick)
 from catalogue.validate import Paths
 
 from .yamlwrite import IndexAllocator, item_text, safe_file_name, scalar
@@ -202,6 +203,7 @@ def find_layout(grid: list[list[str]]) -> Layout | None:
         below = grid[index + 1] if index + 1 < len(grid) else []
         groups = _filled_groups(row)
         two_rows = _is_sub_header(groups, below)
+        groups = groups if two_rows else row  # a blank header in a one-row header is no column
         columns, ignored = {}, []
         for j, group in enumerate(groups):
             sub = below[j] if two_rows and j < len(below) else ""
@@ -573,16 +575,11 @@ def append_units(path: Path, registries: Registries, reviewers: list[str], heade
     shown = []
     for name, code in registries.new_units.items():
         lines += [f"- 名称: {scalar(name)}", f"  slug: {slug_of(name, taken)}", f"  机构代码: {scalar(code)}",
-                  f"  审核人: [{', '.join(scalar(r) if r[0] != '@' else repr_handle(r) for r in reviewers)}]"]
+                  f"  审核人: [{', '.join(json.dumps(r, ensure_ascii=False) for r in reviewers)}]"]  # @ needs quotes
         temporary = "（临时代码：请改为该单位的统一社会信用代码）" if code.startswith(PLACEHOLDER_CODE_PREFIX) else ""
         shown.append(f"{name}：机构代码 {code}{temporary}，审核人 {'、'.join(reviewers)}（请改为该单位的审核人）")
     _write_text(path, "\n".join(lines) + "\n", newline, bom)
     return shown
-
-
-def repr_handle(handle: str) -> str:
-    """Handles start with @, which YAML reserves: always double-quoted."""
-    return f'"{handle}"'
 
 
 # ---------------------------------------------------------------- report
@@ -690,7 +687,7 @@ def plan_files(drafts, paths: Paths, day: dt.date, registries: Registries, valid
         if target.exists() and not force:
             report.skipped.append(_display(target, paths))
             continue
-        meta = item_meta(d, _index_no(d, target, allocator, registries, day), day)
+        meta = item_meta(d, _index_no(d, target, allocator, registries, day), day, list(validator.schema["properties"]))
         problems = schema_checks.check(validator, meta, {}, d.record.label)
         if problems:
             report.unmapped.append((d.record.label, [f"{p.field}：{p.message}" if p.field else p.message for p in problems]))
@@ -725,13 +722,10 @@ def _index_no(d: Draft, target: Path, allocator: IndexAllocator, registries: Reg
     return allocator.next(registries.codes[d.fields["公开主体"]], day.year)
 
 
-KEY_ORDER = ["事项名称", "索引号", "一级事项", "二级事项", "公开内容", "公开依据", "公开时限", "公开主体", "公开渠道",
-             "渠道说明", "公开对象", "对象说明", "公开方式", "公开层级", "发布日期"]
-
-
-def item_meta(d: Draft, index_no: str, day: dt.date) -> dict:
+def item_meta(d: Draft, index_no: str, day: dt.date, order: list[str]) -> dict:
+    """The fields in the schema's order (the order editors see in every file), empty ones left out."""
     values = dict(d.fields, 索引号=index_no, 发布日期=day.isoformat())
-    return {key: values[key] for key in KEY_ORDER if values.get(key) not in (None, "", [])}
+    return {key: values[key] for key in order if values.get(key) not in (None, "", [])}
 
 
 def _body(d: Draft) -> str:

@@ -353,8 +353,9 @@ def _entry_changes(before: dict, after: dict, kind: Kind, parent: str, where: st
     label = f"{where}{kind.what}“{after['名称']}”"
     notes = []
     if kind.slug(before) != kind.slug(after):
+        also = "（其下二级事项的网址随之改变）" if kind is CATEGORY else ""
         notes.append(Note(f"{label}的 slug {kind.slug(before)} → {kind.slug(after)}：网址 {kind.url(before, parent)} "
-                          f"改为 {kind.url(after, parent)}，旧网址将失效", alert=True))
+                          f"改为 {kind.url(after, parent)}{also}，旧网址将失效", alert=True))
     trimmed = [{k: v for k, v in e.items() if k not in kind.skip} for e in (before, after)]
     for change in field_changes(*trimmed, order=[]):
         notes.append(Note(f"{label}的{change.name}：{describe_change(change)}"))

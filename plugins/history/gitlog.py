@@ -20,7 +20,9 @@ RECORD, FIELD = "\x1e", "\x1f"
 LOG_FORMAT = "%x1e%H%x1f%cs%x1f%s"
 # Subjects are shown on the public site: an address typed into one is removed all the same.
 EMAIL = re.compile(r"<?[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?")
-NOT_A_REPOSITORY = "not a git repository"
+NO_GIT = "找不到 git 程序"
+# git's own words (it is run untranslated only if LANG says so: match both) -> "this is normal".
+EXPECTED = {"not a git repository": "不在 git 仓库中", "不是 git 仓库": "不在 git 仓库中", NO_GIT: NO_GIT}
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ def run_git(root: Path, *args: str) -> str:
     try:
         done = subprocess.run(command, cwd=root, capture_output=True, encoding="utf-8", errors="replace")
     except OSError as exc:  # git not installed
-        raise GitUnavailable(f"找不到 git 程序（{exc.strerror}）") from exc
+        raise GitUnavailable(NO_GIT) from exc
     if done.returncode != 0:
         raise GitUnavailable(done.stderr.strip().splitlines()[0] if done.stderr.strip() else f"git 退出码 {done.returncode}")
     return done.stdout
@@ -67,9 +69,11 @@ def file_histories(root: Path, folder: str) -> dict[str, list[HistoryEntry]]:
 
 
 def _explain(reason: str) -> None:
-    """Not a checkout is normal (a tarball); any other failure is worth a warning, not a stop."""
-    if NOT_A_REPOSITORY in reason.lower():
-        log.info("变更记录：不在 git 仓库中，事项页不显示变更记录")
+    """No checkout or no git is normal (a tarball): one info line. Anything else (e.g. git's
+    "dubious ownership" in a CI container) is worth a warning, but never stops the build."""
+    expected = next((said for needle, said in EXPECTED.items() if needle in reason.lower()), None)
+    if expected:
+        log.info("变更记录：%s，事项页不显示变更记录", expected)
     else:
         log.warning("变更记录：无法读取 git 历史（%s），事项页不显示变更记录", reason)
 

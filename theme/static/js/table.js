@@ -19,6 +19,10 @@
     button.type = "button";
     button.className = "sort-button";
     button.textContent = th.textContent;
+    var icon = document.createElement("span");  // the arrow is decoration: hidden from screen readers
+    icon.className = "sort-icon";
+    icon.setAttribute("aria-hidden", "true");
+    button.appendChild(icon);
     th.textContent = "";
     th.appendChild(button);
     button.addEventListener("click", function () { sortBy(th, index); });
@@ -35,7 +39,7 @@
       return ascending ? order : -order;
     });
     rows.forEach(function (row) { tbody.appendChild(row); });
-    status.textContent = "已按" + th.textContent + (ascending ? "升序" : "降序") + "排列";
+    status.textContent = "已按" + th.textContent.trim() + (ascending ? "升序" : "降序") + "排列";
   }
 
   function applyFilter() {

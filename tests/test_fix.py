@@ -1,0 +1,123 @@
+"""`invoke fix`: the mechanical mistakes validation reports are repaired (only with write=True),
+everything else is left alone."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from catalogue.errors import format_report
+from catalogue.validate import Paths, load_catalogue
+from tools.fixer import fix
+
+REPO = Path(__file__).resolve().parents[1]
+CATEGORIES = "- 名称: 社会救助\n  slug: shehui-jiuzhu\n  二级事项:\n    - 名称: 最低生活保障\n      slug: dibao\n"
+UNITS = '- 名称: 示例县民政局\n  机构代码: 11530000MB0123456X\n  审核人: ["@mz-shenhe"]\n'
+FIELDS = """\
+事项名称: 城乡最低生活保障对象名单
+索引号: 11530000MB0123456X/2024-00001
+一级事项: 社会救助
+二级事项: 最低生活保障
+公开内容:
+  - 保障对象户主姓名
+  - 申请指南：包括申请条件和材料
+公开依据:
+  - 《社会救助暂行办法》
+公开时限:
+  类型: 即时
+  说明: 自该信息形成或者变更之日起20个工作日内
+公开主体: 示例县民政局
+公开渠道: [政府网站, 公示栏]
+公开对象: 全社会
+公开方式: 主动
+发布日期: 2024-03-05
+"""
+GOOD = f"---\n{FIELDS}---\n按乡镇分列的名单每月更新。\n"
+# Every mechanical mistake at once, as Notepad on Windows would save it.
+BROKEN = (FIELDS.replace("事项名称: ", "事项名称：").replace("  - 保障", "\t- 保障").replace("  - 申请", "\t- 申请")
+          .replace("  - 《", "\u3000- 《").replace("  类型: ", "  类型：").replace("说明: ", "说明:\u3000"))
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    root = tmp_path / "project"
+    (root / "schema").mkdir(parents=True)
+    for schema in (REPO / "schema").glob("*.json"):
+        shutil.copy2(schema, root / "schema" / schema.name)
+    (root / "schema" / "categories.yaml").write_text(CATEGORIES, encoding="utf-8")
+    (root / "schema" / "units.yaml").write_text(UNITS, encoding="utf-8")
+    (root / "content" / "items" / "社会救助").mkdir(parents=True)
+    return root
+
+
+def problems_of(root: Path) -> list:
+    return load_catalogue(Paths.for_root(root))[1]
+
+
+def test_broken_file_is_repaired_and_then_validates(project):
+    item = project / "content/items/社会救助/低保名单.md"
+    broken = f"——-\n{BROKEN}\n按乡镇分列的名单每月更新。\n".replace("\n", "\r\n").encode("gbk")
+    item.write_bytes(broken)
+    assert problems_of(project)  # the validator rejects it as it is
+    diff, changed = fix([project / "content/items"], write=False)
+    assert changed == [item] and item.read_bytes() == broken  # only shown, not written
+    assert diff.splitlines()[0].endswith(
+        "低保名单.md：GBK 编码转换为 UTF-8；第 1 行“——-”改为 ---；在第 18 行（最后一个字段）之后补上了结束的 ---；"
+        "第 2 行：字段名后的全角冒号改为“: ”；第 7 行：Tab 缩进改为空格；第 8 行：Tab 缩进改为空格；第 10 行：全角空格改为半角空格；"
+        "第 12 行：字段名后的全角冒号改为“: ”；第 13 行：全角空格改为半角空格")
+    assert "\n-\t- 申请指南：包括申请条件和材料\n" in diff and "\n+  - 申请指南：包括申请条件和材料\n" in diff
+    fix([project / "content/items"], write=True)
+    assert not problems_of(project), format_report(problems_of(project))
+    assert item.read_bytes() == f"---\n{FIELDS}---\n\n按乡镇分列的名单每月更新。\n".replace("\n", "\r\n").encode("utf-8")
+    assert fix([item], write=True) == ("", [])
+
+
+@pytest.mark.parametrize("written, repaired", [
+    (f"－－－\n{FIELDS}- - -\n正文", GOOD.replace("按乡镇分列的名单每月更新。\n", "正文")),
+    (f"{FIELDS}---\n正文", GOOD.replace("按乡镇分列的名单每月更新。\n", "正文")),
+    (f"\n\n---\n{FIELDS}---\n", f"---\n{FIELDS}---\n"),
+    (f"---\n{FIELDS}\n## 说明\n\n正文\n", f"---\n{FIELDS}---\n\n## 说明\n\n正文\n"),
+], ids=["garbled-fences", "missing-opening", "blank-lines-first", "missing-closing-before-heading"])
+def test_fences(project, written, repaired):
+    item = project / "content/items/社会救助/低保名单.md"
+    item.write_text(written, encoding="utf-8")
+    fix([item], write=True)
+    assert item.read_text(encoding="utf-8") == repaired
+    assert not problems_of(project), format_report(problems_of(project))
+
+
+def test_valid_files_bom_and_crlf_are_left_alone(project):
+    item = project / "content/items/社会救助/低保名单.md"
+    raw = b"\xef\xbb\xbf" + GOOD.replace("\n", "\r\n").encode("utf-8")
+    item.write_bytes(raw)
+    assert fix([project / "content"], write=True) == ("", [])
+    assert item.read_bytes() == raw
+
+
+def test_what_is_not_mechanical_stays_for_the_editor(project):
+    item = project / "content/items/社会救助/低保名单.md"
+    unclear = f"---\n{FIELDS}备注: 这一行不是字段\n正文第一行\n"  # where do the fields end?
+    misspelt = f"---\n{FIELDS.replace('发布日期', '发布日其')}---\n"
+    for text in (unclear, misspelt):
+        item.write_text(text, encoding="utf-8")
+        assert fix([item], write=True) == ("", [])
+        assert item.read_text(encoding="utf-8") == text
+
+
+def test_colon_in_a_value_is_not_a_key(project):
+    """Only known keys get their full-width colon replaced, even when the fields do not load."""
+    item = project / "content/items/社会救助/低保名单.md"
+    tabbed = FIELDS.replace("  类型: ", "\t类型: ")
+    item.write_text(f"---\n{tabbed}---\n", encoding="utf-8")
+    fix([item], write=True)
+    assert "  - 申请指南：包括申请条件和材料\n" in item.read_text(encoding="utf-8")
+    assert not problems_of(project)
+
+
+def test_undecodable_file_is_named_not_touched(project):
+    item = project / "content/items/社会救助/乱码.md"
+    item.write_bytes(b"---\n\xff\xfe\xfa\n---\n")
+    diff, changed = fix([item], write=True)
+    assert changed == [] and diff.endswith("乱码.md：既不是 UTF-8 也不是 GBK 编码，无法自动修复，请用编辑器另存为 UTF-8\n")
+    assert item.read_bytes() == b"---\n\xff\xfe\xfa\n---\n"

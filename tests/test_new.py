@@ -1,0 +1,138 @@
+"""`invoke new`: a new item file that validates at once, the next free 索引号, never an overwrite."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from catalogue.errors import format_report
+from catalogue.validate import Paths, load_catalogue
+from tools.scaffold import ScaffoldError, ask_new_item, new_item
+
+REPO = Path(__file__).resolve().parents[1]
+CATEGORIES = """\
+- 名称: 社会救助
+  slug: shehui-jiuzhu
+  二级事项:
+    - 名称: 最低生活保障
+      slug: dibao
+    - 名称: 临时救助
+      slug: linshi-jiuzhu
+- 名称: 财政信息
+  slug: caizheng
+  二级事项:
+    - 名称: 部门预决算
+      slug: yujuesuan
+"""
+UNITS = """\
+- 名称: 示例县民政局
+  机构代码: 11530000MB0123456X
+  审核人: ["@mz-shenhe"]
+- 名称: 示例县财政局
+  机构代码: 11530000MB0765432Y
+  审核人: ["@cz-shenhe"]
+- 名称: 示例县档案馆
+  审核人: ["@da-shenhe"]
+"""
+LOW_INCOME = dict(title="城乡低保对象名单", category="社会救助", subcategory="最低生活保障", unit="示例县民政局",
+                  limit_type="即时", date="2024-03-05")
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    root = tmp_path / "project"
+    (root / "schema").mkdir(parents=True)
+    for schema in (REPO / "schema").glob("*.json"):
+        shutil.copy2(schema, root / "schema" / schema.name)
+    (root / "schema" / "categories.yaml").write_text(CATEGORIES, encoding="utf-8")
+    (root / "schema" / "units.yaml").write_text(UNITS, encoding="utf-8")
+    (root / "content" / "items").mkdir(parents=True)
+    return root
+
+
+def validated(root: Path) -> dict:
+    catalogue, problems = load_catalogue(Paths.for_root(root))
+    assert not problems, format_report(problems)
+    return {item.title: item.meta for item in catalogue.items}
+
+
+def test_new_item_validates_with_comments_on_fields_to_fill(project):
+    path = new_item(project, **LOW_INCOME)
+    assert path == project / "content/items/社会救助/城乡低保对象名单.md"
+    meta = validated(project)["城乡低保对象名单"]
+    assert meta["索引号"] == "11530000MB0123456X/2024-00001"
+    assert meta["公开时限"] == {"类型": "即时", "说明": "自该信息形成或者变更之日起20个工作日内"}
+    assert (meta["公开方式"], meta["公开对象"], meta["发布日期"]) == ("主动", "全社会", "2024-03-05")
+    text = path.read_text(encoding="utf-8")
+    assert "# 待填写：公开内容要素，每行一项，以“- ”开头；请替换下面的示例行\n公开内容:\n  - 待填写：公开内容要素\n" in text
+    assert "# 待补充：法律、法规、规章或文件，每行一项；下面一行只是起点\n公开依据:\n" in text
+    assert "# 请核对：说明默认是《政府信息公开条例》第二十六条的时限，另有规定时照规定改写\n公开时限:\n" in text
+    assert "# 请核对：可选 政府网站、政府公报" in text
+
+
+def test_periodic_item_for_a_group_has_period_and_group_placeholder(project):
+    path = new_item(project, title="部门预算公开", category="财政信息", subcategory="部门预决算", unit="示例县财政局",
+                    limit_type="定期", period="年度", audience="特定群体", method="依申请", date="2024-03-05")
+    meta = validated(project)["部门预算公开"]
+    assert meta["公开时限"] == {"类型": "定期", "周期": "年度"}
+    assert (meta["公开对象"], meta["对象说明"], meta["公开方式"]) == ("特定群体", "待填写：哪些群体，例如低保对象及其家庭成员", "依申请")
+    assert "# 待填写：写明是哪些群体\n对象说明:" in path.read_text(encoding="utf-8")
+    assert "# 请核对：说明默认是" not in path.read_text(encoding="utf-8")
+
+
+def test_sequence_is_per_unit_code_and_year_and_continues_after_the_highest(project):
+    old = project / "content/items/社会救助/旧.md"
+    old.parent.mkdir(parents=True)
+    old.write_text("---\n索引号: '11530000MB0123456X/2024-00041'\n---\n", encoding="utf-8")
+    (project / "content/items/社会救助/去年.md").write_text("---\n索引号: 11530000MB0123456X/2023-00090\n---\n", encoding="utf-8")
+    first = new_item(project, **LOW_INCOME)
+    second = new_item(project, **dict(LOW_INCOME, title="临时救助对象名单", subcategory="临时救助"))
+    other_unit = new_item(project, title="部门决算公开", category="财政信息", subcategory="部门预决算",
+                          unit="示例县财政局", limit_type="长期", date="2024-03-05")
+    next_year = new_item(project, **dict(LOW_INCOME, title="低保标准", date="2025-01-02"))
+    numbers = [p.read_text(encoding="utf-8").split("索引号: ")[1].split("\n")[0] for p in (first, second, other_unit, next_year)]
+    assert numbers == ["11530000MB0123456X/2024-00042", "11530000MB0123456X/2024-00043",
+                       "11530000MB0765432Y/2024-00001", "11530000MB0123456X/2025-00001"]
+
+
+def test_refuses_to_overwrite(project):
+    path = new_item(project, **LOW_INCOME)
+    path.write_text(path.read_text(encoding="utf-8") + "编辑写的正文。\n", encoding="utf-8")
+    with pytest.raises(ScaffoldError) as excinfo:
+        new_item(project, **LOW_INCOME)
+    assert str(excinfo.value) == ("文件已存在：content/items/社会救助/城乡低保对象名单.md。为免覆盖已有内容，没有写入："
+                                  "请换一个事项名称，或直接编辑这个文件")
+    assert path.read_text(encoding="utf-8").endswith("编辑写的正文。\n")
+
+
+def test_wrong_answers_are_all_reported(project):
+    with pytest.raises(ScaffoldError) as excinfo:
+        new_item(project, title="甲", category="社会救助", subcategory="部门预决算", unit="示例县档案馆",
+                 limit_type="即时", period="季度", method="公开", date="2024-03-05")
+    assert str(excinfo.value) == "\n".join([
+        "无法新建事项：",
+        "  事项名称应为 2–120 个字，现在是 1 个字",
+        "  二级事项“部门预决算”不在“社会救助”下，可选：最低生活保障、临时救助",
+        "  公开主体“示例县档案馆”在 schema/units.yaml 中没有机构代码，无法生成索引号：请先补登“机构代码”",
+        "  公开方式“公开”无效，可选：主动、依申请",
+        "  只有公开时限为定期时才能选择周期"])
+    assert not any((project / "content/items").iterdir())
+
+
+def test_interactive_questions_offer_registry_choices(project):
+    answers = iter(["低保审批结果", "1", "9", "最低生活保障", "示例县民政局", "2", "3", "", "2"])
+    asked, said = [], []
+
+    def ask(prompt):
+        asked.append(prompt)
+        return next(answers)
+
+    path = ask_new_item(project, ask=ask, say=said.append, date="2024-03-05")
+    meta = validated(project)["低保审批结果"]
+    assert (meta["二级事项"], meta["公开主体"], meta["公开时限"]) == ("最低生活保障", "示例县民政局", {"类型": "定期", "周期": "半年"})
+    assert (meta["公开方式"], meta["公开对象"]) == ("主动", "特定群体")
+    assert said[:4] == ["一级事项：", "  1. 社会救助", "  2. 财政信息", "二级事项："]
+    assert "没有“9”这个选项，请输入 1–2 之间的编号" in said
+    assert "请输入编号或名称（直接回车选“主动”）：" in asked
+    assert said[-2] == "已新建：content/items/社会救助/低保审批结果.md" and path.is_file()
