@@ -83,3 +83,45 @@ def codeowners(c, check=False):
     from tools.codeowners import codeowners_command
 
     sys.exit(codeowners_command(ROOT, check=check))
+
+
+@task(help={"title": "事项名称", "category": "一级事项", "subcategory": "二级事项", "unit": "公开主体",
+            "limit": "公开时限类型：长期/定期/即时", "period": "周期（定期时）：月度/季度/半年/年度",
+            "method": "公开方式：主动/依申请", "audience": "公开对象：全社会/特定群体/内部", "date": "发布日期 YYYY-MM-DD"})
+def new(c, title=None, category=None, subcategory=None, unit=None, limit=None, period=None, method=None,
+        audience=None, date=None):
+    """新建一个事项文件：逐项询问（或用参数给出），自动分配索引号，生成能通过校验的文件。"""
+    from tools.scaffold import ScaffoldError, ask_new_item
+
+    try:
+        path = ask_new_item(ROOT, title=title, category=category, subcategory=subcategory, unit=unit,
+                            limit_type=limit, period=period, method=method, audience=audience, date=date)
+    except ScaffoldError as exc:
+        sys.exit(str(exc))
+    print(f"已新建：{path.relative_to(ROOT).as_posix()}（请补全文件中标有“待填写”的字段）")
+
+
+@task(name="import", help={"file": "目录表格：.xlsx 或 .csv（UTF-8 / GBK）", "date": "发布日期，默认今天",
+                           "force": "覆盖已存在的事项文件", "dry_run": "只显示报告，不写任何文件",
+                           "code": "新登记单位的机构代码"})
+def import_(c, file, date=None, force=False, dry_run=False, code=None):
+    """把现有的政务公开目录表格导入为事项文件，并登记新的分类和单位。"""
+    from tools.importer import ImportTableError, import_table
+
+    try:
+        report = import_table(Path(file), ROOT, date=date, force=force, dry_run=dry_run, code=code)
+    except ImportTableError as exc:
+        sys.exit(str(exc))
+    print(report.text())
+    sys.exit(0 if report.ok else 1)
+
+
+@task(help={"path": "要修复的文件或文件夹，默认 content/items", "write": "写入修改（不加时只显示差异）"})
+def fix(c, path="content/items", write=False):
+    """修复机械性错误：GBK 编码、全角冒号和空格、Tab 缩进、--- 分隔行。"""
+    from tools.fixer import fix as fix_files
+
+    diff, changed = fix_files([ROOT / path], write=write)
+    print(diff or "没有需要自动修复的问题。")
+    if changed and not write:
+        print(f"以上 {len(changed)} 个文件可以自动修复：加上 --write 写入。")

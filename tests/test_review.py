@@ -7,6 +7,7 @@ line a reviewer reads.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -206,7 +207,7 @@ def test_audit_of_changed_items(report):
     lines = section(report, "## 时限检查（逾期未更新、超期公开）")
     assert lines[:2] == ["", "检查日期：2026-11-23，检查本次改动的 5 个有效事项。"]
     assert lines[-2:] == ["共发现 1 项逾期或超期事项：逾期未更新 1 项，超期公开 0 项。", ""]
-    assert lines[4:6] == ["| 11530000MB0765432Y/2024-00003 | 示例县财政局2024年部门预算 | 示例县财政局 | 逾期未更新 | "
+    assert lines[5:7] == ["| 11530000MB0765432Y/2024-00003 | 示例县财政局2024年部门预算 | 示例县财政局 | 逾期未更新 | "
                           "按年度更新：上次更新 2024-03-01，应于 2025-03-01 前更新，已逾期 632 天 | "
                           f"{BUDGET_MOVED}:28 |", ""]
 
@@ -255,7 +256,8 @@ def test_output_file(scenario, tmp_path, capsys):
 
 def test_shallow_ci_clone_fetches_the_base(scenario, tmp_path):
     """CI checks out only the pull request's branch, one commit deep; the base is fetched on demand."""
-    root, _ = scenario
+    root = tmp_path / "origin"
+    shutil.copytree(scenario[0], root)  # a copy: the shared scenario keeps its uncommitted changes
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "其余修改")
     clone = tmp_path / "clone"
@@ -298,3 +300,15 @@ def test_base_unknown_is_a_catalogue_error():
     from catalogue.errors import CatalogueError
 
     assert issubclass(BaseUnknown, CatalogueError)
+
+
+def test_a_file_broken_beyond_reading_is_a_change_not_a_removal(tmp_path):
+    root = tmp_path / "project"
+    make_base(root)
+    edit(root, RENUMBERED, "2024-04-02\n---\n", "2024-04-02\n")  # the closing --- deleted
+    lines = review(root, "main").split("\n")
+    assert "| 0 | 1 | 0 | 0 | 0 |" in lines
+    assert section(lines, "## 修改事项（1）") == [
+        "", "### 《临时救助标准》", "", f"- 文件：`{RENUMBERED}`", "- 文件无法读取，字段比较从略：见下文“校验”一节", ""]
+    assert section(lines, "## 校验")[1] == (f"- {RENUMBERED}:1: 字段部分缺少结束行：请在最后一个字段之后单独一行写 ---，再写正文")
+    assert "## 撤销事项" not in "\n".join(lines)

@@ -229,9 +229,13 @@ def _filled_groups(row: list[str]) -> list[str]:
 
 
 def _is_sub_header(groups: list[str], below: list[str]) -> bool:
+    """Below a real header, columns that are not groups are blank (or repeat their merged header);
+    a data row has text there."""
     counts: dict[str, int] = {}
     for j, group in enumerate(groups):
         sub = below[j] if j < len(below) else ""
+        if sub and _norm(sub) != _norm(group) and FIELD_NAMES.get(_norm(group)) not in GROUPS | {None}:
+            return False
         column = classify(group, sub) if sub and _norm(sub) != _norm(group) else None
         if column and FIELD_NAMES.get(_norm(group)) in GROUPS:
             counts[_norm(group)] = counts.get(_norm(group), 0) + 1

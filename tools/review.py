@@ -34,6 +34,7 @@ DIFF_LINES = 40      # body diff lines shown per item; the rest is counted, not 
 NEW_BODY_LINES = 40  # body lines shown for a new item
 REGISTRIES = {"categories.yaml": "一级事项", "units.yaml": "公开主体", "synonyms.yaml": "同义词", "holidays.yaml": "节假日"}
 INTERNAL = "内部"
+UNREADABLE = "- 文件无法读取，字段比较从略：见下文“校验”一节"
 NONE = "（无）"
 ADDED, REMOVED = "＋", "－"
 BACKTICKS = re.compile(r"`+")
@@ -110,6 +111,7 @@ class Entry:
     meta: dict
     body: str
     item: object = None  # the catalogue.model.Item when the file is valid
+    readable: bool = True  # False: not even its front matter could be read (see the validation section)
 
     @property
     def index_no(self) -> str | None:
@@ -147,8 +149,8 @@ def snapshot(paths: Paths, catalogue=None) -> Snapshot:
         display = file.relative_to(paths.root).as_posix()
         if display not in entries:
             source = read_source(file, display)
-            if isinstance(source.meta, dict):
-                entries[display] = Entry(display, source.meta, source.body)
+            readable = isinstance(source.meta, dict)
+            entries[display] = Entry(display, source.meta if readable else {}, source.body, None, readable)
     registries = {name: _read_yaml(paths.schema_dir / name) for name in REGISTRIES}
     others = {p.name: p.read_bytes() for p in sorted(paths.schema_dir.glob("*"))
               if p.is_file() and p.name not in REGISTRIES} if paths.schema_dir.is_dir() else {}
@@ -197,7 +199,7 @@ class Pair:
 
     moved = property(lambda self: self.before.path != self.after.path)
     index_changed = property(lambda self: self.before.index_no != self.after.index_no)
-    changed = property(lambda self: bool(self.fields or self.body_diff))
+    changed = property(lambda self: bool(self.fields or self.body_diff or not self.after.readable))
 
 
 @dataclass
@@ -240,6 +242,8 @@ def _key(entry: Entry) -> str:
 def compare(before: Snapshot, after: Snapshot, field_order: list[str]) -> Comparison:
     comparison = match(before.entries, after.entries)
     for pair in comparison.pairs:
+        if not pair.after.readable:
+            continue  # nothing to compare with: the validation section says what is wrong
         pair.fields = field_changes(pair.before.meta, pair.after.meta, field_order)
         pair.body_diff = body_diff(pair.before.body, pair.after.body)
     return comparison
@@ -473,6 +477,8 @@ def alerts(comparison: Comparison, registries: dict[str, list[Note]]) -> list[st
 def _pair_alerts(pair: Pair) -> list[str]:
     before, after = pair.before, pair.after
     lines = []
+    if not after.readable:
+        return lines
     if pair.index_changed:
         url = "（内部事项，无公开网址）" if after.internal and before.internal else \
             f"：网址 {before.url if before.index_no else NONE} 改为 {after.url if after.index_no else NONE}，旧网址将失效"
@@ -519,8 +525,11 @@ def changed_section(pairs: list[Pair]) -> list[str]:
     lines = [f"## 修改事项（{len(pairs)}）"]
     for pair in pairs:
         moved = f"（由 `{pair.before.path}` 移动而来）" if pair.moved else ""
-        lines += ["", f"### {_name(pair.after)}", "", f"- 文件：`{pair.after.path}`{moved}",
-                  f"- 索引号：{pair.after.index_no or NONE}（{_address(pair.after)}）"]
+        lines += ["", f"### {_name(pair.after)}", "", f"- 文件：`{pair.after.path}`{moved}"]
+        if not pair.after.readable:
+            lines.append(UNREADABLE)
+            continue
+        lines.append(f"- 索引号：{pair.after.index_no or NONE}（{_address(pair.after)}）")
         lines += field_lines(pair.fields) + body_lines(pair.body_diff)
     return lines
 
@@ -528,8 +537,11 @@ def changed_section(pairs: list[Pair]) -> list[str]:
 def added_section(entries: list[Entry], order: list[str]) -> list[str]:
     lines = [f"## 新增事项（{len(entries)}）"]
     for entry in entries:
-        lines += ["", f"### {_name(entry)}", "", f"- 文件：`{entry.path}`",
-                  f"- 索引号：{entry.index_no or NONE}（{_address(entry)}）"]
+        lines += ["", f"### {_name(entry)}", "", f"- 文件：`{entry.path}`"]
+        if not entry.readable:
+            lines.append(UNREADABLE)
+            continue
+        lines.append(f"- 索引号：{entry.index_no or NONE}（{_address(entry)}）")
         flat = flatten(entry.meta)
         for name in sorted(flat, key=lambda n: _field_rank(n, order)):
             if name not in ("事项名称", "索引号"):
