@@ -312,3 +312,17 @@ def test_a_file_broken_beyond_reading_is_a_change_not_a_removal(tmp_path):
         "", "### 《临时救助标准》", "", f"- 文件：`{RENUMBERED}`", "- 文件无法读取，字段比较从略：见下文“校验”一节", ""]
     assert section(lines, "## 校验")[1] == (f"- {RENUMBERED}:1: 字段部分缺少结束行：请在最后一个字段之后单独一行写 ---，再写正文")
     assert "## 撤销事项" not in "\n".join(lines)
+
+
+def test_an_internal_item_made_public_and_a_schema_edit(tmp_path):
+    root = tmp_path / "project"
+    make_base(root)
+    edit(root, HIDDEN, "公开对象: 全社会", "公开对象: 内部")
+    git(root, "commit", "-q", "-am", "台账改为内部")
+    edit(root, HIDDEN, "公开对象: 内部", "公开对象: 特定群体")
+    edit(root, "schema/item.schema.json", "公开事项的名称，2–120 个字。", "公开事项的名称。")
+    lines = review(root, "main").split("\n")
+    assert f"- **转为公开** 《临时救助工作台账》（文件 `{HIDDEN}`）：公开对象 内部 → 特定群体，将在网站上公开：请确认已完成保密审查" in lines
+    assert "- 公开对象：内部 → 特定群体 **⚠ 将在公开网站上公开**" in lines
+    assert section(lines, "## 登记表变更") == [
+        "", "### `schema/item.schema.json`", "", "- 文件有修改：字段或校验规则可能改变，请由技术人员核对文件差异", ""]

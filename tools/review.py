@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from catalogue.build import check_all, paths_from_settings
+from catalogue.build import check_all
 from catalogue.errors import CatalogueError, Problem
 from catalogue.frontmatter import Loader, read_source
 from catalogue.model import unit_slug
@@ -32,7 +32,8 @@ from catalogue.validate import Paths, item_files, load_catalogue
 TITLE = "# 目录变更审查报告"
 DIFF_LINES = 40      # body diff lines shown per item; the rest is counted, not shown
 NEW_BODY_LINES = 40  # body lines shown for a new item
-REGISTRIES = {"categories.yaml": "一级事项", "units.yaml": "公开主体", "synonyms.yaml": "同义词", "holidays.yaml": "节假日"}
+# Editor-maintained registries compared entry by entry; any other file in schema/ only as "changed".
+REGISTRIES = ("categories.yaml", "units.yaml", "synonyms.yaml", "holidays.yaml")
 INTERNAL = "内部"
 UNREADABLE = "- 文件无法读取，字段比较从略：见下文“校验”一节"
 NONE = "（无）"
@@ -128,7 +129,7 @@ class Entry:
 
     @property
     def url(self) -> str:
-        return f"items/{self.index_no.replace('/', '-')}/"
+        return f"items/{self.index_no.replace('/', '-')}/" if self.index_no else "（索引号无效，无网址）"
 
 
 @dataclass
@@ -136,8 +137,6 @@ class Snapshot:
     entries: dict[str, Entry]
     registries: dict[str, object]   # file name -> parsed YAML (None when absent or unreadable)
     schema_files: dict[str, bytes]  # every other file of schema/, to notice rule changes
-    catalogue: object
-    paths: Paths
 
 
 def snapshot(paths: Paths, catalogue=None) -> Snapshot:
@@ -154,7 +153,7 @@ def snapshot(paths: Paths, catalogue=None) -> Snapshot:
     registries = {name: _read_yaml(paths.schema_dir / name) for name in REGISTRIES}
     others = {p.name: p.read_bytes() for p in sorted(paths.schema_dir.glob("*"))
               if p.is_file() and p.name not in REGISTRIES} if paths.schema_dir.is_dir() else {}
-    return Snapshot(entries, registries, others, catalogue, paths)
+    return Snapshot(entries, registries, others)
 
 
 def _read_yaml(path: Path):
@@ -223,19 +222,19 @@ def match(before: dict[str, Entry], after: dict[str, Entry]) -> Comparison:
             pairs.append(Pair(left.pop(twin.path), right.pop(entry.path)))
     for path in [p for p in right if p in left]:
         pairs.append(Pair(left.pop(path), right.pop(path)))
-    return Comparison(sorted(right.values(), key=_key), sorted(left.values(), key=_key),
+    return Comparison(sorted(right.values(), key=_by_path), sorted(left.values(), key=_by_path),
                       sorted(pairs, key=lambda p: p.after.path))
 
 
 def _first_by_index(entries) -> dict[str, Entry]:
     found = {}
-    for entry in sorted(entries, key=_key):
+    for entry in sorted(entries, key=_by_path):
         if entry.index_no:
             found.setdefault(entry.index_no, entry)
     return found
 
 
-def _key(entry: Entry) -> str:
+def _by_path(entry: Entry) -> str:
     return entry.path
 
 
@@ -481,12 +480,12 @@ def _pair_alerts(pair: Pair) -> list[str]:
         return lines
     if pair.index_changed:
         url = "（内部事项，无公开网址）" if after.internal and before.internal else \
-            f"：网址 {before.url if before.index_no else NONE} 改为 {after.url if after.index_no else NONE}，旧网址将失效"
+            f"：网址 {before.url} 改为 {after.url}，旧网址将失效"
         lines.append(f"- **索引号变更** {_name(after)}（文件 `{after.path}`）：{before.index_no or NONE} → "
                      f"{after.index_no or NONE}{url}")
     if after.internal and not before.internal:
         lines.append(f"- **转为内部** {_name(after)}（文件 `{after.path}`）：公开对象 {before.meta.get('公开对象')} → 内部，"
-                     f"网页 {before.url if before.index_no else NONE} 将从网站上撤下")
+                     f"网页 {before.url} 将从网站上撤下")
     if before.internal and not after.internal:
         lines.append(f"- **转为公开** {_name(after)}（文件 `{after.path}`）：公开对象 内部 → {after.meta.get('公开对象')}，"
                      "将在网站上公开：请确认已完成保密审查")
