@@ -95,3 +95,25 @@ def test_plain_pelican_and_invoke_build_write_identical_sites(built_mini, tmp_pa
     assert left.keys() == right.keys()
     assert [k for k in left if left[k] != right[k]] == []
     assert filecmp.cmp(built_mini / "output/index.html", other / "output/index.html", shallow=False)
+
+
+def test_validate_passes_on_the_example_catalogue(example_site):
+    items = list((example_site / "content/items").rglob("*.md"))
+    internal = sum("公开对象: 内部" in p.read_text(encoding="utf-8") for p in items)
+    result = run_invoke(example_site, "validate")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.strip() == f"校验通过：共 {len(items)} 个事项（其中内部公开 {internal} 个，不上公开网站），没有发现问题。"
+
+
+def test_publish_build_uses_absolute_urls(built_mini, tmp_path):
+    site = tmp_path / "publish"
+    copy_project(site, with_content=False)
+    replace_parts(site, built_mini)
+    result = run_invoke(site, "build", "--publish", env={"GONGKAI_SITEURL": "https://gk.example.gov.invalid"})
+    assert result.returncode == 0, result.stderr
+    html = (site / "output/items/11530000MB0123456X-2024-00001/index.html").read_text(encoding="utf-8")
+    assert '<link rel="stylesheet" href="https://gk.example.gov.invalid/theme/css/site.css">' in html
+    assert 'href="../' not in html
+    feed = (site / "output/feeds/new.atom.xml").read_text(encoding="utf-8")
+    assert "<id>https://gk.example.gov.invalid/items/11530000MB0123456X-2024-00001/</id>" in feed
+    assert "Sitemap: https://gk.example.gov.invalid/sitemap.xml" in (site / "output/robots.txt").read_text(encoding="utf-8")

@@ -326,3 +326,16 @@ def test_an_internal_item_made_public_and_a_schema_edit(tmp_path):
     assert "- 公开对象：内部 → 特定群体 **⚠ 将在公开网站上公开**" in lines
     assert section(lines, "## 登记表变更") == [
         "", "### `schema/item.schema.json`", "", "- 文件有修改：字段或校验规则可能改变，请由技术人员核对文件差异", ""]
+
+
+def test_large_changes_list_only_names_beyond_the_first_items(monkeypatch):
+    from tools import review as module
+
+    monkeypatch.setattr(module, "DETAILED_ITEMS", 1)
+    entries = [module.Entry(f"content/items/{n}.md", {"事项名称": n, "索引号": f"{ORG}/2024-0000{i}"}, "")
+               for i, n in enumerate(["甲事项", "乙事项", "丙事项"], 1)]
+    assert module.added_section(entries, order=[]) == [
+        "## 新增事项（3）", "", "### 《甲事项》", "", "- 文件：`content/items/甲事项.md`",
+        f"- 索引号：{ORG}/2024-00001（网址 items/{ORG}-2024-00001/）", "- 正文：（无）", "",
+        "以上 1 项列出详情；其余 2 项只列名称，完整内容请查看文件差异，或在本地运行 invoke review：", "",
+        "- 《乙事项》：`content/items/乙事项.md`", "- 《丙事项》：`content/items/丙事项.md`"]

@@ -32,6 +32,7 @@ from catalogue.validate import Paths, item_files, load_catalogue
 TITLE = "# 目录变更审查报告"
 DIFF_LINES = 40      # body diff lines shown per item; the rest is counted, not shown
 NEW_BODY_LINES = 40  # body lines shown for a new item
+DETAILED_ITEMS = 20  # items per section shown in full; the rest by name only
 # Editor-maintained registries compared entry by entry; any other file in schema/ only as "changed".
 REGISTRIES = ("categories.yaml", "units.yaml", "synonyms.yaml", "holidays.yaml")
 INTERNAL = "内部"
@@ -521,31 +522,44 @@ def body_lines(diff: list[str]) -> list[str]:
 
 
 def changed_section(pairs: list[Pair]) -> list[str]:
-    lines = [f"## 修改事项（{len(pairs)}）"]
-    for pair in pairs:
-        moved = f"（由 `{pair.before.path}` 移动而来）" if pair.moved else ""
-        lines += ["", f"### {_name(pair.after)}", "", f"- 文件：`{pair.after.path}`{moved}"]
-        if not pair.after.readable:
-            lines.append(UNREADABLE)
-            continue
-        lines.append(f"- 索引号：{pair.after.index_no or NONE}（{_address(pair.after)}）")
-        lines += field_lines(pair.fields) + body_lines(pair.body_diff)
-    return lines
+    return [f"## 修改事项（{len(pairs)}）"] + _detailed(pairs, lambda p: p.after, _changed_details)
+
+
+def _changed_details(pair: Pair) -> list[str]:
+    moved = f"（由 `{pair.before.path}` 移动而来）" if pair.moved else ""
+    lines = [f"- 文件：`{pair.after.path}`{moved}"]
+    if not pair.after.readable:
+        return lines + [UNREADABLE]
+    lines.append(f"- 索引号：{pair.after.index_no or NONE}（{_address(pair.after)}）")
+    return lines + field_lines(pair.fields) + body_lines(pair.body_diff)
 
 
 def added_section(entries: list[Entry], order: list[str]) -> list[str]:
-    lines = [f"## 新增事项（{len(entries)}）"]
-    for entry in entries:
-        lines += ["", f"### {_name(entry)}", "", f"- 文件：`{entry.path}`"]
-        if not entry.readable:
-            lines.append(UNREADABLE)
-            continue
-        lines.append(f"- 索引号：{entry.index_no or NONE}（{_address(entry)}）")
-        flat = flatten(entry.meta)
-        for name in sorted(flat, key=lambda n: _field_rank(n, order)):
-            if name not in ("事项名称", "索引号"):
-                lines.append(f"- {name}：{_shown(flat[name])}")
-        lines += _new_body(entry.body)
+    return [f"## 新增事项（{len(entries)}）"] + _detailed(entries, lambda e: e, lambda e: _added_details(e, order))
+
+
+def _added_details(entry: Entry, order: list[str]) -> list[str]:
+    lines = [f"- 文件：`{entry.path}`"]
+    if not entry.readable:
+        return lines + [UNREADABLE]
+    lines.append(f"- 索引号：{entry.index_no or NONE}（{_address(entry)}）")
+    flat = flatten(entry.meta)
+    lines += [f"- {name}：{_shown(flat[name])}" for name in sorted(flat, key=lambda n: _field_rank(n, order))
+              if name not in ("事项名称", "索引号")]
+    return lines + _new_body(entry.body)
+
+
+def _detailed(records: list, entry_of, details) -> list[str]:
+    """The first DETAILED_ITEMS records in full, the rest one line each: a pull-request comment
+    has a size limit (GitHub: 65,536 characters), and a bulk import is reviewed by sampling anyway."""
+    lines = []
+    for record in records[:DETAILED_ITEMS]:
+        lines += ["", f"### {_name(entry_of(record))}", "", *details(record)]
+    rest = records[DETAILED_ITEMS:]
+    if rest:
+        lines += ["", f"以上 {DETAILED_ITEMS} 项列出详情；其余 {len(rest)} 项只列名称，"
+                      "完整内容请查看文件差异，或在本地运行 invoke review：", ""]
+        lines += [f"- {_name(entry_of(r))}：`{entry_of(r).path}`" for r in rest]
     return lines
 
 
