@@ -117,3 +117,18 @@ def test_publish_build_uses_absolute_urls(built_mini, tmp_path):
     feed = (site / "output/feeds/new.atom.xml").read_text(encoding="utf-8")
     assert "<id>https://gk.example.gov.invalid/items/11530000MB0123456X-2024-00001/</id>" in feed
     assert "Sitemap: https://gk.example.gov.invalid/sitemap.xml" in (site / "output/robots.txt").read_text(encoding="utf-8")
+
+
+def test_secrecy_finding_fails_validate_and_build(built_mini):
+    bad = built_mini / BAD
+    text = MISTAKES["bad_enum"][0].replace("公开对象: 全体", "公开对象: 全社会").replace(
+        "按乡镇分列的名单每月更新。", "咨询电话 13812345678。")
+    bad.write_text(text, encoding="utf-8")
+    try:
+        validate, build = run_invoke(built_mini, "validate"), run_build(built_mini)
+    finally:
+        bad.unlink()
+    expected = (f"{BAD}:21: 正文: 疑似手机号码“138****5678”：公开前请删除或脱敏；"
+                "确需公开的，请在 保密审查 中登记并注明审核人")
+    assert validate.returncode == 1 and expected in validate.stdout.splitlines()
+    assert build.returncode == 1 and expected in build.stderr

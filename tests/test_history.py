@@ -196,9 +196,29 @@ def item(published="2024-03-05", updated=None):
 
 def test_annotate_uses_a_commit_date_only_when_it_is_after_publication():
     later, first, stated = item(), item(), item(updated="2024-04-01")
-    histories = {"content/items/a.md": [HistoryEntry(dt.date(2024, 6, 1), "改"), HistoryEntry(dt.date(2024, 3, 1), "新建")]}
+    histories = {"content/items/a.md": [HistoryEntry(dt.date(2024, 6, 1), "改"), HistoryEntry(dt.date(2024, 3, 1), "新建", False)]}
     annotate([later, stated], histories)
     assert later.updated == dt.date(2024, 6, 1) and len(later.history) == 2
     assert stated.updated == dt.date(2024, 4, 1)
-    annotate([first], {"content/items/a.md": [HistoryEntry(dt.date(2024, 3, 1), "新建")]})
+    annotate([first], {"content/items/a.md": [HistoryEntry(dt.date(2024, 3, 1), "改")]})
     assert first.updated is None and first.last_changed == dt.date(2024, 3, 5)
+
+
+def test_adding_or_moving_a_file_is_no_update():
+    imported = item()
+    histories = {"content/items/a.md": [HistoryEntry(dt.date(2024, 8, 1), "整理目录", False),
+                                        HistoryEntry(dt.date(2024, 6, 1), "改", True),
+                                        HistoryEntry(dt.date(2024, 5, 1), "导入目录", False)]}
+    annotate([imported], histories)
+    assert imported.updated == dt.date(2024, 6, 1)
+    annotate([imported], {"content/items/a.md": histories["content/items/a.md"][2:]})
+    assert imported.updated is None
+
+
+def test_parse_log_marks_additions_and_pure_moves_as_not_edited():
+    text = "".join([
+        log_record("c3", "2024-05-03", "移动", "R100", "old/a.md", "new/a.md"),
+        log_record("c2", "2024-05-02", "移动并修改", "R091", "older/a.md", "old/a.md"),
+        log_record("c1", "2024-05-01", "新建", "A", "older/a.md"),
+    ])
+    assert [(e.subject, e.edited) for e in parse_log(text)["new/a.md"]] == [("移动", False), ("移动并修改", True), ("新建", False)]

@@ -278,8 +278,21 @@ def field_changes(before: dict, after: dict, order: list[str]) -> list[FieldChan
 
 
 def _field_rank(name: str, order: list[str]) -> tuple:
+    """Schema order (公开时限.类型 before 公开时限.周期); unknown keys after their parent, then last."""
+    if name in order:
+        return (order.index(name), "")
     top = name.split(".")[0]
     return (order.index(top) if top in order else len(order), name)
+
+
+def schema_order(schema: dict, prefix: str = "") -> list[str]:
+    """Every property name of the item schema in file order, nested ones dotted: '公开时限.类型'."""
+    names = []
+    for key, sub in schema.get("properties", {}).items():
+        names.append(f"{prefix}{key}")
+        if sub.get("type") == "object":
+            names += schema_order(sub, f"{prefix}{key}.")
+    return names
 
 
 def body_diff(before: str, after: str) -> list[str]:
@@ -627,7 +640,7 @@ def audit_section(items: list, paths: Paths) -> tuple[list[str], list[Problem]]:
     return lines + format_audit(audit(items, day, calendar)).split("\n"), problems
 
 
-def secrecy_section(items: list, base: dict[str, Entry], comparison: Comparison) -> tuple[list[str], list[Problem]]:
+def secrecy_section(items: list, comparison: Comparison) -> tuple[list[str], list[Problem]]:
     """Unresolved findings, then EVERY acknowledgement in the changed items with who checked it."""
     from secrecy import acknowledgements, scan_item
 
@@ -678,14 +691,15 @@ def review_report(root: Path, base: str, settings: dict | None = None) -> Review
     with tempfile.TemporaryDirectory(prefix="gongkai-review-") as tmp:
         before = base_snapshot(root, commit, paths, settings["GONGKAI_INDEX_PATTERN"], Path(tmp))
     schema = json.loads((paths.schema_dir / "item.schema.json").read_text(encoding="utf-8"))
-    comparison = compare(before, after, list(schema.get("properties", {})))
+    order = schema_order(schema)
+    comparison = compare(before, after, order)
     registries = registry_changes(before, after, _rel(paths.schema_dir, paths.root))
     lines = [TITLE, "", f"- 基准版本：`{base}`（提交 `{commit[:7]}`：{mask(subject)}）",
              "- 对比版本：当前工作区（即将合并的内容，含未提交的修改）", ""]
     lines += summary(comparison, registries) + [""] + alert_section(alerts(comparison, registries))
-    lines += item_sections(comparison, list(schema.get("properties", {})))
+    lines += item_sections(comparison, order)
     lines += ["", *registry_section(registries)]
-    lines += check_sections(comparison, after, before, problems, paths)
+    lines += check_sections(comparison, after, problems, paths)
     return Review("\n".join(lines).rstrip("\n") + "\n", True)
 
 
@@ -717,14 +731,14 @@ def item_sections(comparison: Comparison, order: list[str]) -> list[str]:
     return lines
 
 
-def check_sections(comparison: Comparison, after: Snapshot, before: Snapshot, problems: list[Problem],
-                   paths: Paths) -> list[str]:
+def check_sections(comparison: Comparison, after: Snapshot, problems: list[Problem], paths: Paths) -> list[str]:
     entries = touched(comparison)
     items = [e.item for e in entries if e.item is not None]
     audit_lines, calendar_problems = audit_section(items, paths)
-    secrecy_lines, findings = secrecy_section(items, before.entries, comparison)
+    secrecy_lines, findings = secrecy_section(items, comparison)
     reported = set(findings)
-    rest = [p for p in problems + calendar_problems if p not in reported]
+    # validate may already report the holiday table: each problem once, secrecy findings in their own section
+    rest = [p for p in dict.fromkeys(problems + calendar_problems) if p not in reported]
     validation = validation_section(rest, {e.path for e in entries}, set(after.entries))
     return ["", *validation, "", *audit_lines, "", *secrecy_lines]
 

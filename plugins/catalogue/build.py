@@ -44,16 +44,23 @@ def fail(problems: list[Problem], stream=None) -> None:
 
 def check_all(settings: dict, use_cache: bool = True, render=None):
     """Everything `invoke validate` and the build check: items, registries, then the extra checks
-    named in GONGKAI_CHECKS (e.g. the 保密审查 scan). Returns (catalogue, paths, problems)."""
+    named in GONGKAI_ITEM_CHECKS (per item, e.g. the 保密审查 scan) and GONGKAI_CHECKS (whole
+    catalogue). Returns (catalogue, paths, problems)."""
     paths = paths_from_settings(settings)
     cache = None
     if use_cache and settings.get("CACHE_CONTENT"):
         cache = Path(settings["CACHE_PATH"]) / "gongkai-items.pickle"
-    catalogue, problems = load_catalogue(paths, settings["GONGKAI_INDEX_PATTERN"], cache, render)
+    item_checks = [_resolve(name) for name in settings["GONGKAI_ITEM_CHECKS"]]
+    catalogue, problems = load_catalogue(paths, settings["GONGKAI_INDEX_PATTERN"], cache, render, item_checks)
     for name in settings["GONGKAI_CHECKS"]:
-        module, _, func = name.partition(":")
-        problems += getattr(importlib.import_module(module), func)(catalogue, paths)
+        problems += _resolve(name)(catalogue, paths)
     return catalogue, paths, problems
+
+
+def _resolve(name: str):
+    """'package.module:function' -> the function (checks are named in settings, not imported here)."""
+    module, _, func = name.partition(":")
+    return getattr(importlib.import_module(module), func)
 
 
 def load_checked(settings: dict):

@@ -21,6 +21,7 @@ DECLARED = {
     "GONGKAI_FEEDBACK_URL": (OptionalStr, None, "mailto: or form URL for 意见反馈; 索引号 and 事项名称 are appended."),
     "GONGKAI_FOOTER": (dict, {}, "Footer facts: 主办单位, 联系方式, ICP备案号, 公安备案号, 网站标识码 (empty ones hidden)."),
     "GONGKAI_CHECKS": (list, [], "Extra checks run by validate and build, as 'module:function' taking (catalogue, paths)."),
+    "GONGKAI_ITEM_CHECKS": (list, [], "Per-item checks ('module:function' taking an item), cached with each file's parse."),
     "GONGKAI_INTRO": (str, "", "One paragraph on the home page saying what the catalogue is."),
 }
 

@@ -70,8 +70,9 @@ def parse_item(path: Path, display: str, validator) -> tuple[Item | None, list[P
 class ParseCache:
     """Per-file results keyed by size and mtime, so a rebuild re-reads only the files that changed."""
 
-    def __init__(self, path: Path | None, key: str, render=None):
-        self.path, self.key, self.entries, self.dirty, self.render = path, key, {}, False, render
+    def __init__(self, path: Path | None, key: str, render=None, item_checks=()):
+        self.path, self.key, self.entries, self.dirty = path, key, {}, False
+        self.render, self.item_checks = render, item_checks
         if path and path.is_file():
             try:
                 stored_key, entries = pickle.loads(path.read_bytes())
@@ -85,11 +86,14 @@ class ParseCache:
         hit = self.entries.get(display)
         if hit and hit[0] == stamp:
             return hit[1]
-        result = parse_item(file, display, validator)
-        if self.render and result[0]:
-            result[0].html = self.render(result[0].body)  # cached with the parse: the costly part
-        self.entries[display], self.dirty = (stamp, result), True
-        return result
+        item, problems = parse_item(file, display, validator)
+        if item:
+            if self.render:
+                item.html = self.render(item.body)  # cached with the parse: the costly part
+            for check in self.item_checks:
+                problems = problems + check(item)
+        self.entries[display], self.dirty = (stamp, (item, problems)), True
+        return item, problems
 
     def save(self) -> None:
         if self.path and self.dirty:
@@ -98,17 +102,18 @@ class ParseCache:
 
 
 def load_catalogue(paths: Paths, index_pattern: str | None = None, cache_path: Path | None = None,
-                   render=None) -> tuple[Catalogue, list[Problem]]:
+                   render=None, item_checks=()) -> tuple[Catalogue, list[Problem]]:
     """Read and check everything; returns the catalogue of valid items and every problem found.
 
-    `render` (body text -> HTML), when given, fills item.html; with a cache it runs only for
-    files that changed since the last build."""
+    `render` (body text -> HTML) fills item.html and `item_checks` (item -> [Problem], e.g. the
+    保密审查 scan) run once per file; with a cache, only for files changed since the last build."""
     categories, problems = load_categories(paths.schema_dir, paths.root)
     units, unit_problems = load_units(paths.schema_dir, paths.root)
     problems += unit_problems
     schema_file = paths.schema_dir / "item.schema.json"
     validator = schema.compiled(str(schema_file), index_pattern)
-    cache = ParseCache(cache_path, f"{schema_file.stat().st_mtime_ns}:{index_pattern}:{render is not None}", render)
+    key = f"{schema_file.stat().st_mtime_ns}:{index_pattern}:{render is not None}:{[c.__qualname__ for c in item_checks]}"
+    cache = ParseCache(cache_path, key, render, item_checks)
     files, file_problems = item_files(paths)
     problems += file_problems
     items = []

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from catalogue.errors import CatalogueError
 
 log = logging.getLogger(__name__)
 
@@ -21,27 +24,36 @@ LOG_FORMAT = "%x1e%H%x1f%cs%x1f%s"
 # Subjects are shown on the public site: an address typed into one is removed all the same.
 EMAIL = re.compile(r"<?[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?")
 NO_GIT = "找不到 git 程序"
-# git's own words (it is run untranslated only if LANG says so: match both) -> "this is normal".
+NOT_EDITS = {"A", "R100"}  # git statuses that leave the content as it was
+# What git (or we) said -> the info line: these mean "built from a tarball", which is normal.
 EXPECTED = {"not a git repository": "不在 git 仓库中", "不是 git 仓库": "不在 git 仓库中", NO_GIT: NO_GIT}
 
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    """One commit that touched an item file, as the public sees it."""
+    """One commit that touched an item file, as the public sees it (date and subject).
+
+    `edited` is False for the commit that added the file and for a pure move (git's rename
+    similarity 100%): neither is an update of the item's content.
+    """
 
     date: dt.date
     subject: str
+    edited: bool = True
 
 
-class GitUnavailable(Exception):
+class GitUnavailable(CatalogueError):
     """Raised by run_git() when git is missing or the folder is not a checkout; means "no history"."""
 
 
 def run_git(root: Path, *args: str) -> str:
     """git's standard output as text; GitUnavailable when there is no usable repository."""
-    command = ["git", "-c", "core.quotepath=false", *args]
+    # A user's log.follow or log.showSignature would change the output we parse; LANGUAGE=C keeps
+    # git's own error messages in English so that "not a git repository" is recognised.
+    command = ["git", "-c", "core.quotepath=false", "-c", "log.follow=false", "-c", "log.showSignature=false", *args]
     try:
-        done = subprocess.run(command, cwd=root, capture_output=True, encoding="utf-8", errors="replace")
+        done = subprocess.run(command, cwd=root, capture_output=True, encoding="utf-8", errors="replace",
+                              env=dict(os.environ, LANGUAGE="C"))
     except OSError as exc:  # git not installed
         raise GitUnavailable(NO_GIT) from exc
     if done.returncode != 0:
@@ -93,25 +105,26 @@ def parse_log(text: str, boundary: set[str] = frozenset()) -> dict[str, list[His
         commit, date, subject = header.split(FIELD, 2)
         if commit in boundary:
             continue
-        entry = HistoryEntry(dt.date.fromisoformat(date), clean_subject(subject))
+        day, shown = dt.date.fromisoformat(date), clean_subject(subject)
         for status, old, new in _changes(changes):
             current = alias.get(new, new)
-            if current is not None and status != "D":
-                histories.setdefault(current, []).append(entry)
-            if status == "R":
+            if current is not None and status[0] != "D":
+                histories.setdefault(current, []).append(HistoryEntry(day, shown, status not in NOT_EDITS))
+            if status[0] == "R":
                 alias[old] = current
-            if status in "RAD":  # older commits at `new` concern another file (or none)
+            if status[0] in "RAD":  # older commits at `new` concern another file (or none)
                 alias[new] = None
     return histories
 
 
 def _changes(changes: str):
-    """(status letter, old path, new path) for each file of one commit's -z name-status list."""
+    """(status, old path, new path) for each file of one commit's -z name-status list; the status
+    is git's letter, with the similarity for a rename ("R100": moved without edits)."""
     tokens = changes.lstrip("\n").split("\0")
     i = 0
     while i < len(tokens) and tokens[i]:
-        status = tokens[i][0]
-        if status in "RC":
+        status = tokens[i]
+        if status[0] in "RC":
             yield status, tokens[i + 1], tokens[i + 2]
             i += 3
         else:
@@ -124,11 +137,12 @@ def clean_subject(subject: str) -> str:
 
 
 def annotate(items, histories: dict[str, list[HistoryEntry]]) -> None:
-    """Give every item its history, and its last commit date as 更新日期 when the field is absent.
+    """Give every item its history, and the date of its last edit as 更新日期 when the field is absent.
 
-    A commit date not after 发布日期 is no update (e.g. the commit that first added the item).
+    Adding or merely moving the file is no update (an imported catalogue is not "updated" on its
+    import day), and neither is a commit dated before 发布日期 (更新日期 may not precede it).
     """
     for item in items:
         item.history = list(histories.get(item.source, []))
-        last = item.history[0].date if item.history else None
+        last = next((entry.date for entry in item.history if entry.edited), None)
         item.git_updated = last if last and item.published and last > item.published else None

@@ -1,11 +1,11 @@
 """保密审查: finds resident ID, mobile and bank card numbers and secrecy markings in public items.
 
-Not a Pelican plugin: the build and `invoke validate` run it through the GONGKAI_CHECKS setting
-("secrecy:scan_catalogue"), `invoke scan` through cli.scan_project, and the review report through
+Not a Pelican plugin: the build and `invoke validate` run it through the GONGKAI_ITEM_CHECKS setting
+("secrecy:item_problems", per item), `invoke scan` through cli.scan_project, and the review report through
 scan_item() and acknowledgements(). detect.py holds the text rules, scan.py the item walk.
 """
 from .detect import BANK_CARD, ID_CARD, KINDS, MARKING, MOBILE, find_sensitive
-from .scan import Acknowledgement, Finding, acknowledgements, format_report, scan_catalogue, scan_item
+from .scan import Acknowledgement, Finding, acknowledgements, format_report, item_problems, scan_catalogue, scan_item
 
 __all__ = ["BANK_CARD", "ID_CARD", "KINDS", "MARKING", "MOBILE", "Acknowledgement", "Finding",
-           "acknowledgements", "find_sensitive", "format_report", "scan_catalogue", "scan_item"]
+           "acknowledgements", "find_sensitive", "format_report", "item_problems", "scan_catalogue", "scan_item"]

@@ -136,6 +136,11 @@ def _stale(item: Item, ack: Acknowledgement) -> Finding:
     return Finding(item.source, ack.line, f"{ack.field}.内容", STALE, ack.content, shown, ack.content, ack.kind)
 
 
+def item_problems(item: Item) -> list[Problem]:
+    """The GONGKAI_ITEM_CHECKS entry point (`secrecy:item_problems`), cached per file by the build."""
+    return [f.problem() for f in scan_item(item)]
+
+
 def scan_catalogue(catalogue, paths=None) -> list[Problem]:
     """The GONGKAI_CHECKS entry point (`secrecy:scan_catalogue`): every finding as a located Problem."""
     return [f.problem() for item in catalogue.items for f in scan_item(item)]
