@@ -125,3 +125,11 @@ def fix(c, path="content/items", write=False):
     print(diff or "没有需要自动修复的问题。")
     if changed and not write:
         print(f"以上 {len(changed)} 个文件可以自动修复：加上 --write 写入。")
+
+
+@task(help={"base": "对比的基准：分支名或提交号，例如 origin/main", "output": "写入文件（默认打印到屏幕）"})
+def review(c, base, output=None):
+    """审核报告：对比基准版本与当前工作区，列出新增、修改、移动、撤销的事项和各项检查结果。"""
+    from tools.review import review_cli
+
+    sys.exit(review_cli(ROOT, base, output))

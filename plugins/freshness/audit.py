@@ -13,7 +13,9 @@ from pathlib import Path
 
 from catalogue.errors import format_report
 
-from .status import LATE, OVERDUE, assess
+from history import annotate, file_histories
+
+from .status import LATE, OVERDUE, assess, effective_meta
 from .workdays import WorkCalendar, load_calendar
 
 COLUMNS = ("索引号", "事项名称", "公开主体", "状态", "说明", "文件")
@@ -39,7 +41,7 @@ def audit(items, build_date: dt.date, calendar: WorkCalendar) -> list[Finding]:
     """Every item whose freshness has a status, 逾期未更新 first, then by 索引号."""
     findings = []
     for item in items:
-        verdict = assess(item.meta, build_date, calendar)
+        verdict = assess(effective_meta(item), build_date, calendar)
         if verdict.status:
             findings.append(Finding(item.index_no, item.title, item.unit, verdict.status, verdict.detail,
                                     _location(item, verdict.status), not item.is_public))
@@ -87,6 +89,8 @@ def audit_project(root: Path, strict: bool = False, stream=None, environ=os.envi
         print(format_report(problems + calendar_problems), file=stream)
         return 1
     day = build_date(environ)
+    folder = paths.items_dir.relative_to(paths.root).as_posix()
+    annotate(catalogue.items, file_histories(paths.root, folder))  # 更新日期 from git, as the site does
     findings = audit(catalogue.items, day, calendar)
     print(f"检查日期：{day}，共检查 {len(catalogue.items)} 个事项。", file=stream)
     for warning in calendar.warnings():

@@ -136,6 +136,15 @@ def _with(base: Freshness, **changes) -> Freshness:
 RULES = {"长期": _long_term, "定期": _periodic, "即时": _prompt}
 
 
+def effective_meta(item) -> dict:
+    """The front matter as the catalogue reads it: 更新日期 falls back to the last commit date
+    (item.git_updated, set by the history plugin), so a 定期 item whose data was updated by a
+    commit is not shown as 逾期未更新 beside an 更新日期 that says otherwise."""
+    if "更新日期" in item.meta or not getattr(item, "git_updated", None):
+        return item.meta
+    return {**item.meta, "更新日期": item.git_updated.isoformat()}
+
+
 def assess_all(items, today: dt.date, calendar: WorkCalendar) -> dict:
     """{索引号: Freshness} for every item, internal ones included (the audit needs them)."""
-    return {item.index_no: assess(item.meta, today, calendar) for item in items}
+    return {item.index_no: assess(effective_meta(item), today, calendar) for item in items}
