@@ -222,3 +222,16 @@ def test_status_details_name_the_dates(site):
 def test_stats_count_flagged_items(site):
     html = read(site, "stats/index.html")
     assert "公开时限状态异常（逾期未更新或超期公开）的 <strong>3</strong> 项" in html
+
+
+def test_stats_page_counts_by_each_dimension(site):
+    html = read(site, "stats/index.html")
+    items = public_items(site)
+    by_year = html.split('id="s-year"', 1)[1].split("</table>", 1)[0]
+    years = sorted({i.published.year for i in items}, reverse=True)
+    rows = re.findall(r"<tr><td>(\d{4}) 年</td><td>(\d+)</td></tr>", by_year)
+    assert rows == [(str(y), str(sum(i.published.year == y for i in items))) for y in years]
+    by_category = html.split('id="s-category"', 1)[1].split("</table>", 1)[0]
+    assert re.findall(r"<tr><td>(.+?)</td><td>(\d+)</td></tr>", by_category) == [
+        ("社会救助", str(sum(i.category == "社会救助" for i in items))),
+        ("财政信息", str(sum(i.category == "财政信息" for i in items)))]

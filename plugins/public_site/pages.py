@@ -97,12 +97,19 @@ class SiteData:
         """Items whose badge carries 逾期未更新 or 超期公开."""
         return [i for i in self.items if self.freshness[i.index_no].status]
 
-    def counts(self, key) -> list[tuple[str, int]]:
-        return sorted(Counter(key(i) for i in self.items).items(), key=lambda kv: (-kv[1], str(kv[0])))
+    def counts(self, key, order=None) -> list[tuple[str, int]]:
+        """(value, count) rows; in the given order of values, else the largest count first."""
+        counted = Counter(key(i) for i in self.items)
+        if order is not None:
+            return [(value, counted[value]) for value in order if counted[value]]
+        return sorted(counted.items(), key=lambda kv: (-kv[1], str(kv[0])))
 
     def stat_tables(self):
         """(id, heading, column label, rows) for the 统计 page: what an annual report counts."""
-        return [(f"s-{slug}", f"按{label}", label, self.counts(key)) for slug, label, key in STATS]
+        years = sorted({i.published.year for i in self.items}, reverse=True)
+        orders = {"category": [c.name for c in self.categories], "limit": [k for k, _s in LIMIT_FACETS],
+                  "method": ["主动", "依申请"], "year": [f"{y} 年" for y in years]}
+        return [(f"s-{slug}", f"按{label}", label, self.counts(key, orders.get(slug))) for slug, label, key in STATS]
 
 
 STATS = [
