@@ -5,7 +5,6 @@ printed once as `path:line: 字段: message`, and the build stops before anythin
 """
 from __future__ import annotations
 
-import importlib
 import logging
 import sys
 from pathlib import Path
@@ -14,8 +13,7 @@ from pelican.generators import Generator
 
 from . import settings as declared
 from .errors import Problem, format_report
-from .render import BodyRenderer
-from .validate import Paths, load_catalogue
+from .validate import Paths, load_catalogue, resolve
 
 class BuildFailed(SystemExit):
     """Raised by the build when the catalogue has problems.
@@ -42,7 +40,7 @@ def fail(problems: list[Problem], stream=None) -> None:
     raise BuildFailed(len(problems))
 
 
-def check_all(settings: dict, use_cache: bool = True, render=None):
+def check_all(settings: dict, use_cache: bool = True, render: bool = False):
     """Everything `invoke validate` and the build check: items, registries, then the extra checks
     named in GONGKAI_ITEM_CHECKS (per item, e.g. the 保密审查 scan) and GONGKAI_CHECKS (whole
     catalogue). Returns (catalogue, paths, problems)."""
@@ -50,22 +48,16 @@ def check_all(settings: dict, use_cache: bool = True, render=None):
     cache = None
     if use_cache and settings.get("CACHE_CONTENT"):
         cache = Path(settings["CACHE_PATH"]) / "gongkai-items.pickle"
-    item_checks = [_resolve(name) for name in settings["GONGKAI_ITEM_CHECKS"]]
-    catalogue, problems = load_catalogue(paths, settings["GONGKAI_INDEX_PATTERN"], cache, render, item_checks)
+    catalogue, problems = load_catalogue(paths, settings["GONGKAI_INDEX_PATTERN"], cache, render,
+                                         tuple(settings["GONGKAI_ITEM_CHECKS"]))
     for name in settings["GONGKAI_CHECKS"]:
-        problems += _resolve(name)(catalogue, paths)
+        problems += resolve(name)(catalogue, paths)
     return catalogue, paths, problems
-
-
-def _resolve(name: str):
-    """'package.module:function' -> the function (checks are named in settings, not imported here)."""
-    module, _, func = name.partition(":")
-    return getattr(importlib.import_module(module), func)
 
 
 def load_checked(settings: dict):
     """Load and check the catalogue for a build; stops the build on any problem."""
-    catalogue, paths, problems = check_all(settings, render=BodyRenderer())
+    catalogue, paths, problems = check_all(settings, render=True)
     if problems:
         fail(problems)
     return catalogue, paths

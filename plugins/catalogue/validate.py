@@ -3,6 +3,7 @@ JSON Schema cannot state. Problems are collected, never raised one by one."""
 from __future__ import annotations
 
 import difflib
+import importlib
 import pickle
 from collections import defaultdict
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from . import schema
 from .errors import Problem
+from .parallel import run_all
 from .frontmatter import read_source
 from .model import Catalogue, Item
 from .registry import _display, load_categories, load_units
@@ -67,12 +69,54 @@ def parse_item(path: Path, display: str, validator) -> tuple[Item | None, list[P
     return (None if problems else item), problems
 
 
+@dataclass
+class ItemWork:
+    """What happens to one file: parse, check the schema, render the body, run per-item checks.
+
+    Holds only names and flags, so it can be sent to a worker process, which builds its own
+    validator and renderer on first use."""
+
+    schema_path: str
+    index_pattern: str | None = None
+    render: bool = False
+    checks: tuple = ()
+
+    def __call__(self, job: tuple[Path, str]):
+        file, display = job
+        validator, render, checks = self._tools()
+        item, problems = parse_item(file, display, validator)
+        if item:
+            if render:
+                item.html = render(item.body)
+            for check in checks:
+                problems = problems + check(item)
+        return item, problems
+
+    def _tools(self):
+        tools = getattr(self, "_cached_tools", None)
+        if tools is None:
+            from .render import BodyRenderer
+
+            tools = (schema.compiled(self.schema_path, self.index_pattern),
+                     BodyRenderer() if self.render else None, [resolve(name) for name in self.checks])
+            self._cached_tools = tools
+        return tools
+
+    def __getstate__(self):
+        return {k: v for k, v in self.__dict__.items() if k != "_cached_tools"}
+
+
+def resolve(name: str):
+    """'package.module:function' -> the function (checks are named in settings, not imported)."""
+    module, _, func = name.partition(":")
+    return getattr(importlib.import_module(module), func)
+
+
 class ParseCache:
     """Per-file results keyed by size and mtime, so a rebuild re-reads only the files that changed."""
 
-    def __init__(self, path: Path | None, key: str, render=None, item_checks=()):
+    def __init__(self, path: Path | None, key: str):
         self.path, self.key, self.entries, self.dirty = path, key, {}, False
-        self.render, self.item_checks = render, item_checks
         if path and path.is_file():
             try:
                 stored_key, entries = pickle.loads(path.read_bytes())
@@ -80,20 +124,14 @@ class ParseCache:
             except Exception:  # a corrupt or foreign cache is simply rebuilt
                 self.entries = {}
 
-    def get(self, file: Path, display: str, validator):
-        stat = file.stat()
-        stamp = (stat.st_size, stat.st_mtime_ns)
-        hit = self.entries.get(display)
-        if hit and hit[0] == stamp:
-            return hit[1]
-        item, problems = parse_item(file, display, validator)
-        if item:
-            if self.render:
-                item.html = self.render(item.body)  # cached with the parse: the costly part
-            for check in self.item_checks:
-                problems = problems + check(item)
-        self.entries[display], self.dirty = (stamp, (item, problems)), True
-        return item, problems
+    def results(self, jobs: list[tuple[Path, str]], work: ItemWork) -> list:
+        """(item, problems) per job: cached when the file is unchanged, else worked out (in parallel)."""
+        stamps = [_stamp(file) for file, _display in jobs]
+        misses = [i for i, (job, stamp) in enumerate(zip(jobs, stamps))
+                  if self.entries.get(job[1], (None,))[0] != stamp]
+        for i, result in zip(misses, run_all(work, [jobs[i] for i in misses])):
+            self.entries[jobs[i][1]], self.dirty = (stamps[i], result), True
+        return [self.entries[display][1] for _file, display in jobs]
 
     def save(self) -> None:
         if self.path and self.dirty:
@@ -101,24 +139,28 @@ class ParseCache:
             self.path.write_bytes(pickle.dumps((self.key, self.entries), protocol=pickle.HIGHEST_PROTOCOL))
 
 
+def _stamp(file: Path) -> tuple[int, int]:
+    stat = file.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
 def load_catalogue(paths: Paths, index_pattern: str | None = None, cache_path: Path | None = None,
-                   render=None, item_checks=()) -> tuple[Catalogue, list[Problem]]:
+                   render: bool = False, item_checks: tuple = ()) -> tuple[Catalogue, list[Problem]]:
     """Read and check everything; returns the catalogue of valid items and every problem found.
 
-    `render` (body text -> HTML) fills item.html and `item_checks` (item -> [Problem], e.g. the
+    `render` fills item.html, and `item_checks` ('module:function' names taking an item, e.g. the
     保密审查 scan) run once per file; with a cache, only for files changed since the last build."""
     categories, problems = load_categories(paths.schema_dir, paths.root)
     units, unit_problems = load_units(paths.schema_dir, paths.root)
     problems += unit_problems
     schema_file = paths.schema_dir / "item.schema.json"
-    validator = schema.compiled(str(schema_file), index_pattern)
-    key = f"{schema_file.stat().st_mtime_ns}:{index_pattern}:{render is not None}:{[c.__qualname__ for c in item_checks]}"
-    cache = ParseCache(cache_path, key, render, item_checks)
+    schema.compiled(str(schema_file), index_pattern)  # a broken schema fails here, once, not per file
+    work = ItemWork(str(schema_file), index_pattern, render, tuple(item_checks))
+    cache = ParseCache(cache_path, f"{schema_file.stat().st_mtime_ns}:{work}")
     files, file_problems = item_files(paths)
     problems += file_problems
     items = []
-    for file in files:
-        item, item_problems = cache.get(file, _display(file, paths.root), validator)
+    for item, item_problems in cache.results([(f, _display(f, paths.root)) for f in files], work):
         problems += item_problems
         if item:
             items.append(item)

@@ -67,11 +67,12 @@ class SiteData:
     def count(self, category: str, sub: str | None = None) -> int:
         return len(self.by_sub.get((category, sub), [])) if sub else len(self.by_category.get(category, []))
 
-    def neighbours(self, item: Item) -> tuple[Item | None, Item | None]:
-        siblings = self.by_sub[(item.category, item.subcategory)]
-        index = siblings.index(item)
-        return (siblings[index - 1] if index else None,
-                siblings[index + 1] if index + 1 < len(siblings) else None)
+    def neighbours(self):
+        """(item, previous, next) within each 二级事项, in listing order."""
+        for siblings in self.by_sub.values():
+            padded = [None] + siblings + [None]
+            for index, item in enumerate(siblings, start=1):
+                yield item, padded[index - 1], padded[index + 1]
 
     def recent(self, n: int = 8) -> list[Item]:
         return sorted(self.items, key=lambda i: (i.published, i.index_no), reverse=True)[:n]
@@ -163,7 +164,6 @@ def page_specs(site: SiteData):
     yield PageSpec("stats/index.html", "stats", {"page_title": "统计"})
     yield PageSpec("downloads/index.html", "downloads", {"page_title": "数据下载"})
     yield PageSpec("404.html", "404", {"page_title": "页面不存在"})
-    for item in site.items:
-        previous, following = site.neighbours(item)
+    for item, previous, following in site.neighbours():
         yield PageSpec(item.save_as, "item", {"item": item, "page_title": item.title,
                                               "previous": previous, "following": following})
