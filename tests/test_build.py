@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project, make_mini_project, run_build, run_invoke
+from conftest import EXAMPLES, copy_project, make_mini_project, run_build, run_invoke
 from test_validation import BAD, MISTAKES
 
 
@@ -132,3 +132,27 @@ def test_secrecy_finding_fails_validate_and_build(built_mini):
                 "确需公开的，请在 保密审查 中登记并注明审核人")
     assert validate.returncode == 1 and expected in validate.stdout.splitlines()
     assert build.returncode == 1 and expected in build.stderr
+
+
+def test_rebuild_reusing_unchanged_pages_equals_a_fresh_build(built_mini, tmp_path):
+    """A one-item rebuild links unchanged pages from the last build; the result must be exactly
+    what a build from scratch (no cache, no previous output) writes."""
+    incremental = tmp_path / "incremental"
+    copy_project(incremental, with_content=False)
+    replace_parts(incremental, built_mini)
+    for extra in ("withdrawn_item.md", "periodic_overdue.md", "instant_late.md"):
+        shutil.copy2(EXAMPLES / extra, incremental / "content/items/社会救助" / extra)
+    assert run_build(incremental).returncode == 0
+    path = incremental / "content/items/社会救助/periodic_overdue.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("临时救助资金季度支出情况", "临时救助资金季度支出（更正）"),
+                    encoding="utf-8")
+    assert run_build(incremental).returncode == 0
+    fresh = tmp_path / "fresh"
+    copy_project(fresh, with_content=False)
+    replace_parts(fresh, incremental)
+    assert run_build(fresh).returncode == 0
+    left, right = snapshot(incremental / "output"), snapshot(fresh / "output")
+    assert left.keys() == right.keys()
+    assert [k for k in left if left[k] != right[k]] == []
+    neighbour = (incremental / "output/items/11530000MB0123456X-2019-00007/index.html").read_text(encoding="utf-8")
+    assert "临时救助资金季度支出（更正）" in neighbour

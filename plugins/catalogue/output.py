@@ -19,6 +19,7 @@ def begin(pelican) -> None:
     final = Path(pelican.output_path).resolve()
     staging = staging_for(final)
     shutil.rmtree(staging, ignore_errors=True)
+    AFTER_COMMIT.clear()
     staging.mkdir(parents=True)
     # A failed build stops with an exception: remove its half-written folder on the way out.
     atexit.register(shutil.rmtree, staging, ignore_errors=True)
@@ -37,3 +38,13 @@ def commit(pelican) -> None:
     staging.rename(final)
     shutil.rmtree(old, ignore_errors=True)
     pelican.output_path = pelican.settings["OUTPUT_PATH"] = str(final)
+    run_after_commit()
+
+
+# Callables run after a successful swap (e.g. recording which pages output/ now holds).
+AFTER_COMMIT: list = []
+
+
+def run_after_commit() -> None:
+    while AFTER_COMMIT:
+        AFTER_COMMIT.pop(0)()

@@ -11,6 +11,15 @@ from freshness.workdays import load_calendar
 logger = logging.getLogger(__name__)
 
 
+def freshness_for(context: dict, day) -> dict:
+    """{索引号: Freshness}, worked out once per build and shared through the context, so every
+    generator (pages, search) shows the same verdict whatever order Pelican runs them in. Runs at
+    generate_output, after the history plugin has filled in 更新日期 from git."""
+    if "freshness" not in context:
+        context["freshness"] = assess_all(context["catalogue"], day, context["catalogue_paths"])
+    return context["freshness"]
+
+
 def assess_all(catalogue, day, paths) -> dict:
     """{索引号: Freshness}; a broken schema/holidays.yaml stops the build like any registry."""
     calendar, problems = load_calendar(paths.schema_dir, paths.root)

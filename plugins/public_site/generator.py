@@ -6,26 +6,39 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
+from catalogue import output
+
 from . import data, feeds, pages
-from .badges import assess_all, build_date
+from .badges import build_date, freshness_for
+from .reuse import PageReuse, fingerprint
 
 
 class SiteGenerator(Generator):
     def generate_output(self, writer):
         catalogue, paths = self.context["catalogue"], self.context["catalogue_paths"]
         day = build_date()
-        freshness = assess_all(catalogue, day, paths)
+        freshness = freshness_for(self.context, day)
         site = pages.SiteData.build(catalogue, self.settings["SITENAME"], day, freshness)
-        self.context["freshness"] = freshness
         site_url = self.settings["SITEURL"]
         schema = json.loads((paths.schema_dir / "item.schema.json").read_text(encoding="utf-8"))
         helpers = {"site": site, "fresh": freshness, "attachments_of": lambda i: data.attachments(i, paths.content),
                    "feedback_url": feedback_url(self.settings["GONGKAI_FEEDBACK_URL"]),
                    "json_fields": data.json_fields(schema)}
+        reuse = self.page_reuse(paths)
         for spec in pages.page_specs(site):
+            if spec.template == "item" and reuse.reuse(spec.save_as, item_key(reuse, spec, freshness, paths),
+                                                       Path(self.output_path)):
+                continue
             writer.write_file(spec.save_as, self.get_template(spec.template), self.context,
                               relative_urls=self.settings["RELATIVE_URLS"], **helpers, **spec.context)
+        output.AFTER_COMMIT.append(reuse.save)
         self.write_files(site, site_url, schema, paths)
+
+    def page_reuse(self, paths) -> PageReuse:
+        registries = [paths.schema_dir / f"{name}.yaml" for name in ("categories", "units")]
+        store = Path(self.settings["CACHE_PATH"]) / "gongkai-pages.pickle"
+        previous = Path(self.settings.get("GONGKAI_FINAL_OUTPUT", self.output_path))
+        return PageReuse(store, previous, fingerprint(paths.root, self.settings, registries))
 
     def write_files(self, site, site_url, schema, paths):
         out = Path(self.output_path)
@@ -40,6 +53,14 @@ class SiteGenerator(Generator):
             (out / name).parent.mkdir(parents=True, exist_ok=True)
             (out / name).write_bytes(content)
         data.copy_attachments(site, paths.content, out)
+
+
+def item_key(reuse: PageReuse, spec, freshness: dict, paths) -> str:
+    """Every value an item page shows (see theme/templates/item.html and its partials)."""
+    item, previous, following = spec.context["item"], spec.context["previous"], spec.context["following"]
+    files = [(a["文件"], (paths.content / a["文件"]).stat().st_mtime_ns) for a in item.meta.get("附件", [])]
+    return reuse.key(item.meta, item.html, item.history, item.git_updated, freshness[item.index_no], files,
+                     [(n.title, n.url) if n else None for n in (previous, following)])
 
 
 def feedback_url(base: str | None):

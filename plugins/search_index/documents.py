@@ -1,0 +1,84 @@
+"""What of an item is searched, and with which weight; and what a result shows.
+
+FIELDS is the one table: Whoosh indexes these fields, the weights feed BM25F, and `short` fields
+keep every character unigram (long texts keep bigrams and lone characters only, which keeps the
+index small without losing any query of two characters or more).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+LIMIT_KINDS = ("长期", "定期", "即时")
+BADGE_CLASSES = {"长期": "badge-long", "定期": "badge-periodic", "即时": "badge-instant"}
+SNIPPET_CHARS = 160
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str      # Whoosh field name
+    label: str     # what an editor calls it
+    weight: float  # BM25F weight: 事项名称 highest
+    short: bool    # keep every unigram
+    text: Callable
+
+
+def _lines(key: str):
+    return lambda item: "\n".join(item.meta.get(key) or [])
+
+
+FIELDS = (
+    Field("title", "事项名称", 8.0, True, lambda i: i.title),
+    Field("keywords", "关键词", 4.0, True, _lines("关键词")),
+    Field("docno", "文号", 4.0, True, lambda i: i.meta.get("文号", "")),
+    Field("index_no", "索引号", 3.0, True, lambda i: i.index_no),
+    Field("content", "公开内容", 2.0, False, _lines("公开内容")),
+    Field("category", "一级/二级事项", 2.0, True, lambda i: f"{i.category}\n{i.subcategory}"),
+    Field("basis", "公开依据", 1.5, False, _lines("公开依据")),
+    Field("unit", "公开主体", 1.5, True, lambda i: i.unit),
+    Field("body", "正文", 1.0, False, lambda i: plain_text(i.body)),
+)
+TITLE = "title"
+
+_MARKDOWN = [
+    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links and images keep their text only
+    (re.compile(r"<[^>]+>"), " "),                      # inline HTML tags
+    (re.compile(r"https?://\S+"), " "),                 # bare addresses are not words
+    (re.compile(r"^[ \t]*(#{1,6}|[-*+]|\d+\.|>)[ \t]+", re.M), ""),
+    (re.compile(r"[*_`|]+|^[ \t:|-]+$", re.M), " "),    # emphasis, code marks, table rules
+    (re.compile(r"\s+"), " "),
+]
+
+
+def plain_text(markdown: str) -> str:
+    """The words of a Markdown body, without its markup."""
+    for pattern, replacement in _MARKDOWN:
+        markdown = pattern.sub(replacement, markdown)
+    return markdown.strip()
+
+
+def field_texts(item) -> dict[str, str]:
+    return {field.name: field.text(item) for field in FIELDS}
+
+
+def order(items, categories) -> list:
+    """Registry order (一级, then 二级), newest first, then 索引号: document numbers follow it, so a
+    query's results often sit in the same few document chunks."""
+    rank = {(c.name, s.name): (ci, si) for ci, c in enumerate(categories) for si, s in enumerate(c.subcategories)}
+    return sorted(items, key=lambda i: (rank.get((i.category, i.subcategory), (999, 999)),
+                                        -i.last_changed.toordinal(), i.index_no))
+
+
+def snippet_source(item) -> str:
+    """The text a result's snippet is cut from: 公开内容, then the body."""
+    parts = ["；".join(item.meta.get("公开内容") or []), plain_text(item.body)]
+    return " ".join(p for p in parts if p)[:SNIPPET_CHARS * 2]
+
+
+def badge(item, freshness: dict) -> tuple[str, str]:
+    """(label, status) of the 公开时限 badge; the status comes from the freshness verdicts if any."""
+    verdict = freshness.get(item.index_no)
+    limit = item.meta["公开时限"]
+    label = getattr(verdict, "label", None) or limit["类型"] + (f"·{limit['周期']}" if limit.get("周期") else "")
+    return label, getattr(verdict, "status", None) or ""
