@@ -160,7 +160,8 @@ def load_catalogue(paths: Paths, index_pattern: str | None = None, cache_path: P
     files, file_problems = item_files(paths)
     problems += file_problems
     items = []
-    for item, item_problems in cache.results([(f, _display(f, paths.root)) for f in files], work):
+    jobs = [(f, _relative(f, paths.root)) for f in files]
+    for item, item_problems in cache.results(jobs, work):
         problems += item_problems
         if item:
             items.append(item)
@@ -168,6 +169,14 @@ def load_catalogue(paths: Paths, index_pattern: str | None = None, cache_path: P
     catalogue = Catalogue(categories, units, items)
     problems += cross_check(catalogue, paths, registries_ok=bool(categories and units))
     return catalogue, problems
+
+
+def _relative(file: Path, root: Path) -> str:
+    """Display path; item_files() walks the resolved items folder, so resolving again is rarely needed."""
+    try:
+        return file.relative_to(root).as_posix()
+    except ValueError:
+        return _display(file, root)
 
 
 def cross_check(catalogue: Catalogue, paths: Paths, registries_ok: bool = True) -> list[Problem]:

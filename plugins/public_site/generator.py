@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from markupsafe import Markup
 from pelican.generators import Generator
 
 from catalogue import output
@@ -23,7 +24,7 @@ class SiteGenerator(Generator):
         schema = json.loads((paths.schema_dir / "item.schema.json").read_text(encoding="utf-8"))
         helpers = {"site": site, "fresh": freshness, "attachments_of": lambda i: data.attachments(i, paths.content),
                    "feedback_url": feedback_url(self.settings["GONGKAI_FEEDBACK_URL"]),
-                   "json_fields": data.json_fields(schema)}
+                   "json_fields": data.json_fields(schema), "row_html": self.row_renderer(freshness)}
         reuse = self.page_reuse(paths)
         for spec in pages.page_specs(site):
             if spec.template == "item" and reuse.reuse(spec.save_as, item_key(reuse, spec, freshness, paths),
@@ -33,6 +34,20 @@ class SiteGenerator(Generator):
                               relative_urls=self.settings["RELATIVE_URLS"], **helpers, **spec.context)
         output.AFTER_COMMIT.append(reuse.save)
         self.write_files(site, site_url, schema, paths)
+
+    def row_renderer(self, freshness: dict):
+        """Item-list rows rendered once per item and page depth: an item appears in five or more
+        listings (its categories, unit, time limit, 五公开, home), which on a large catalogue is
+        most of the listing work."""
+        template, rows = self.env.get_template("partials/item_row.html"), {}
+
+        def row_html(item, site_url: str) -> Markup:
+            key = (item.index_no, site_url)
+            if key not in rows:
+                rows[key] = Markup(template.render(item=item, fresh=freshness, SITEURL=site_url))
+            return rows[key]
+
+        return row_html
 
     def page_reuse(self, paths) -> PageReuse:
         registries = [paths.schema_dir / f"{name}.yaml" for name in ("categories", "units")]
