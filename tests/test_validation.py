@@ -156,3 +156,18 @@ def test_index_pattern_can_be_overridden_for_a_region(mini_project):
     _catalogue, problems = load_catalogue(Paths.for_root(mini_project), index_pattern=regional)
     assert [str(p) for p in problems] == [
         f"{BAD}:4: 索引号: 格式不对：应为符合本地规则 {regional} 的索引号，实际为文本“MZ-24-7”"]
+
+
+def test_parsing_on_several_cores_gives_the_serial_result(mini_project, monkeypatch):
+    from catalogue import parallel
+
+    for n in range(3, 9):
+        (mini_project / f"content/items/社会救助/第{n}项.md").write_text(
+            variant("2024-00001", f"2024-0000{n}"), encoding="utf-8")
+    (mini_project / BAD).write_text(MISTAKES["bad_enum"][0], encoding="utf-8")
+    serial = load_catalogue(Paths.for_root(mini_project), render=True, item_checks=("secrecy:item_problems",))
+    monkeypatch.setattr(parallel, "MIN_JOBS_PER_WORKER", 2)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+    spread = load_catalogue(Paths.for_root(mini_project), render=True, item_checks=("secrecy:item_problems",))
+    assert [str(p) for p in spread[1]] == [str(p) for p in serial[1]] != []
+    assert [(i.source, i.meta, i.html) for i in spread[0].items] == [(i.source, i.meta, i.html) for i in serial[0].items]
