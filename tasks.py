@@ -2,7 +2,6 @@
 
 Each task is a few lines calling into plugins/ or tools/; nothing reads settings at import time.
 """
-import os
 import subprocess
 import sys
 from pathlib import Path

@@ -134,3 +134,15 @@ def make_mini_project(root: Path) -> Path:
 @pytest.fixture
 def mini_project(tmp_path) -> Path:
     return make_mini_project(tmp_path / "project")
+
+
+def registry_project(root: Path, categories: str, units: str) -> Path:
+    """Just enough project for the editor tools: the repository's schemas, the given registries
+    (YAML text) and an empty content/items/."""
+    (root / "schema").mkdir(parents=True)
+    for schema in (REPO / "schema").glob("*.json"):
+        shutil.copy2(schema, root / "schema" / schema.name)
+    (root / "schema" / "categories.yaml").write_text(categories, encoding="utf-8")
+    (root / "schema" / "units.yaml").write_text(units, encoding="utf-8")
+    (root / "content" / "items").mkdir(parents=True)
+    return root

@@ -2,10 +2,11 @@
 everything else is left alone."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+
+from conftest import registry_project
 
 from catalogue.errors import format_report
 from catalogue.validate import Paths, load_catalogue
@@ -41,13 +42,8 @@ BROKEN = (FIELDS.replace("事项名称: ", "事项名称：").replace("  - 保�
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    root = tmp_path / "project"
-    (root / "schema").mkdir(parents=True)
-    for schema in (REPO / "schema").glob("*.json"):
-        shutil.copy2(schema, root / "schema" / schema.name)
-    (root / "schema" / "categories.yaml").write_text(CATEGORIES, encoding="utf-8")
-    (root / "schema" / "units.yaml").write_text(UNITS, encoding="utf-8")
-    (root / "content" / "items" / "社会救助").mkdir(parents=True)
+    root = registry_project(tmp_path / "project", CATEGORIES, UNITS)
+    (root / "content" / "items" / "社会救助").mkdir()
     return root
 
 

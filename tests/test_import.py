@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from catalogue.model import Item
 from catalogue.tabular import (CSV_COLUMNS, CellError, item_row, parse_audience, parse_channels, parse_levels,
                                parse_limit, parse_method, split_basis, split_content)
 from catalogue.validate import Paths, load_catalogue
-from conftest import make_mini_project, run_build
+from conftest import make_mini_project, run_build, registry_project
 from tools.importer import ImportTableError, import_table
 
 REPO = Path(__file__).resolve().parents[1]
@@ -52,13 +51,7 @@ UNITS = """\
 
 def make_project(root: Path) -> Path:
     """Schemas from the repository, small registries of our own, an empty content/items/."""
-    (root / "schema").mkdir(parents=True)
-    for schema in (REPO / "schema").glob("*.json"):
-        shutil.copy2(schema, root / "schema" / schema.name)
-    (root / "schema" / "categories.yaml").write_text(CATEGORIES, encoding="utf-8")
-    (root / "schema" / "units.yaml").write_text(UNITS, encoding="utf-8")
-    (root / "content" / "items").mkdir(parents=True)
-    return root
+    return registry_project(root, CATEGORIES, UNITS)
 
 
 @pytest.fixture

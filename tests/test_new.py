@@ -1,10 +1,11 @@
 """`invoke new`: a new item file that validates at once, the next free 索引号, never an overwrite."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+
+from conftest import registry_project
 
 from catalogue.errors import format_report
 from catalogue.validate import Paths, load_catalogue
@@ -41,13 +42,7 @@ LOW_INCOME = dict(title="城乡低保对象名单", category="社会救助", sub
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    root = tmp_path / "project"
-    (root / "schema").mkdir(parents=True)
-    for schema in (REPO / "schema").glob("*.json"):
-        shutil.copy2(schema, root / "schema" / schema.name)
-    (root / "schema" / "categories.yaml").write_text(CATEGORIES, encoding="utf-8")
-    (root / "schema" / "units.yaml").write_text(UNITS, encoding="utf-8")
-    (root / "content" / "items").mkdir(parents=True)
+    root = registry_project(tmp_path / "project", CATEGORIES, UNITS)
     return root
 
 

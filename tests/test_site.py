@@ -206,7 +206,7 @@ def test_badge_text_and_freshness_status(site, slug):
     badges = html.split('<p class="item-badges">', 1)[1].split("</p>", 1)[0]
     assert f'">{label}</span>' in badges
     if status:
-        assert f'<span class="badge badge-alert" title="' in badges and f">{status}</span>" in badges
+        assert '<span class="badge badge-alert" title="' in badges and f">{status}</span>" in badges
     else:
         assert "badge-alert" not in badges
 

@@ -5,7 +5,6 @@ import logging
 
 from catalogue.build import fail
 from freshness.status import assess_all as assess_items
-from freshness.status import build_date  # noqa: F401  (re-exported for the generator)
 from freshness.workdays import load_calendar
 
 logger = logging.getLogger(__name__)

@@ -8,9 +8,10 @@ from markupsafe import Markup
 from pelican.generators import Generator
 
 from catalogue import output
+from freshness.status import build_date
 
 from . import data, feeds, pages
-from .badges import build_date, freshness_for
+from .badges import freshness_for
 from .reuse import PageReuse, fingerprint
 
 
