@@ -6,8 +6,10 @@ public never sees a half-written catalogue.
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 
@@ -15,16 +17,13 @@ def staging_for(output: Path) -> Path:
     return output.with_name(output.name + ".staging")
 
 
-def previous_for(output: Path) -> Path:
-    return output.with_name(output.name + ".previous")
-
-
 def begin(pelican) -> None:
     """Redirect the build into a fresh staging folder (left-overs of a failed build are removed)."""
     final = Path(pelican.output_path).resolve()
     staging = staging_for(final)
     shutil.rmtree(staging, ignore_errors=True)
-    _remove_in_background(previous_for(final))
+    for trash in final.parent.glob(final.name + ".replaced-*"):
+        _remove_in_background(trash)
     AFTER_COMMIT.clear()
     staging.mkdir(parents=True)
     # A failed build stops with an exception: remove its half-written folder on the way out.
@@ -33,31 +32,23 @@ def begin(pelican) -> None:
     pelican.output_path = pelican.settings["OUTPUT_PATH"] = str(staging)
 
 
-def _remove_in_background(folder: Path) -> threading.Thread:
-    """The site replaced by the last build is deleted while this build works, not on its critical
-    path (thousands of files); the build waits for it before it swaps."""
-    thread = threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True})
-    thread.start()
-    _REMOVALS.append(thread)
-    return thread
-
-
-_REMOVALS: list[threading.Thread] = []
-
-
 def commit(pelican) -> None:
-    """Swap the finished staging folder into place: two renames. The replaced site is kept as
-    output.previous until the next build removes it."""
+    """Swap the finished staging folder into place: two renames. The replaced site (thousands of
+    files) is deleted in the background; whatever is left when the build exits goes next time."""
     final = Path(pelican.settings["GONGKAI_FINAL_OUTPUT"])
-    staging, previous = Path(pelican.output_path), previous_for(final)
-    while _REMOVALS:
-        _REMOVALS.pop().join()
-    shutil.rmtree(previous, ignore_errors=True)
+    staging = Path(pelican.output_path)
     if final.exists():
-        final.rename(previous)
+        replaced = final.with_name(f"{final.name}.replaced-{os.getpid()}-{time.monotonic_ns()}")
+        final.rename(replaced)
+        _remove_in_background(replaced)
     staging.rename(final)
     pelican.output_path = pelican.settings["OUTPUT_PATH"] = str(final)
     run_after_commit()
+
+
+def _remove_in_background(folder: Path) -> None:
+    # A daemon thread: it never delays the end of the build.
+    threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, daemon=True).start()
 
 
 # Callables run after a successful swap (e.g. recording which pages output/ now holds).

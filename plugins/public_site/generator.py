@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pelican.generators import Generator
 
 from catalogue import output
@@ -13,6 +13,9 @@ from freshness.status import build_date
 from . import data, feeds, pages
 from .badges import freshness_for
 from .reuse import PageReuse, fingerprint
+
+
+SITEURL_MARK = "\ue000SITEURL\ue000"  # a private-use character: never in real text, untouched by escaping
 
 
 class SiteGenerator(Generator):
@@ -37,16 +40,16 @@ class SiteGenerator(Generator):
         self.write_files(site, site_url, schema, paths)
 
     def row_renderer(self, freshness: dict):
-        """Item-list rows rendered once per item and page depth: an item appears in five or more
-        listings (its categories, unit, time limit, 五公开, home), which on a large catalogue is
-        most of the listing work."""
+        """Item-list rows rendered once per item: an item appears in five or more listings (its
+        categories, unit, time limit, 五公开, home), which on a large catalogue is most of the
+        listing work. Pages sit at different depths, so the row is rendered with a marker where
+        the relative site URL goes and the marker is replaced for each page."""
         template, rows = self.env.get_template("partials/item_row.html"), {}
 
         def row_html(item, site_url: str) -> Markup:
-            key = (item.index_no, site_url)
-            if key not in rows:
-                rows[key] = Markup(template.render(item=item, fresh=freshness, SITEURL=site_url))
-            return rows[key]
+            if item.index_no not in rows:
+                rows[item.index_no] = template.render(item=item, fresh=freshness, SITEURL=SITEURL_MARK)
+            return Markup(rows[item.index_no].replace(SITEURL_MARK, str(escape(site_url))))
 
         return row_html
 
