@@ -8,6 +8,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -47,8 +48,13 @@ def commit(pelican) -> None:
 
 
 def _remove_in_background(folder: Path) -> None:
-    # A daemon thread: it never delays the end of the build.
-    threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, daemon=True).start()
+    """Neither delays the build nor competes with it for Python's lock: a detached `rm -rf` where
+    there is one, else a daemon thread (whatever it leaves is removed by the next build)."""
+    if os.name == "posix" and shutil.which("rm"):
+        subprocess.Popen(["rm", "-rf", "--", str(folder)], start_new_session=True,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    else:
+        threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, daemon=True).start()
 
 
 # Callables run after a successful swap (e.g. recording which pages output/ now holds).
