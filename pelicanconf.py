@@ -21,7 +21,7 @@ DEFAULT_LANG = "zh-CN"
 DEFAULT_DATE = "fs"
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["catalogue", "history", "public_site"]
+PLUGINS = ["catalogue", "history", "public_site", "search_index"]
 
 # Items are read by the catalogue plugin, not as Pelican articles; pages hold the 公开指南.
 ARTICLE_PATHS = []
@@ -45,9 +45,9 @@ LOAD_CONTENT_CACHE = True
 CACHE_PATH = ".cache/pelican"
 
 # Run by `invoke validate` and by every build: 保密审查 findings (per item, cached with each file)
-# and holiday-table mistakes stop both.
+# and mistakes in the holiday and synonym tables stop both.
 GONGKAI_ITEM_CHECKS = ["secrecy:item_problems"]
-GONGKAI_CHECKS = ["freshness.workdays:check_holidays"]
+GONGKAI_CHECKS = ["freshness.workdays:check_holidays", "search_index.synonyms:check"]
 GONGKAI_OFFICE_NAME = "示例县政务公开办"
 GONGKAI_OFFICE_REVIEWERS = ["@shilixian-gongkaiban"]
 GONGKAI_FEEDBACK_URL = "mailto:gongkai@shilixian.gov.invalid"

@@ -132,3 +132,11 @@ def review(c, base, output=None):
     from tools.review import review_cli
 
     sys.exit(review_cli(ROOT, base, output))
+
+
+@task(help={"query": "查询词，例如 \"低保 名单\"", "limit": "最多显示几个结果，默认 10"})
+def search(c, query, limit=10):
+    """按网站搜索的规则查找事项（同样的分词、同义词和排序）；新增事项前先查重。"""
+    from search_index.cli import search_cli
+
+    print(search_cli(ROOT, query, int(limit)))

@@ -7,13 +7,14 @@ Word segmentation never decides recall. tests/search_cases.json is run against b
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 # Han code point ranges, the same list as HAN_RANGES in theme/static/js/search-core.js.
 HAN_RANGES = ((0x3007, 0x3007), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
-              (0x20000, 0x2A6DF), (0x2A700, 0x2EBEF), (0x2F800, 0x2FA1F), (0x30000, 0x323AF))
+              (0x20000, 0x2A6DF), (0x2A700, 0x2EE5F), (0x2F800, 0x2FA1F), (0x30000, 0x323AF))
 HAN, WORD = "han", "word"
 
 
@@ -40,7 +41,8 @@ def fold_map() -> dict[str, str]:
 
     TSCharacters gives each traditional character its simplified forms (the first is the usual
     one); STCharacters adds the few traditional forms TSCharacters lacks. Chains are followed so
-    that folding twice changes nothing.
+    that folding twice changes nothing. Pairs outside the Basic Multilingual Plane are left out:
+    nobody types them and simplified text does not contain them, and the map ships with the index.
     """
     ts = _read_dictionary(opencc_dir() / "TSCharacters.txt")
     st = _read_dictionary(opencc_dir() / "STCharacters.txt")
@@ -49,7 +51,8 @@ def fold_map() -> dict[str, str]:
         for t in traditionals:
             if len(t) == 1 and len(simple) == 1 and t != simple and t not in ts:
                 mapping[t] = simple
-    return {t: _follow(mapping, t) for t in mapping if _follow(mapping, t) != t}
+    folded = {t: _follow(mapping, t) for t in mapping}
+    return {t: s for t, s in folded.items() if t != s and ord(t) <= 0xFFFF and ord(s) <= 0xFFFF}
 
 
 def _follow(mapping: dict[str, str], char: str) -> str:
@@ -60,11 +63,21 @@ def _follow(mapping: dict[str, str], char: str) -> str:
     return char
 
 
+_TRANSLATIONS: dict[int, tuple] = {}
+
+
+def _translation(fold: dict[str, str]) -> dict:
+    """str.translate table of a fold map (kept with the map, so its id cannot be reused)."""
+    entry = _TRANSLATIONS.get(id(fold))
+    if entry is None or entry[0] is not fold:
+        entry = _TRANSLATIONS[id(fold)] = (fold, str.maketrans(fold) if fold else {})
+    return entry[1]
+
+
 def normalise(text: str, fold: dict[str, str] | None = None) -> str:
     """NFKC, lower case, traditional -> simplified. Same steps as normalise() in search-core.js."""
     fold = fold_map() if fold is None else fold
-    text = unicodedata.normalize("NFKC", text).lower()
-    return "".join(fold.get(ch, ch) for ch in text)
+    return unicodedata.normalize("NFKC", text).lower().translate(_translation(fold))
 
 
 def is_han(ch: str) -> bool:
@@ -72,25 +85,26 @@ def is_han(ch: str) -> bool:
     return any(low <= code <= high for low, high in HAN_RANGES)
 
 
+_KINDS: dict[str, str | None] = {}
+
+
 def char_kind(ch: str) -> str | None:
     """HAN, WORD (any other letter or digit) or None (a separator: punctuation, space, symbol)."""
-    if is_han(ch):
-        return HAN
-    return WORD if unicodedata.category(ch)[0] in "LN" else None
+    kind = _KINDS.get(ch, False)
+    if kind is False:  # remembered per character: indexing asks millions of times
+        kind = _KINDS[ch] = HAN if is_han(ch) else WORD if unicodedata.category(ch)[0] in "LN" else None
+    return kind
+
+
+_HAN_CLASS = "".join(f"\\U{low:08X}-\\U{high:08X}" for low, high in HAN_RANGES)
+# A Han run, or a run of other letters/digits ([^\W_] is str.isalnum, which outside the Han ranges
+# is exactly Unicode categories L and N: test_search checks every character).
+_RUN = re.compile(f"([{_HAN_CLASS}]+)|([^\\W_{_HAN_CLASS}]+)")
 
 
 def runs(normalised: str) -> list[tuple[str, str]]:
     """Maximal runs of Han characters and of other letters/digits, in order: [(kind, text)]."""
-    found, start, kind = [], 0, None
-    for i, ch in enumerate(normalised):
-        this = char_kind(ch)
-        if this != kind:
-            if kind:
-                found.append((kind, normalised[start:i]))
-            start, kind = i, this
-    if kind:
-        found.append((kind, normalised[start:]))
-    return found
+    return [(HAN if m.group(1) else WORD, m.group(0)) for m in _RUN.finditer(normalised)]
 
 
 def run_tokens(kind: str, text: str, unigrams: bool = True) -> list[str]:

@@ -1,8 +1,10 @@
 """What of an item is searched, and with which weight; and what a result shows.
 
 FIELDS is the one table: Whoosh indexes these fields, the weights feed BM25F, and `short` fields
-keep every character unigram (long texts keep bigrams and lone characters only, which keeps the
-index small without losing any query of two characters or more).
+keep every character unigram, so a one-character query finds 事项名称, 关键词, 文号 and 索引号. The
+other fields keep bigrams and lone characters only: that halves the index without losing any
+query of two characters or more. (公开主体 and 事项分类 are short but shared by many items; a
+one-character query on them would match whole departments.)
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from typing import Callable
 
 LIMIT_KINDS = ("长期", "定期", "即时")
 BADGE_CLASSES = {"长期": "badge-long", "定期": "badge-periodic", "即时": "badge-instant"}
-SNIPPET_CHARS = 160
+SNIPPET_CHARS = 200  # of 公开内容 + body kept per result: records are fetched per query
 
 
 @dataclass(frozen=True)
@@ -34,9 +36,9 @@ FIELDS = (
     Field("docno", "文号", 4.0, True, lambda i: i.meta.get("文号", "")),
     Field("index_no", "索引号", 3.0, True, lambda i: i.index_no),
     Field("content", "公开内容", 2.0, False, _lines("公开内容")),
-    Field("category", "一级/二级事项", 2.0, True, lambda i: f"{i.category}\n{i.subcategory}"),
+    Field("category", "一级/二级事项", 2.0, False, lambda i: f"{i.category}\n{i.subcategory}"),
     Field("basis", "公开依据", 1.5, False, _lines("公开依据")),
-    Field("unit", "公开主体", 1.5, True, lambda i: i.unit),
+    Field("unit", "公开主体", 1.5, False, lambda i: i.unit),
     Field("body", "正文", 1.0, False, lambda i: plain_text(i.body)),
 )
 TITLE = "title"
@@ -45,8 +47,9 @@ _MARKDOWN = [
     (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links and images keep their text only
     (re.compile(r"<[^>]+>"), " "),                      # inline HTML tags
     (re.compile(r"https?://\S+"), " "),                 # bare addresses are not words
+    (re.compile(r"^[ \t]*\|?[ \t:|-]*-[ \t:|-]*$", re.M), " "),  # table rules |---|:--:|
     (re.compile(r"^[ \t]*(#{1,6}|[-*+]|\d+\.|>)[ \t]+", re.M), ""),
-    (re.compile(r"[*_`|]+|^[ \t:|-]+$", re.M), " "),    # emphasis, code marks, table rules
+    (re.compile(r"[*_`|]+"), " "),                      # emphasis, code marks, table cells
     (re.compile(r"\s+"), " "),
 ]
 
@@ -73,7 +76,7 @@ def order(items, categories) -> list:
 def snippet_source(item) -> str:
     """The text a result's snippet is cut from: 公开内容, then the body."""
     parts = ["；".join(item.meta.get("公开内容") or []), plain_text(item.body)]
-    return " ".join(p for p in parts if p)[:SNIPPET_CHARS * 2]
+    return " ".join(p for p in parts if p)[:SNIPPET_CHARS]
 
 
 def badge(item, freshness: dict) -> tuple[str, str]:

@@ -1,0 +1,168 @@
+"""From Whoosh's statistics to the static files the browser searches, and the same data in memory
+for the command line.
+
+Files (under search/ in the output):
+  index-meta.json            counts, facet names, per-document facets, fold map, synonyms, and the
+                             name of the data folder (fetched on every visit, revalidated)
+  data-<hash>/s/<xxx>.json   postings shards: token -> [doc, value, doc delta, value, ...]
+  data-<hash>/d/<n>.json     result records, CHUNK documents per file
+The data folder is named after its content, so a browser never mixes two builds.
+
+A posting value is (round(BM25F pseudo-frequency * SCALE) << 1) | (1 if the token is in 事项名称).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from array import array
+from dataclasses import dataclass
+
+from .analysis import compact, fold_map
+from .documents import BADGE_CLASSES, FIELDS, LIMIT_KINDS, TITLE, badge, field_texts, snippet_source
+from .query import B, EXACT_PREFIX, K1, SCALE
+from .whoosh_index import build_stats
+
+CHUNK = 8                  # result records per file: a page of results fetches few bytes
+POSTINGS_PER_SHARD = 1500  # average; the shard count is the power of two nearest to total / this
+MIN_SHARDS, MAX_SHARDS = 8, 8192
+GENERATED_NOTE = "由 search_index 插件在构建时生成，请勿手工修改"
+
+
+@dataclass
+class SearchData:
+    """The public items in document order and their postings: token -> (doc numbers, values)."""
+
+    items: list
+    postings: dict
+
+    @property
+    def doc_count(self) -> int:
+        return len(self.items)
+
+
+def build_search_data(items: list, fold: dict | None = None, workers: int | None = None) -> SearchData:
+    """Index `items` (already public-only and in document order) and compute the posting values."""
+    postings = weighted_postings(build_stats([field_texts(i) for i in items], fold, workers))
+    for doc, item in enumerate(items):
+        for key in {compact(item.meta.get("文号", ""), fold), compact(item.index_no, fold)} - {""}:
+            postings.setdefault(EXACT_PREFIX + key, (array("I"), array("I")))
+            postings[EXACT_PREFIX + key][0].append(doc)
+            postings[EXACT_PREFIX + key][1].append(0)
+    return SearchData(items, postings)
+
+
+def weighted_postings(stats) -> dict:
+    """BM25F: per token and document, sum over fields of weight * tf / (1 - b + b * len / avglen).
+
+    Token by token, so only one token's accumulator is alive at a time."""
+    n = max(stats.doc_count, 1)
+    norms, by_token = {}, {}
+    for f in FIELDS:
+        lengths = stats.lengths[f.name]
+        average = (sum(lengths) / n) or 1.0
+        norms[f.name] = [f.weight / (1 - B + B * length / average) for length in lengths]
+        for token, pair in stats.postings[f.name].items():
+            by_token.setdefault(token, []).append((f.name, pair))
+    return {token: _values(fields, norms) for token, fields in by_token.items()}
+
+
+def _values(fields: list, norms: dict) -> tuple:
+    if len(fields) == 1:  # most tokens occur in one field only: no merging needed
+        name, (ids, freqs) = fields[0]
+        norm, title = norms[name], int(name == TITLE)
+        return ids, array("I", [_quantised(tf * norm[d]) | title for d, tf in zip(ids, freqs)])
+    total, in_title = {}, ()
+    for name, (ids, freqs) in fields:
+        norm, get = norms[name], total.get
+        for doc, tf in zip(ids, freqs):
+            total[doc] = get(doc, 0.0) + tf * norm[doc]
+        if name == TITLE:
+            in_title = set(ids)
+    ids = sorted(total)
+    return array("I", ids), array("I", [_quantised(total[d]) | (d in in_title) for d in ids])
+
+
+def _quantised(pseudo_frequency: float) -> int:
+    """The stored value without its 事项名称 bit: round(x * SCALE), at least 1, shifted left."""
+    return (int(pseudo_frequency * SCALE + 0.5) or 1) << 1
+
+
+def shard_of(token: str, shards: int) -> int:
+    """FNV-1a over the token's code points; shardOf() in search-core.js computes the same."""
+    h = 0x811C9DC5
+    for ch in token:
+        h = ((h ^ ord(ch)) * 0x01000193) & 0xFFFFFFFF
+    return h & (shards - 1)
+
+
+def shard_count(total_postings: int) -> int:
+    count = MIN_SHARDS
+    while count < MAX_SHARDS and count * POSTINGS_PER_SHARD < total_postings:
+        count *= 2
+    return count
+
+
+def encode_postings(ids, values) -> list[int]:
+    flat, last = [], 0
+    for doc, value in zip(ids, values):
+        flat += [doc - last, value]
+        last = doc
+    return flat
+
+
+def dumps(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def shard_files(postings: dict) -> tuple[int, dict[str, bytes]]:
+    shards = shard_count(sum(len(ids) for ids, _v in postings.values()))
+    grouped: dict[int, dict] = {}
+    for token in sorted(postings):
+        grouped.setdefault(shard_of(token, shards), {})[token] = encode_postings(*postings[token])
+    width = len(f"{shards - 1:x}")
+    return shards, {f"s/{n:0{width}x}.json": dumps(content) for n, content in sorted(grouped.items())}
+
+
+def record(item, freshness: dict) -> list:
+    """What one result shows: [url, 事项名称, 二级事项, 发布日期, 更新日期, badge label, status,
+    有效性, snippet text, 文号, 索引号]."""
+    label, status = badge(item, freshness)
+    updated = item.updated.isoformat() if item.updated else ""  # 更新日期, else the last commit's date
+    return [item.url, item.title, item.subcategory, item.meta["发布日期"], updated,
+            label, status, item.validity, snippet_source(item), item.meta.get("文号", ""), item.index_no]
+
+
+def doc_files(items: list, freshness: dict) -> dict[str, bytes]:
+    return {f"d/{start // CHUNK}.json": dumps([record(i, freshness) for i in items[start:start + CHUNK]])
+            for start in range(0, len(items), CHUNK)}
+
+
+def facets(items: list, catalogue) -> tuple[dict, dict]:
+    """Facet names (registry order, only those used) and each document's facet numbers."""
+    names = {"category": [c.name for c in catalogue.categories],
+             "unit": [u.name for u in catalogue.units], "limit": list(LIMIT_KINDS)}
+    values = {"category": [i.category for i in items], "unit": [i.unit for i in items],
+              "limit": [i.limit_type for i in items]}
+    used = {k: [n for n in names[k] if n in set(values[k])] for k in names}
+    numbers = {k: [used[k].index(v) for v in values[k]] for k in names}
+    return used, numbers
+
+
+def export(data: SearchData, catalogue, synonyms, freshness: dict) -> dict[str, bytes]:
+    """Every file of the search index, path (relative to search/) -> bytes."""
+    shards, files = shard_files(data.postings)
+    files.update(doc_files(data.items, freshness))
+    digest = hashlib.sha1()
+    for path in sorted(files):
+        digest.update(path.encode() + b"\0" + files[path])
+    folder = f"data-{digest.hexdigest()[:10]}/"
+    names, numbers = facets(data.items, catalogue)
+    fold = fold_map()
+    meta = {"说明": GENERATED_NOTE, "version": 1, "data": folder, "docs": data.doc_count,
+            "shards": shards, "chunk": CHUNK, "bm25": {"k1": K1, "b": B, "scale": SCALE},
+            "facets": names, "docFacets": numbers, "badgeClasses": BADGE_CLASSES,
+            "fold": {"from": "".join(fold), "to": "".join(fold.values())},
+            "synonyms": [list(g) for g in synonyms.groups]}
+    result = {folder + path: content for path, content in files.items()}
+    result["index-meta.json"] = dumps(meta)
+    return result
