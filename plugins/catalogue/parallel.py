@@ -31,13 +31,13 @@ def run_all(func, jobs: list) -> list:
     if workers < 2:
         return [func(job) for job in jobs]
     context = multiprocessing.get_context("spawn")
-    with _main_module_hidden(), ProcessPoolExecutor(workers, mp_context=context, initializer=_start,
+    with main_module_hidden(), ProcessPoolExecutor(workers, mp_context=context, initializer=_start,
                                                     initargs=(func,)) as pool:
         return list(pool.map(_run, jobs, chunksize=max(16, len(jobs) // (workers * 8))))
 
 
 @contextmanager
-def _main_module_hidden():
+def main_module_hidden():
     """A spawned worker imports the parent's __main__ unless it has neither a spec nor a file.
     Here __main__ is Pelican's or invoke's command line: the jobs need neither, and invoke's
     (`python -m invoke`) would run the whole command again inside every worker."""

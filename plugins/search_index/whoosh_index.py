@@ -16,6 +16,7 @@ import os
 from array import array
 from dataclasses import dataclass, field
 
+from catalogue.parallel import main_module_hidden
 from whoosh import fields as whoosh_fields
 from whoosh.analysis import Token, Tokenizer
 from whoosh.codec.memory import MemoryCodec
@@ -107,7 +108,7 @@ def build_stats(docs: list[dict], fold: dict | None = None, workers: int | None 
     # Spawned, not forked, like catalogue.parallel: workers inherit nothing (no locks held by
     # Pelican's threads) and behave the same on Windows.
     context = multiprocessing.get_context("spawn")
-    with context.Pool(min(workers, len(parts)), maxtasksperchild=1) as pool:
+    with main_module_hidden(), context.Pool(min(workers, len(parts)), maxtasksperchild=1) as pool:
         return merge(pool.map(_index_part_args, parts, chunksize=1))
 
 
