@@ -5,27 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import registry_project
+from conftest import EXAMPLES, registry_project
 
 from catalogue.errors import format_report
 from catalogue.validate import Paths, load_catalogue
 from tools.scaffold import ScaffoldError, ask_new_item, new_item
 
 REPO = Path(__file__).resolve().parents[1]
-CATEGORIES = """\
-- 名称: 社会救助
-  slug: shehui-jiuzhu
-  二级事项:
-    - 名称: 最低生活保障
-      slug: dibao
-    - 名称: 临时救助
-      slug: linshi-jiuzhu
-- 名称: 财政信息
-  slug: caizheng
-  二级事项:
-    - 名称: 部门预决算
-      slug: yujuesuan
-"""
+CATEGORIES = (EXAMPLES / "categories.yaml").read_text(encoding="utf-8")
 UNITS = """\
 - 名称: 示例县民政局
   机构代码: 11530000MB0123456X
