@@ -146,3 +146,17 @@ def registry_project(root: Path, categories: str, units: str) -> Path:
     (root / "schema" / "units.yaml").write_text(units, encoding="utf-8")
     (root / "content" / "items").mkdir(parents=True)
     return root
+
+
+AXE_RUN = """async () => {
+    const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+    return r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '));
+}"""
+
+
+def axe_violations(page) -> list[str]:
+    """WCAG 2.1 A/AA violations axe-core (installed by `invoke test`) finds on the open page."""
+    from tools.testenv import axe_path
+
+    page.add_script_tag(path=str(axe_path(REPO)))
+    return page.evaluate(AXE_RUN)

@@ -5,8 +5,7 @@ import json
 
 import pytest
 
-from conftest import REPO
-from tools.testenv import axe_path
+from conftest import axe_violations
 
 AXE_PAGES = {
     "首页": "/",
@@ -74,9 +73,4 @@ def test_axe_reports_no_wcag_aa_violations(page, site_url, example_output, name,
     category, item = first_category_and_item(example_output)
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(site_url + AXE_PAGES[name].format(category=category, item=item))
-    page.add_script_tag(path=str(axe_path(REPO)))
-    result = page.evaluate("""async () => {
-        const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
-        return r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '));
-    }""")
-    assert result == []
+    assert axe_violations(page) == []

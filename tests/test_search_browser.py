@@ -16,10 +16,9 @@ import pytest
 from playwright.sync_api import expect
 
 from catalogue.validate import Paths, load_catalogue
-from conftest import REPO, _QuietHandler, copy_project, run_build
+from conftest import REPO, _QuietHandler, axe_violations, copy_project, run_build
 from search_index.analysis import char_kind, normalise
 from search_index.cli import search_catalogue
-from tools.testenv import axe_path
 
 CASES = json.loads((REPO / "tests/search_cases.json").read_text(encoding="utf-8"))
 DOCUMENT_NUMBER = "示民〔2024〕37号"
@@ -261,12 +260,7 @@ def test_without_javascript_the_page_says_so(browser, search_url):
 @pytest.mark.parametrize("query", ["低保", "量子计算机"])
 def test_axe_reports_no_wcag_aa_violations(spage, search_url, query):
     open_search(spage, search_url, query)
-    spage.add_script_tag(path=str(axe_path(REPO)))
-    result = spage.evaluate("""async () => {
-        const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
-        return r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '));
-    }""")
-    assert result == []
+    assert axe_violations(spage) == []
 
 
 def test_badges_carry_time_limit_and_status(spage, search_url, search_root):

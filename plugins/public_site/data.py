@@ -6,6 +6,7 @@ two builds of the same commit are byte-identical.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -40,11 +41,17 @@ def attachments(item, content: Path) -> list[Attachment]:
     found = []
     for entry in item.meta.get("附件", []):
         source = content / entry["文件"]
-        suffix = source.suffix.lower()
-        digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+        suffix, stat = source.suffix.lower(), source.stat()
+        digest = _digest(source, stat.st_size, stat.st_mtime_ns)
         found.append(Attachment(entry["名称"], source, f"files/{digest}{suffix}", TYPE_LABELS[suffix],
-                                human_size(source.stat().st_size), entry["名称"] + suffix))
+                                human_size(stat.st_size), entry["名称"] + suffix))
     return found
+
+
+@functools.lru_cache(maxsize=None)
+def _digest(source: Path, _size: int, _mtime_ns: int) -> str:
+    """Hashed once per build (the item page and the copy both need it); files are up to 20 MB."""
+    return hashlib.sha256(source.read_bytes()).hexdigest()[:16]
 
 
 def human_size(size: int) -> str:
