@@ -171,3 +171,13 @@ def test_parsing_on_several_cores_gives_the_serial_result(mini_project, monkeypa
     spread = load_catalogue(Paths.for_root(mini_project), render=True, item_checks=("secrecy:item_problems",))
     assert [str(p) for p in spread[1]] == [str(p) for p in serial[1]] != []
     assert [(i.source, i.meta, i.html) for i in spread[0].items] == [(i.source, i.meta, i.html) for i in serial[0].items]
+
+
+def test_an_item_the_schema_rejects_is_still_checked_against_registries_and_scanned(mini_project):
+    text = (variant("二级事项: 最低生活保障", "二级事项: 低保").replace(*NEW_INDEX)
+            .replace("发布日期: 2024-03-05", "发布日期: 2024-02-30").replace("按乡镇分列的名单每月更新。", "联系 13912345678"))
+    (mini_project / BAD).write_text(text, encoding="utf-8")
+    _catalogue, problems = load_catalogue(Paths.for_root(mini_project), item_checks=("secrecy:item_problems",))
+    assert [(p.line, p.field) for p in sorted(problems)] == [(6, "二级事项"), (19, "发布日期"), (21, "正文")]
+    assert str(sorted(problems)[0]).endswith("“低保”没有登记在 schema/categories.yaml 中“社会救助”下。"
+                                             "是不是“最低生活保障”？如确需新增，请先在登记表中添加")

@@ -61,6 +61,9 @@ class Item:
     lines: dict = field(default_factory=dict)
     body_line: int = 1
     html: str = ""
+    # False when the front matter broke a schema rule: such an item never reaches the site, but
+    # it is still checked against the registries and scanned, so the editor sees every problem.
+    valid: bool = True
     # Filled by the history plugin from git: [HistoryEntry(date, subject)], newest first, and the
     # date of the last commit touching the file (used when 更新日期 is absent).
     history: list = field(default_factory=list)

@@ -65,8 +65,8 @@ def parse_item(path: Path, display: str, validator) -> tuple[Item | None, list[P
     if source.meta is None:
         return None, source.problems
     problems = source.problems + schema.check(validator, source.meta, source.lines, display)
-    item = Item(display, source.meta, source.body, source.lines, source.body_line)
-    return (None if problems else item), problems
+    item = Item(display, source.meta, source.body, source.lines, source.body_line, valid=not problems)
+    return item, problems
 
 
 @dataclass
@@ -85,11 +85,13 @@ class ItemWork:
         file, display = job
         validator, render, checks = self._tools()
         item, problems = parse_item(file, display, validator)
-        if item:
+        if item and item.valid:
             if render:
                 item.html = render(item.body)
             for check in checks:
                 problems = problems + check(item)
+        elif item:
+            problems = problems + _checks_on_invalid(item, checks)
         return item, problems
 
     def _tools(self):
@@ -104,6 +106,22 @@ class ItemWork:
 
     def __getstate__(self):
         return {k: v for k, v in self.__dict__.items() if k != "_cached_tools"}
+
+
+# What a per-item check may trip over in front matter that broke the schema (a missing key, a
+# number where text belongs); the schema problems are reported already.
+MALFORMED = (KeyError, TypeError, AttributeError, ValueError)
+
+
+def _checks_on_invalid(item: Item, checks) -> list[Problem]:
+    """Run the per-item checks (e.g. 保密审查) on an item the schema rejected, where they can run."""
+    found = []
+    for check in checks:
+        try:
+            found += check(item)
+        except MALFORMED:
+            pass
+    return found
 
 
 def resolve(name: str):
@@ -159,15 +177,15 @@ def load_catalogue(paths: Paths, index_pattern: str | None = None, cache_path: P
     cache = ParseCache(cache_path, f"{schema_file.stat().st_mtime_ns}:{work}")
     files, file_problems = item_files(paths)
     problems += file_problems
-    items = []
+    items, rejected = [], []
     jobs = [(f, _relative(f, paths.root)) for f in files]
     for item, item_problems in cache.results(jobs, work):
         problems += item_problems
         if item:
-            items.append(item)
+            (items if item.valid else rejected).append(item)
     cache.save()
     catalogue = Catalogue(categories, units, items)
-    problems += cross_check(catalogue, paths, registries_ok=bool(categories and units))
+    problems += cross_check(catalogue, paths, registries_ok=bool(categories and units), rejected=rejected)
     return catalogue, problems
 
 
@@ -179,26 +197,34 @@ def _relative(file: Path, root: Path) -> str:
         return _display(file, root)
 
 
-def cross_check(catalogue: Catalogue, paths: Paths, registries_ok: bool = True) -> list[Problem]:
+def cross_check(catalogue: Catalogue, paths: Paths, registries_ok: bool = True, rejected=()) -> list[Problem]:
+    """Rules across files. Items the schema rejected still take part where their values are text,
+    so an editor is not sent back a second time for a problem that could be named now."""
     problems = []
     for item in catalogue.items:
         if registries_ok:
             problems += check_registered(item, catalogue)
         problems += check_dates(item) + check_attachments(item, paths)
-    problems += check_unique(catalogue.items)
+    for item in rejected:
+        if registries_ok:
+            problems += check_registered(item, catalogue)
+    textual = [i for i in rejected if isinstance(i.meta.get("索引号"), str)]
+    problems += check_unique(catalogue.items + textual)
     return _dedupe(problems)
 
 
 def check_registered(item: Item, catalogue: Catalogue) -> list[Problem]:
     """一级/二级事项 and 公开主体 must be in the registries (with a did-you-mean)."""
-    problems = []
-    category = catalogue.category(item.category)
+    problems, meta = [], item.meta
+    text = {key: isinstance(meta.get(key), str) for key in ("一级事项", "二级事项", "公开主体")}
+    category = catalogue.category(meta.get("一级事项"))
     if category is None:
-        problems.append(_unregistered(item, "一级事项", [c.name for c in catalogue.categories], "schema/categories.yaml"))
-    elif category.sub(item.subcategory) is None:
+        if text["一级事项"]:
+            problems.append(_unregistered(item, "一级事项", [c.name for c in catalogue.categories], "schema/categories.yaml"))
+    elif text["二级事项"] and category.sub(meta["二级事项"]) is None:
         names = [s.name for s in category.subcategories]
         problems.append(_unregistered(item, "二级事项", names, f"schema/categories.yaml 中“{category.name}”下"))
-    if catalogue.unit(item.unit) is None:
+    if text["公开主体"] and catalogue.unit(meta["公开主体"]) is None:
         problems.append(_unregistered(item, "公开主体", [u.name for u in catalogue.units], "schema/units.yaml"))
     return problems
 
