@@ -18,7 +18,7 @@ from tools.importer import ImportTableError, import_table
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
-REAL = REPO.parent / "shared" / "real" / "haitan-standard-catalogue.csv"
+REAL = REPO / "tests" / "fixtures" / "real" / "haitan-standard-catalogue.csv"
 
 CATEGORIES = """\
 # 测试用分类登记表：编辑写的注释必须保留
@@ -73,7 +73,7 @@ def without_date(meta: dict) -> dict:
 # ---------------------------------------------------------------- the real 52-row table
 
 def test_real_catalogue_imports_completely_and_validates(project):
-    assert REAL.is_file(), f"缺少真实目录表格 {REAL}（../shared/real/），本测试必须用它"
+    assert REAL.is_file(), f"缺少真实目录表格 {REAL}（tests/fixtures/real/），本测试必须用它"
     report = import_table(REAL, project, date="2024-03-05")
     assert (report.rows, len(report.written), report.unmapped, report.skipped) == (52, 52, [], [])
     items = validated(project)
