@@ -510,3 +510,63 @@ def test_twenty_concurrent_or_killed_builds_always_leave_a_whole_site(tmp_path):
     outcomes = stress(rounds=20, work=tmp_path, seed=9)
     assert outcomes["rounds"] == 20
     assert outcomes["violations"] == []
+
+
+# --- Unit: the one cache module --------------------------------------------------------------------
+
+@pytest.fixture
+def cache_project(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user"))
+    root = tmp_path / "project"
+    (root / ".cache").mkdir(parents=True)
+    return root
+
+
+def test_a_cache_file_is_read_back_only_under_its_key_and_its_signature(cache_project, tmp_path, monkeypatch):
+    from catalogue import cache
+
+    path = cache_project / ".cache/x.cache"
+    cache.save(path, "key-1", {"a": 1}, cache_project)
+    assert cache.load(path, "key-1", cache_project) == {"a": 1}
+    assert cache.load(path, "key-2", cache_project) is None
+    data = path.read_bytes()
+    for foreign in (data[:-1] + bytes([data[-1] ^ 1]), data[:40], b"", pickle.dumps({"a": 1})):
+        path.write_bytes(foreign)
+        assert cache.load(path, "key-1", cache_project) is None
+    path.write_bytes(data)
+    secret = tmp_path / "user/gongkai/cache-secret"
+    assert secret.stat().st_mode & 0o777 == 0o600 and len(secret.read_bytes()) == 32
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))  # a copy from another account
+    assert cache.load(path, "key-1", cache_project) is None
+
+
+def test_cache_writes_never_follow_a_symlinked_cache_folder_out_of_the_project(cache_project, tmp_path):
+    from catalogue import cache
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (cache_project / ".cache/pelican").symlink_to(elsewhere)
+    cache.save(cache_project / ".cache/pelican/x.cache", "key", {"a": 1}, cache_project)
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_the_cache_key_changes_with_any_plugin_source_and_library_version(tmp_path, monkeypatch):
+    from catalogue import cache
+
+    names = {entry.split("==")[0].lower() for entry in cache.installed()}
+    assert {"pelican", "markdown", "nh3", "jsonschema", "pyyaml", "whoosh-reloaded"} <= names
+    plugins = tmp_path / "plugins"
+    (plugins / "secrecy").mkdir(parents=True)
+    (plugins / "secrecy/detect.py").write_text("PATTERN = 1\n", encoding="utf-8")
+    monkeypatch.setattr(cache, "PLUGINS", plugins)
+    keys = []
+    try:
+        for change in (lambda: None, lambda: (plugins / "secrecy/detect.py").write_text("PATTERN = 2\n"),
+                       lambda: monkeypatch.setattr(cache, "installed", lambda: ["nh3==0.0.1"])):
+            change()
+            cache.environment.cache_clear()
+            keys.append(cache.derive_key("items", "schema"))
+        assert cache.derive_key("items", "schema") != cache.derive_key("items", "other schema")
+    finally:
+        cache.environment.cache_clear()  # nothing computed from the stand-in plugins outlives the test
+    assert len(set(keys)) == 3

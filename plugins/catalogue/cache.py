@@ -32,13 +32,17 @@ SECRET_BYTES = 32
 PLUGINS = Path(__file__).resolve().parents[1]
 
 
+def installed() -> list[str]:
+    """name==version of every installed distribution: Pelican, Markdown, nh3, jsonschema, PyYAML,
+    Whoosh and all they pull in (a list kept by hand would miss the next one)."""
+    return sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
+
+
 @functools.lru_cache(maxsize=None)
 def environment() -> str:
-    """The code a build runs: Python, every installed distribution (Pelican, Markdown, nh3,
-    jsonschema, PyYAML, Whoosh and what they pull in) and every plugin source file."""
+    """The code a build runs: Python, the installed distributions and every plugin source file."""
     digest = hashlib.sha256(sys.version.encode())
-    versions = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
-    digest.update("\n".join(versions).encode())
+    digest.update("\n".join(installed()).encode())
     for path in sorted(PLUGINS.rglob("*.py")):
         digest.update(path.relative_to(PLUGINS).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
