@@ -170,8 +170,8 @@ def test_serve_rebuilding_while_invoke_build_runs_keeps_a_whole_site(built, site
         builds = [run_invoke(built, "build") for _ in range(2)]  # ... while the editor runs invoke build
         assert [b.returncode for b in builds] == [0, 0]
         assert wait_for(lambda: TITLE_2 in (fetch(url) or ""))
-        time.sleep(2)  # let serve's rebuild finish if it queued behind ours
-        assert wait_for(lambda: not (built / "output.lock").exists() or snapshot(built / "output") == sites[2])
+        time.sleep(2)  # serve's own rebuild may have queued behind ours: let it finish
+        assert wait_for(lambda: snapshot(built / "output") == sites[2])
     finally:
         os.killpg(serve.pid, signal.SIGINT)
         log = serve.communicate(timeout=60)[0].decode("utf-8")

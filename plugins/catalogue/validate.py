@@ -179,7 +179,9 @@ def load_catalogue(paths: Paths, index_pattern: str | None = None, cache_path: P
     schema.compiled(str(schema_file), index_pattern)  # a broken schema fails here, once, not per file
     work = ItemWork(str(schema_file), index_pattern, render, tuple(item_checks))
     schemas = sorted((p.name, p.read_bytes()) for p in paths.schema_dir.glob("*.json"))
-    cache = ParseCache(cache_path, derive_key("items", schemas, repr(work)), paths.root)
+    # Plugin code is in every key; a per-item check may live elsewhere, so its module's source too.
+    checks = [Path(importlib.import_module(name.partition(":")[0]).__file__).read_bytes() for name in item_checks]
+    cache = ParseCache(cache_path, derive_key("items", schemas, checks, repr(work)), paths.root)
     files, file_problems = item_files(paths)
     problems += file_problems
     items, rejected = [], []
