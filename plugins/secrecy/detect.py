@@ -283,10 +283,16 @@ def _in_prose(text: str, match: re.Match) -> bool:
 
 # ---------------------------------------------------------------- the entry point
 
+# Most texts (a name, a date, a list entry) have none of these: nothing more to look at.
+ANY_CANDIDATE = re.compile(r"[0-9绝机秘涉工内不]")
+
+
 def find_sensitive(text: str) -> list[Match]:
     """Every hit in `text` (one line or many), at most one per span, in the order they appear.
     start/end index `text` as given, so a caller can mask or locate each hit."""
     folded = fold(text)
+    if not ANY_CANDIDATE.search(folded.text):
+        return []
     scanned = INDEX_NO.sub(lambda m: BLANK * len(m.group()), folded.text)
     kept: list[_Hit] = []
     for hit in sorted(_number_hits(scanned) + _marking_hits(scanned, folded),
