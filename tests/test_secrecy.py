@@ -78,6 +78,11 @@ FORMATS = [
     ("手机 138\u200b1234\u200b5678", MOBILE, "138\u200b1234\u200b5678", MOBILE_SHOWN),
     ("电话 (+86)138 1234 5678", MOBILE, "(+86)138 1234 5678", MOBILE_SHOWN),
     ("1. 138 1234 5678", MOBILE, "138 1234 5678", MOBILE_SHOWN),
+    ("手机 138/1234/5678", MOBILE, "138/1234/5678", MOBILE_SHOWN),
+    ("手机 138·1234·5678", MOBILE, "138·1234·5678", MOBILE_SHOWN),
+    ("手机 1 3 8 1 2 3 4 5 6 7 8", MOBILE, "1 3 8 1 2 3 4 5 6 7 8", MOBILE_SHOWN),
+    ("手机 一三八一二三四五六七八", MOBILE, "一三八一二三四五六七八", MOBILE_SHOWN),
+    ("手机 幺三八 一二三四 五六七八", MOBILE, "幺三八 一二三四 五六七八", MOBILE_SHOWN),
     ("卡号 622202 1001123456789", BANK_CARD, "622202 1001123456789", "6222 **** **** *** 6789"),
     ("卡号 6222-0210-0112-3456-789", BANK_CARD, "6222-0210-0112-3456-789", "6222 **** **** *** 6789"),
     ("身份证 ١١٠١٠١١٩٩٠٠٣٠٧١٢٣٣（阿拉伯文数字）", ID_CARD, "١١٠١٠١١٩٩٠٠٣٠٧١٢٣٣", ID_SHOWN),
@@ -173,6 +178,9 @@ NEAR_MISSES = [
     ("**不涉及工作秘密**", "bold prose"),
     ("*涉及秘密*，秘密*的含义", "emphasis stars are not marking stars"),
     ("收款 1,234,567,890,123,456 元", "thousands separators"),
+    ("二〇二四年三月一日、一二三四五六七八九十", "Chinese numerals in dates and counting"),
+    ("第一三八一二三四五六七八九〇号文件", "a long run of Chinese numerals that is no number"),
+    ("2024/03/15 至 2024/12/31，第1/2/3期", "dates and fractions with slashes"),
 ]
 
 

@@ -4,8 +4,8 @@ Pure functions over strings. The text is first read as a reader sees it (catalog
 HTML entities decoded, NFKC, invisible characters removed), with offsets kept so that every hit is
 reported and masked where it was written.
 
-Numbers: maximal digit runs ("groups") joined by short separators (spaces, - . – — ( ), Markdown
-* _ ` ~, HTML tags, one line break) form a cluster; every run of consecutive groups of the right
+Numbers: maximal digit runs ("groups"; Chinese numerals too) joined by short separators (spaces,
+- . / · – — ( ), Markdown * _ ` ~, HTML tags, one line break) form a cluster; every run of consecutive groups of the right
 length is tried against each kind's checksum or plausibility test, because the catalogue is full
 of numbers that look alike (索引号, 文号, dates, amounts, landlines) and every false alarm teaches
 reviewers to wave the scan through. A run is not a number of its own when the cluster continues
@@ -53,10 +53,14 @@ BLANK = "#"  # neither a digit, a letter nor a separator
 # A digit run; an X ends an ID. Digits of other scripts are folded to ASCII by fold().
 GROUP = re.compile(r"(?<![0-9])[0-9]+(?:[Xx](?![0-9A-Za-z]))?")
 LETTER = re.compile(r"[A-Za-z]")
-_SEP = r"[ \t\r\-.\u2010-\u2015\u2212()*_`~]"
+_SEP = r"[ \t\r\-./\u00b7\u2010-\u2015\u2022\u2212\u30fb()*_`~]"
 JOINER = re.compile(f"{_SEP}{{1,4}}|{_SEP}{{0,4}}\\n{_SEP}{{0,4}}")
 # Tags and comments between digit groups are not shown: <b>138</b>1234 reads as 1381234.
 TAGS = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>\n]{0,200}>", re.S)
+# Digits written as Chinese numerals (一三八…): three or more in a row are read as digits, one for
+# one, so "二〇二四年" stays a year and offsets are kept.
+CHINESE_DIGITS = re.compile("[〇零一二三四五六七八九幺]{3,}")
+CHINESE_TABLE = str.maketrans("〇零一二三四五六七八九幺", "001234567891")
 SHORT_GROUP = 4  # digits in a group that may continue a grouped number (6222 0200 1234 5671 2345)
 DECIMAL_POINT = "."
 
@@ -284,7 +288,7 @@ def _in_prose(text: str, match: re.Match) -> bool:
 # ---------------------------------------------------------------- the entry point
 
 # Most texts (a name, a date, a list entry) have none of these: nothing more to look at.
-ANY_CANDIDATE = re.compile(r"[0-9绝机秘涉工内不]")
+ANY_CANDIDATE = re.compile(r"[0-9〇零一二三四五六七八九幺绝机秘涉工内不]")
 
 
 def find_sensitive(text: str) -> list[Match]:
@@ -294,6 +298,7 @@ def find_sensitive(text: str) -> list[Match]:
     if not ANY_CANDIDATE.search(folded.text):
         return []
     scanned = INDEX_NO.sub(lambda m: BLANK * len(m.group()), folded.text)
+    scanned = CHINESE_DIGITS.sub(lambda m: m.group().translate(CHINESE_TABLE), scanned)
     kept: list[_Hit] = []
     for hit in sorted(_number_hits(scanned) + _marking_hits(scanned, folded),
                       key=lambda h: (h.rank, h.start, h.start - h.end)):
