@@ -10,7 +10,7 @@ from catalogue import schema
 from catalogue.frontmatter import parse_text
 from catalogue.model import Item
 from catalogue.validate import Paths, load_catalogue
-from conftest import REPO
+from conftest import REPO, run_invoke
 from secrecy import (BANK_CARD, ID_BAD_CHECK, ID_CARD, MARKING, MOBILE, acknowledgements, find_sensitive,
                      findings_in_text, scan_item)
 from secrecy.cli import scan_project
@@ -437,3 +437,23 @@ def test_the_real_catalogue_table_has_no_findings():
     pages = [p.read_text(encoding="utf-8") for p in sorted((REPO / "content" / "pages").glob("*.md"))]
     assert len(cells) > 500 and len(pages) == 2
     assert [m for text in cells + pages for m in find_sensitive(text)] == []
+
+
+def test_invoke_scan_catches_the_sidesteps_of_issue_9(mini_project):
+    """Through the public entry point: the 6c formats and the 6d masked acknowledgement."""
+    item = mini_project / "content" / "items" / "社会救助" / "低保名单.md"
+    text = item.read_text(encoding="utf-8").replace("发布日期: 2024-03-05\n", "发布日期: 2024-03-05\n" + ACK.format(
+        content="138****5678", kind="手机号码"))
+    item.write_text(text + "户主 110101-19900307-1233\n电话 (138)9999-5678\n卡号 622202&nbsp;1001123456789\n"
+                    "机密文件，依法办理\n", encoding="utf-8")
+    result = run_invoke(mini_project, "scan")
+    assert result.returncode == 1
+    advice = "公开前请删除或脱敏；确需公开的，请在 保密审查 中登记（内容照抄原文中的完整号码）并注明审核人"
+    path = "content/items/社会救助/低保名单.md"
+    assert result.stdout.splitlines() == [
+        f"{path}:21: 保密审查[1].内容: " + UNUSABLE.format("138****5678", "手机号码"),
+        f"{path}:28: 正文: 疑似居民身份证号码“1101**********1233”：{advice}",
+        f"{path}:29: 正文: 疑似手机号码“138****5678”：{advice}",
+        f"{path}:30: 正文: 疑似银行卡号“6222 **** **** *** 6789”：{advice}",
+        f"{path}:31: 正文: 疑似密级标识“机密”：涉密、内部或不予公开的信息不得上网公开，请删除；确属误报的，请在 保密审查 中登记并注明审核人",
+        "保密审查：发现 5 处问题，涉及 1 个文件。疑似敏感内容必须删除或脱敏后才能公开；确需公开的，由审核人确认后在该事项的 保密审查 中登记。"]
