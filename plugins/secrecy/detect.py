@@ -188,7 +188,8 @@ def _continues(gap: str, neighbour: _Group, inside: set[str]) -> bool:
 
 
 def _windows(groups: list[_Group], gaps: list[str]):
-    """(first, last, digits) for each run of consecutive groups that stands on its own."""
+    """(first, last, digits, continued) for each run of consecutive groups up to 19 digits;
+    `continued` when a neighbouring group makes it part of a longer number."""
     for i in range(len(groups)):
         digits = ""
         for j in range(i, len(groups)):
@@ -198,24 +199,23 @@ def _windows(groups: list[_Group], gaps: list[str]):
             if len(digits) > 19:
                 break
             inside = set(gaps[i:j])
-            if i > 0 and _continues(gaps[i - 1], groups[i - 1], inside):
-                continue
-            if j < len(groups) - 1 and _continues(gaps[j], groups[j + 1], inside):
-                continue
-            yield i, j, digits
+            continued = (i > 0 and _continues(gaps[i - 1], groups[i - 1], inside)) or \
+                (j < len(groups) - 1 and _continues(gaps[j], groups[j + 1], inside))
+            yield i, j, digits, continued
 
 
-def _classify(digits: str, glued: bool) -> tuple | None:
-    """(rank, kind, value, shown, label) of a standalone digit run, or None. Glued to letters, only
-    what a checksum proves (an ID) or a mobile number (TEL13912345678) counts."""
-    if "X" in digits[:-1]:
-        return None
+def _classify(digits: str, glued: bool, continued: bool) -> tuple | None:
+    """(rank, kind, value, shown, label) of a digit run, or None. An ID whose check character
+    proves it counts wherever it stands; anything else only standing on its own, and glued to
+    letters only a mobile number (TEL13912345678)."""
     n = len(digits)
+    if n < 11 or "X" in digits[:-1]:
+        return None
     if n == 18 and digits[0] != "0" and _region_ok(digits) and _birth_ok(digits[6:14]):
         if _check_char(digits) == digits[17]:
             return 0, ID_CARD, digits, mask_id(digits), ""
-        return (3, ID_CARD, digits, mask_id(digits), ID_BAD_CHECK) if not glued else None
-    if "X" in digits:
+        return None if glued or continued else (3, ID_CARD, digits, mask_id(digits), ID_BAD_CHECK)
+    if "X" in digits or continued:
         return None
     if n == 15 and digits[0] != "0" and _region_ok(digits) and _birth_ok("19" + digits[6:12]) and not glued:
         return 0, ID_CARD, digits, mask_id(digits), ""
@@ -229,11 +229,11 @@ def _classify(digits: str, glued: bool) -> tuple | None:
 def _number_hits(text: str) -> list[_Hit]:
     hits = []
     for groups, gaps in _clusters(text):
-        for i, j, digits in _windows(groups, gaps):
+        for i, j, digits, continued in _windows(groups, gaps):
             first, last = groups[i], groups[j]
             # A letter directly before or after: part of a code such as 91530100MA6K…
             glued = bool(LETTER.match(text[first.start - 1:first.start]) or LETTER.match(text[last.end:last.end + 1]))
-            found = _classify(digits, glued)
+            found = _classify(digits, glued, continued)
             if found:
                 rank, kind, value, shown, label = found
                 hits.append(_Hit(rank, _start(text, first.start, last.end), last.end, kind, value, shown, label))
