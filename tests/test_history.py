@@ -137,7 +137,7 @@ def test_notes_are_in_the_file_so_a_build_outside_git_shows_them(repo, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     html = page(tarball, DIBAO_PAGE)
     assert '<li><time datetime="2024-08-01">2024-08-01</time> 增加青松镇的名单</li>' in html
-    assert "<dt>更新日期</dt><dd>—</dd>" in html  # no git, no 更新日期 field
+    assert "<dt>更新日期</dt><dd>2024-08-01</dd>" in html  # no git, no 更新日期 field: the newest note
 
 
 def test_a_note_is_scanned_like_every_field(repo):
@@ -330,7 +330,18 @@ def test_annotate_uses_a_commit_date_only_when_it_is_after_publication():
 def test_annotate_gives_the_notes_as_history_whatever_git_says():
     noted = item(notes=[{"日期": "2024-05-01", "说明": "改"}])
     annotate([noted], {})
-    assert noted.history == [ChangeNote(dt.date(2024, 5, 1), "改")] and noted.updated is None
+    assert noted.history == [ChangeNote(dt.date(2024, 5, 1), "改")] and noted.updated == dt.date(2024, 5, 1)
+
+
+def test_the_update_date_is_the_later_of_the_newest_note_and_the_last_edit():
+    noted = item(notes=[{"日期": "2024-05-01", "说明": "改"}, {"日期": "2024-07-01", "说明": "再改"}])
+    annotate([noted], {"content/items/a.md": [Commit(dt.date(2024, 6, 1)), Commit(dt.date(2024, 3, 5), False)]})
+    assert noted.updated == dt.date(2024, 7, 1)
+    annotate([noted], {"content/items/a.md": [Commit(dt.date(2024, 9, 1))]})
+    assert noted.updated == dt.date(2024, 9, 1)
+    stated = item(updated="2024-04-01", notes=[{"日期": "2024-04-01", "说明": "改"}])
+    annotate([stated], {"content/items/a.md": [Commit(dt.date(2024, 9, 1))]})
+    assert stated.updated == dt.date(2024, 4, 1)  # the editor's 更新日期 wins
 
 
 def test_adding_or_moving_a_file_is_no_update():

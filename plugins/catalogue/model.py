@@ -65,8 +65,8 @@ class Item:
     # it is still checked against the registries and scanned, so the editor sees every problem.
     valid: bool = True
     # Filled by the history plugin: the public 变更记录 ([ChangeNote(date, text)] from the item's own
-    # 变更记录 field, newest first; never commit messages), and the date of the last commit that
-    # edited the file (used when 更新日期 is absent).
+    # 变更记录 field, newest first; never commit messages), and the later of the newest note and the
+    # last commit that edited the file (used when 更新日期 is absent).
     history: list = field(default_factory=list)
     git_updated: dt.date | None = None
 

@@ -1,5 +1,5 @@
 """When each item file was last edited, read from git in ONE `git log` call for the whole catalogue:
-the 更新日期 an item without that field shows.
+with the newest 变更记录 note, the 更新日期 an item without that field shows.
 
 Only commit ids and dates are read: no subject, author or e-mail ever leaves git (the public 变更记录
 is the editor's notes, history.notes). Renames are followed by our own bookkeeping, so an item moved
@@ -133,13 +133,14 @@ def _changes(changes: str):
 
 
 def annotate(items, histories: dict[str, list[Commit]]) -> None:
-    """Give every item its public 变更记录 (its own notes, never git's) and the date of its last
-    edit as 更新日期 when the field is absent.
+    """Give every item its public 变更记录 (its own notes, never git's) and, for 更新日期 when the
+    field is absent, the later of its newest note and the last commit that edited the file.
 
     Adding or merely moving the file is no update (an imported catalogue is not "updated" on its
-    import day), and neither is a commit dated before 发布日期 (更新日期 may not precede it).
+    import day), and neither is anything dated on or before 发布日期 (更新日期 may not precede it).
     """
     for item in items:
         item.history = change_notes(item.meta)
-        last = next((commit.date for commit in histories.get(item.source, []) if commit.edited), None)
+        edits = [commit.date for commit in histories.get(item.source, []) if commit.edited][:1]
+        last = max(edits + [note.date for note in item.history[:1]], default=None)
         item.git_updated = last if last and item.published and last > item.published else None
