@@ -162,7 +162,8 @@ def _fields(schema: dict) -> list[dict]:
 def _registry_field(kind: str, base: dict, registries: Registries, spec: CollectionSpec) -> dict:
     base = {k: v for k, v in base.items() if k not in ("pattern",)}
     if kind == "categories":
-        return {**base, "widget": "select", "options": list(registries.categories)}
+        # gongkai-editor.js: a select that tells the 二级事项 select below it what was chosen.
+        return {**base, "widget": "gongkai-category", "options": list(registries.categories)}
     if kind == "units":
         return {**base, "widget": "select", "options": list(registries.units)}
     if kind == "subcategories":
@@ -189,7 +190,9 @@ def collection(spec: CollectionSpec, schema: dict, registries: Registries, conte
             "description": spec.description, "folder": f"{content_dir}/{spec.folder}", "path": spec.path,
             "slug": spec.slug, "identifier_field": spec.identifier, "summary": spec.summary,
             "extension": "md", "format": spec.format, "create": True, "delete": False,
-            "sortable_fields": [spec.identifier], "fields": fields}
+            "sortable_fields": [spec.identifier],
+            # Decap's side preview is not the site; the real page is in `invoke edit`'s preview.
+            "editor": {"preview": False}, "fields": fields}
 
 
 def field_orders(schema: dict) -> dict:

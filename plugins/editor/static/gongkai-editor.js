@@ -210,38 +210,69 @@
     };
   }
 
-  // ---- 二级事项: choices follow 一级事项 ----------------------------------------------------------
+  // ---- 一级事项 and 二级事项: the second's choices follow the first --------------------------------
+  // Decap redraws a widget only when its own value changes, so the 一级事项 widget tells the
+  // 二级事项 widget about a new choice directly.
+
+  var listeners = [];
+
+  function nativeSelect(props, choices, first, onChange) {
+    var value = props.value || '';
+    var options = [h('option', {key: '', value: ''}, first)];
+    choices.forEach(function (c) { options.push(h('option', {key: c[0], value: c[0]}, c[1])); });
+    return h('select', {
+      id: props.forID, className: props.classNameWrapper, value: value,
+      onChange: function (e) { onChange(e.target.value); },
+      onFocus: props.setActiveStyle, onBlur: props.setInactiveStyle
+    }, options);
+  }
+
+  var CategoryControl = createClass({
+    render: function () {
+      var props = this.props, name = props.field.get('name');
+      var choices = props.field.get('options').toJS().map(function (o) { return [o, o]; });
+      return nativeSelect(props, choices, '请选择' + props.field.get('label'), function (value) {
+        props.onChange(value);
+        listeners.forEach(function (fn) { fn(name, value); });
+      });
+    }
+  });
 
   var SubcategoryControl = createClass({
+    getInitialState: function () {
+      return {parent: this.props.entry.getIn(['data', this.props.field.get('depends_on')])};
+    },
+    componentDidMount: function () {
+      var self = this;
+      this.listener = function (name, value) {
+        if (name === self.props.field.get('depends_on')) self.setState({parent: value});
+      };
+      listeners.push(this.listener);
+    },
+    componentWillUnmount: function () {
+      listeners.splice(listeners.indexOf(this.listener), 1);
+    },
     choices: function () {
-      var parent = this.props.entry.getIn(['data', this.props.field.get('depends_on')]);
-      var list = parent && this.props.field.getIn(['options_by', parent]);
-      return {parent: parent, list: list ? list.toJS() : []};
+      var list = this.state.parent && this.props.field.getIn(['options_by', this.state.parent]);
+      return list ? list.toJS() : [];
     },
     isValid: function () {
-      var value = this.props.value, c = this.choices();
-      if (!value || c.list.indexOf(value) >= 0) return true;
-      var message = c.parent ? '“' + value + '”不是“' + c.parent + '”下登记的二级事项，请重新选择'
+      var value = this.props.value, parent = this.state.parent;
+      if (!value || this.choices().indexOf(value) >= 0) return true;
+      var message = parent ? '“' + value + '”不是“' + parent + '”下登记的' + this.props.field.get('label') + '，请重新选择'
         : '请先选择' + this.props.field.get('depends_on');
       return {error: {type: 'CUSTOM', message: message}};
     },
     render: function () {
-      var props = this.props, c = this.choices(), value = props.value || '';
-      var first = c.parent ? '请选择' + props.field.get('label') : '请先选择' + props.field.get('depends_on');
-      var options = [h('option', {key: '', value: ''}, first)];
-      c.list.forEach(function (name) { options.push(h('option', {key: name, value: name}, name)); });
-      if (value && c.list.indexOf(value) < 0) {
-        options.push(h('option', {key: value, value: value}, value + '（不在所选一级事项下）'));
-      }
-      return h('select', {
-        id: props.forID, className: props.classNameWrapper, value: value, disabled: !c.parent && !value,
-        onChange: function (e) { props.onChange(e.target.value); },
-        onFocus: props.setActiveStyle, onBlur: props.setInactiveStyle
-      }, options);
+      var props = this.props, list = this.choices(), value = props.value || '';
+      var choices = list.map(function (n) { return [n, n]; });
+      if (value && list.indexOf(value) < 0) choices.push([value, value + '（不在所选' + props.field.get('depends_on') + '下）']);
+      var first = this.state.parent ? '请选择' + props.field.get('label') : '请先选择' + props.field.get('depends_on');
+      return nativeSelect(props, choices, first, props.onChange);
     }
   });
 
-  var SubcategoryPreview = createClass({
+  var TextPreview = createClass({
     render: function () { return h('p', {}, this.props.value || ''); }
   });
 
@@ -249,7 +280,8 @@
   Object.keys(settings).forEach(function (name) {
     CMS.registerCustomFormat(name, 'md', makeFormat(settings[name]));
   });
-  CMS.registerWidget('gongkai-subcategory', SubcategoryControl, SubcategoryPreview);
+  CMS.registerWidget('gongkai-category', CategoryControl, TextPreview);
+  CMS.registerWidget('gongkai-subcategory', SubcategoryControl, TextPreview);
 
   // For the tests: the same functions the format uses.
   window.gongkaiEditor = {fromFile: fromFile, makeFormat: makeFormat, scalar: scalar, formats: settings};
