@@ -49,11 +49,12 @@ def backend_answers(port: int) -> bool:
         return False
 
 
-def start_backend(root: Path, port: int, seconds: float = 30) -> subprocess.Popen:
-    """decap-server in file mode for the project at `root`, on 127.0.0.1:`port`."""
+def start_backend(root: Path, port: int, server: Path | None = None, seconds: float = 30) -> subprocess.Popen:
+    """decap-server (installed on demand unless `server` is given) in file mode for the project at
+    `root`, on 127.0.0.1:`port`."""
     if not port_free(port):
         raise EditorStartError(f"端口 {port} 已被其他程序占用：请关闭它，或用 --backend-port 指定另一个端口。")
-    server = ensure_decap_server(root)
+    server = server or ensure_decap_server(root)
     env = dict(os.environ, GIT_REPO_DIRECTORY=str(root), PORT=str(port), BIND_HOST="127.0.0.1", MODE="fs",
                LOG_LEVEL="warn")
     # cwd: decap-server reads a .env file from its working folder; its own folder has none.
