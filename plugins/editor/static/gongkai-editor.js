@@ -216,12 +216,12 @@
 
   var listeners = [];
 
-  function nativeSelect(props, choices, first, onChange) {
+  function nativeSelect(props, choices, first, onChange, disabled) {
     var value = props.value || '';
     var options = [h('option', {key: '', value: ''}, first)];
     choices.forEach(function (c) { options.push(h('option', {key: c[0], value: c[0]}, c[1])); });
     return h('select', {
-      id: props.forID, className: props.classNameWrapper, value: value,
+      id: props.forID, className: props.classNameWrapper, value: value, disabled: !!disabled,
       onChange: function (e) { onChange(e.target.value); },
       onFocus: props.setActiveStyle, onBlur: props.setInactiveStyle
     }, options);
@@ -268,7 +268,7 @@
       var choices = list.map(function (n) { return [n, n]; });
       if (value && list.indexOf(value) < 0) choices.push([value, value + '（不在所选' + props.field.get('depends_on') + '下）']);
       var first = this.state.parent ? '请选择' + props.field.get('label') : '请先选择' + props.field.get('depends_on');
-      return nativeSelect(props, choices, first, props.onChange);
+      return nativeSelect(props, choices, first, props.onChange, !this.state.parent && !value);
     }
   });
 
