@@ -17,7 +17,7 @@ import pytest
 
 from catalogue.frontmatter import parse_text
 from catalogue.registry import load_categories, load_units
-from conftest import REPO, _QuietHandler, copy_project, run_build, run_invoke
+from conftest import REPO, TINY_PDF, _QuietHandler, copy_project, run_build, run_invoke
 from test_serve import free_port
 from tools.editor import start_backend, stop
 from tools.testenv import decap_server_path
@@ -83,8 +83,20 @@ def publish(page) -> None:
     page.get_by_text("已发布", exact=True).wait_for()
 
 
-def test_create_an_item_through_the_form(editor):
+def upload_attachment(page, name: str, file: Path) -> None:
+    """附件: a name, and a file uploaded through Decap's media library into content/attachments/."""
+    page.get_by_role("button", name="新增附件").click()
+    page.get_by_label("附件名称", exact=True).fill(name)
+    page.get_by_role("button", name="选择文件").click()
+    page.locator("input[type=file]").set_input_files(str(file))
+    page.get_by_text(file.name).wait_for()
+    page.get_by_role("button", name="选用已选中项目").click()
+
+
+def test_create_an_item_through_the_form(editor, tmp_path):
     root, page = editor
+    pdf = tmp_path / "临时救助审批表.pdf"
+    pdf.write_bytes(TINY_PDF)
     categories, _ = load_categories(root / "schema", root)
     units, _ = load_units(root / "schema", root)
     category, unit = categories[3], units[1]
@@ -110,6 +122,7 @@ def test_create_an_item_through_the_form(editor):
     choose(page, "公开对象", "全社会")
     choose(page, "公开方式", "主动")
     page.get_by_label("发布日期", exact=True).fill("2026-11-20")
+    upload_attachment(page, "临时救助审批表", pdf)
     publish(page)
 
     path = root / "content/items" / category.name / "网页编辑器新建的事项.md"
@@ -132,8 +145,12 @@ def test_create_an_item_through_the_form(editor):
 公开对象: 全社会
 公开方式: 主动
 发布日期: 2026-11-20
+附件:
+  - 名称: 临时救助审批表
+    文件: attachments/临时救助审批表.pdf
 ---
 """
+    assert (root / "content/attachments/临时救助审批表.pdf").read_bytes() == TINY_PDF
     validated = run_invoke(root, "validate")
     assert validated.returncode == 0, validated.stdout + validated.stderr
     assert validated.stdout.startswith("校验通过：")

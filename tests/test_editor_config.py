@@ -102,8 +102,8 @@ def test_dates_patterns_lists_nested_object_and_attachments():
     assert fields["事项名称"]["pattern"] == ["^[\\s\\S]{2,120}$", "应为 2–120 个字"]
     assert fields["公开内容"]["widget"] == "list" and fields["公开内容"]["field"]["widget"] == "string"
     assert fields["公开时限"]["widget"] == "object"
-    assert fields_by_name(fields["附件"]["fields"])["文件"]["pattern"][0] == \
-        SCHEMA["properties"]["附件"]["items"]["properties"]["文件"]["pattern"]
+    assert fields_by_name(fields["附件"]["fields"])["文件"]["widget"] == "file"
+    assert fields_by_name(fields["附件"]["fields"])["名称"]["widget"] == "string"
     assert (config["media_folder"], config["public_folder"]) == ("content/attachments", "attachments")
     assert config["locale"] == "zh_Hans"
     items = config["collections"][0]
@@ -215,7 +215,7 @@ def test_internal_build_writes_the_editor_and_the_public_build_leaves_it_out(tmp
     assert config["backend"]["name"] == "gitlab" and config["publish_mode"] == "editorial_workflow"
     assert config["collections"] == committed()["collections"]
     page = (admin_dir / "index.html").read_text(encoding="utf-8")
-    assert "connect-src &#39;self&#39; https://git.example.gov.cn;" in page
+    assert "connect-src &#39;self&#39; blob: data: https://git.example.gov.cn;" in page
     assert '<script src="decap-cms.js?v=' in page and "<title>网页编辑 · 示例县政务公开事项标准目录</title>" in page
     assert json.loads(page.split('id="gongkai-editor-formats">')[1].split("</script>")[0]) == formats(REPO / "schema")
     assert (admin_dir / "decap-cms.js").read_bytes() == (REPO / "plugins/editor/vendor/decap-cms.js").read_bytes()

@@ -110,10 +110,10 @@ def csp(hosts: list[str]) -> str:
     extra = " ".join(hosts)
     # Decap styles itself with emotion (inline <style>), hence 'unsafe-inline' for styles; it
     # checks config.yml with ajv, which compiles its checks with new Function(): 'unsafe-eval'.
-    # Scripts still come only from this site.
+    # Uploads are read back from blob: URLs. Scripts still come only from this site.
     return "; ".join([
         "default-src 'self'", "script-src 'self' 'unsafe-eval'", "style-src 'self' 'unsafe-inline'",
-        f"img-src 'self' data: blob: {extra}".strip(), f"connect-src 'self' {extra}".strip(),
+        f"img-src 'self' data: blob: {extra}".strip(), f"connect-src 'self' blob: data: {extra}".strip(),
         f"media-src 'self' blob: {extra}".strip(), "font-src 'self' data:", "frame-src 'self' blob:",
         "worker-src 'self' blob:", "object-src 'none'", "base-uri 'self'", "form-action 'self'"])
 

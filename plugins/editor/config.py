@@ -47,6 +47,8 @@ class CollectionSpec:
     summary: str              # one line in the entry list
     # field -> registry: "categories" (一级), "subcategories" (二级, depends on 一级), "units"
     registries: dict = field(default_factory=dict)
+    # fields (dotted, one level down) holding a path under content/: uploaded into content/attachments
+    files: tuple = ()
     description: str = ""
 
     @property
@@ -59,6 +61,7 @@ ITEMS = CollectionSpec(
     path="{{一级事项}}/{{slug}}", slug="{{事项名称}}", identifier="事项名称",
     summary="{{事项名称}}（{{一级事项}} / {{二级事项}}）",
     registries={"一级事项": "categories", "二级事项": "subcategories", "公开主体": "units"},
+    files=("附件.文件",),
     description="政务公开事项标准目录中的公开事项。保存后生成 content/items/<一级事项>/<事项名称>.md。")
 
 COLLECTIONS = (ITEMS,)
@@ -174,6 +177,19 @@ def _registry_field(kind: str, base: dict, registries: Registries, spec: Collect
     raise ValueError(f"unknown registry kind {kind}")
 
 
+FILE_WIDGET = {"widget": "file", "choose_url": False}  # value: public_folder/name, i.e. attachments/…
+
+
+def _with_files(field: dict, dotted: tuple) -> dict:
+    """A path field becomes an upload (Decap checks no pattern on it; invoke validate still does)."""
+    inner = {d.split(".", 1)[1] for d in dotted if d.split(".", 1)[0] == field["name"]}
+    if not inner:
+        return field
+    subs = [{**{k: v for k, v in f.items() if k != "pattern"}, **FILE_WIDGET} if f["name"] in inner else f
+            for f in field["fields"]]
+    return {**field, "fields": subs}
+
+
 def collection(spec: CollectionSpec, schema: dict, registries: Registries, content_dir: str = "content",
                overrides: dict | None = None) -> dict:
     """One Decap collection: every schema property in schema order, then the Markdown body."""
@@ -183,13 +199,15 @@ def collection(spec: CollectionSpec, schema: dict, registries: Registries, conte
             f = _registry_field(spec.registries[f["name"]], f, registries, spec)
         if overrides and f["name"] in overrides:
             f = {**f, **overrides[f["name"]]}
-        fields.append(f)
+        fields.append(_with_files(f, spec.files))
     fields.append({"name": "body", "label": "正文", "widget": "markdown", "required": False, "hint": BODY_HINT,
                    "modes": ["rich_text", "raw"], "editor_components": []})
     return {"name": spec.name, "label": spec.label, "label_singular": spec.label_singular,
             "description": spec.description, "folder": f"{content_dir}/{spec.folder}", "path": spec.path,
             "slug": spec.slug, "identifier_field": spec.identifier, "summary": spec.summary,
             "extension": "md", "format": spec.format, "create": True, "delete": False,
+            # "/…" = from the top of the repository (Decap's default is next to the entry file).
+            "media_folder": f"/{content_dir}/attachments", "public_folder": "attachments",
             "sortable_fields": [spec.identifier],
             # Decap's side preview is not the site; the real page is in `invoke edit`'s preview.
             "editor": {"preview": False}, "fields": fields}
