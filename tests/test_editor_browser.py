@@ -225,3 +225,21 @@ def test_values_are_quoted_exactly_when_python_would_quote_them(editor):
     _root, page = editor
     written = page.evaluate("values => values.map(v => window.gongkaiEditor.scalar(v))", TRICKY)
     assert written == [scalar(v) for v in TRICKY]
+
+
+WINDOWS_FILE = ("\ufeff---\r\n事项名称: 低保名单\r\n# 待填写：公开内容要素\r\n公开内容:\r\n  - 待填写：公开内容要素\r\n"
+                "公开层级: [县级, 乡级]\r\n发布日期: '2024-03-05'\r\n---\r\n正文第一行。\r\n")
+EDIT_ONE = """([text, changes]) => {
+    const format = window.gongkaiEditor.makeFormat(window.gongkaiEditor.formats['gongkai-items']);
+    return format.toFile(Object.assign(format.fromFile(text), changes));
+}"""
+
+
+def test_a_windows_file_keeps_bom_crlf_comments_and_styles_except_for_the_changed_field(editor):
+    _root, page = editor
+    written = page.evaluate(EDIT_ONE, [WINDOWS_FILE, {"公开内容": ["保障对象姓名"], "更新日期": "2024-06-01", "渠道说明": ""}])
+    # the field's comment goes with the placeholder it described; 更新日期 lands in schema order
+    assert written == ("\ufeff---\r\n事项名称: 低保名单\r\n公开内容:\r\n  - 保障对象姓名\r\n公开层级: [县级, 乡级]\r\n"
+                       "发布日期: '2024-03-05'\r\n更新日期: 2024-06-01\r\n---\r\n正文第一行。\r\n")
+    unchanged = page.evaluate(EDIT_ONE, [WINDOWS_FILE, {}])
+    assert unchanged == WINDOWS_FILE
