@@ -32,6 +32,8 @@ class EditorStartError(SystemExit):
 
 def port_free(port: int) -> bool:
     with socket.socket() as s:
+        if os.name != "nt":  # as the servers bind: a port left in TIME_WAIT by the last run is free
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:

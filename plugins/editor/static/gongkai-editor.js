@@ -230,7 +230,9 @@
   var CategoryControl = createClass({
     render: function () {
       var props = this.props, name = props.field.get('name');
-      var choices = props.field.get('options').toJS().map(function (o) { return [o, o]; });
+      var list = props.field.get('options').toJS();
+      var choices = list.map(function (o) { return [o, o]; });
+      if (props.value && list.indexOf(props.value) < 0) choices.push([props.value, props.value + '（没有登记）']);
       return nativeSelect(props, choices, '请选择' + props.field.get('label'), function (value) {
         props.onChange(value);
         listeners.forEach(function (fn) { fn(name, value); });
