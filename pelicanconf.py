@@ -21,7 +21,7 @@ DEFAULT_LANG = "zh-CN"
 DEFAULT_DATE = "fs"
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["catalogue", "history", "public_site", "search_index"]
+PLUGINS = ["catalogue", "history", "public_site", "search_index", "editor"]
 
 # Items are read by the catalogue plugin, not as Pelican articles; pages hold the 公开指南.
 ARTICLE_PATHS = []
