@@ -25,6 +25,12 @@ DECLARED = {
     "GONGKAI_INTRO": (str, "", "One paragraph on the home page saying what the catalogue is."),
     "GONGKAI_CACHE": (bool, True, "Keep parse results and unchanged item pages between builds (signed, see catalogue/cache.py)."),
     "GONGKAI_BUILD_WAIT": (int, 1800, "Seconds a build waits for another build of the same output/ before refusing."),
+    "GONGKAI_PUBLIC_BUILD": (bool, False, "True in publishconf.py: this build is the public site."),
+    "GONGKAI_EDITOR": (str, "none", "Web editor under /admin/: 'none', 'internal' (pelicanconf.py builds only, never the "
+                       "public site), 'public' (also the public site) or 'local' (set by `invoke edit`)."),
+    "GONGKAI_EDITOR_BACKEND": (dict, {}, "Decap CMS backend: name gitlab|gitea|github, repo, base_url, app_id, branch… "
+                               "(README, 管理员：网页编辑器)."),
+    "GONGKAI_EDITOR_LOCAL_PORT": (int, 8081, "Port of the local editor backend (decap-server) that `invoke edit` starts."),
 }
 
 
