@@ -397,7 +397,8 @@ def test_a_fixed_detector_is_applied_to_files_parsed_before_the_fix(built):
     result = run_build(built)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        f"{ITEM}:22: 正文: 疑似手机号码“138****5678”：公开前请删除或脱敏；确需公开的，请在 保密审查 中登记并注明审核人",
+        f"{ITEM}:22: 正文: 疑似手机号码“138****5678”：公开前请删除或脱敏；"
+        "确需公开的，请在 保密审查 中登记（内容照抄原文中的完整号码）并注明审核人",
         "共发现 1 个问题，涉及 1 个文件。请逐条修改后再运行 invoke validate。", KEPT]
     assert "13812345678" in (built / "output" / PAGE).read_text(encoding="utf-8")  # unchanged: the build failed
 
