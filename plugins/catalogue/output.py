@@ -118,7 +118,7 @@ def _outside(final, real, root, _settings):
 
 def _link(final, real, root, _settings):
     """A committed symlink (or a Windows junction) named output: the build would replace its target."""
-    if os.path.lexists(final) and os.path.realpath(final) != str(real):
+    if os.path.lexists(final) and not _same(os.path.realpath(final), real):
         shown = real.relative_to(root).as_posix()
         return (f"{shown} 是一个链接（指向 {os.path.realpath(final)}），不是普通文件夹：生成网站会替换它指向的内容。"
                 f"请删除这个链接（如果它已提交：git rm {shown}）后重新生成")
@@ -283,10 +283,15 @@ def _rename(source: Path, target: Path) -> None:
 
 def _real_dir(path: Path) -> bool:
     try:
-        return stat.S_ISDIR(os.lstat(path).st_mode) and os.path.realpath(path) == os.path.join(
-            os.path.realpath(path.parent), path.name)
+        return stat.S_ISDIR(os.lstat(path).st_mode) and _same(os.path.realpath(path), os.path.join(
+            os.path.realpath(path.parent), path.name))
     except OSError:
         return False
+
+
+def _same(a, b) -> bool:
+    """One path? (Windows file names ignore case: "Output" is output/, not a link to it.)"""
+    return os.path.normcase(str(a)) == os.path.normcase(str(b))
 
 
 def _fault(step: str) -> None:
