@@ -15,6 +15,7 @@ import pytest
 from conftest import BUILD_EPOCH, make_mini_project
 from tools.review import (ADDED, REMOVED, BaseUnknown, FieldChange, describe_change, diff_generic, fenced,
                           review, review_cli)
+from tools.review.render import note_text
 
 DIBAO = "content/items/社会救助/低保名单.md"
 BUDGET = "content/items/财政信息/2024 年/部门预算.md"
@@ -122,7 +123,7 @@ def test_header_names_the_base_commit(scenario, report):
 
 def test_summary_counts(report):
     assert section(report, "## 概要") == [
-        "", "| 新增 | 修改 | 移动 | 撤销 | 登记表变更 |", "| --- | --- | --- | --- | --- |", "| 2 | 3 | 1 | 1 | 3 |", "",
+        "", "| 新增 | 修改 | 移动 | 撤销 | 登记表变更 | 指南页面 |", "| --- | --- | --- | --- | --- | --- |", "| 2 | 3 | 1 | 1 | 3 | 0 |", "",
         "“修改”含索引号变更；既移动又修改的事项在“修改”和“移动”中各计一次。", ""]
 
 
@@ -151,7 +152,7 @@ def test_changed_item_field_by_field_with_list_entries_and_body_diff(report):
         "- 公开内容：", f"  - {ADDED} 保障标准", f"  - {ADDED} 保障金额", f"  - {REMOVED} 保障人数和月保障金额",
         "- 公开时限.说明：自该信息形成或者变更之日起20个工作日内 → 自该信息形成之日起10个工作日内",
         "- 保密审查：",
-        f"  - {ADDED} 内容：139****5678；类型：手机号码；审核人：@mz-shenhe；日期：2024-06-01；说明：民政局对外公布的救助热线",
+        f"  - {ADDED} 内容：139\\*\\*\\*\\*5678；类型：手机号码；审核人：@mz-shenhe；日期：2024-06-01；说明：民政局对外公布的救助热线",
         "- 正文：有修改（＋2 行，－1 行）", "",
         "```diff", "@@ -1 +1,2 @@", "-按乡镇分列的名单每月更新。", "+按乡镇分列的名单每月10日前更新。", "+咨询电话：139****5678。", "```",
         ""]
@@ -215,12 +216,13 @@ def test_audit_of_changed_items(report):
 def test_secrecy_findings_and_every_acknowledgement_with_its_reviewer(report):
     lines = section(report, "## 保密审查")
     assert lines[:4] == ["", "### 发现的问题", "",
-                         f"- {NEW}:19: 正文: 疑似居民身份证号码“1101**********002X”：公开前请删除或脱敏；"
+                         f"- {NEW}:19: 正文: 疑似居民身份证号码“1101" + "\\*" * 10 + "002X”"
+                         f"：公开前请删除或脱敏；"
                          "确需公开的，请在 保密审查 中登记并注明审核人"]
     assert lines[5:] == [
         "### 保密审查登记（1 条）", "", "请逐条核对：登记的内容确需公开，审核人确有权确认。", "",
         "| 事项 | 类型 | 内容 | 审核人 | 日期 | 说明 | 本次新增 | 位置 |", "| --- | --- | --- | --- | --- | --- | --- | --- |",
-        f"| 城乡最低生活保障对象名单 | 手机号码 | 139****5678 | @mz-shenhe | 2024-06-01 | 民政局对外公布的救助热线 | 是 | {DIBAO}:22 |",
+        f"| 城乡最低生活保障对象名单 | 手机号码 | 139\\*\\*\\*\\*5678 | @mz-shenhe | 2024-06-01 | 民政局对外公布的救助热线 | 是 | {DIBAO}:22 |",
         ""]
 
 
@@ -266,14 +268,14 @@ def test_shallow_ci_clone_fetches_the_base(scenario, tmp_path):
         git(clone, "rev-parse", "--verify", "main^{commit}")
     report = review(clone, "origin/main").split("\n")
     assert report[2].startswith("- 基准版本：`origin/main`（提交 ") and report[2].endswith("：初始目录）")
-    assert "| 2 | 3 | 1 | 1 | 3 |" in report
+    assert "| 2 | 3 | 1 | 1 | 3 | 0 |" in report
 
 
 def test_nothing_changed(tmp_path):
     root = tmp_path / "project"
     make_base(root)
     lines = review(root, "main").split("\n")
-    assert "| 0 | 0 | 0 | 0 | 0 |" in lines
+    assert "| 0 | 0 | 0 | 0 | 0 | 0 |" in lines
     assert section(lines, "## 需要特别确认的变更") == ["", "无：没有撤销、索引号变更、公开范围变化或网址变更。", ""]
     assert section(lines, "## 登记表变更") == ["", "登记表（分类、公开主体、同义词、节假日）没有变化。", ""]
     assert "## 新增事项" not in "\n".join(lines)
@@ -288,8 +290,8 @@ def test_list_change_that_only_reorders():
 def test_generic_registry_entries():
     old = [{"词": "低保", "同义词": ["最低生活保障"]}]
     new = old + [{"词": "医保", "同义词": ["医疗保险"]}]
-    assert [n.text for n in diff_generic(old, new)] == [f"{ADDED} 词：医保；同义词：医疗保险"]
-    assert [n.text for n in diff_generic(new, old)] == [f"{REMOVED} 词：医保；同义词：医疗保险"]
+    assert [note_text(n) for n in diff_generic(old, new)] == [f"{ADDED} 词：医保；同义词：医疗保险"]
+    assert [note_text(n) for n in diff_generic(new, old)] == [f"{REMOVED} 词：医保；同义词：医疗保险"]
 
 
 def test_fence_outgrows_backticks_in_the_body():
@@ -307,7 +309,7 @@ def test_a_file_broken_beyond_reading_is_a_change_not_a_removal(tmp_path):
     make_base(root)
     edit(root, RENUMBERED, "2024-04-02\n---\n", "2024-04-02\n")  # the closing --- deleted
     lines = review(root, "main").split("\n")
-    assert "| 0 | 1 | 0 | 0 | 0 |" in lines
+    assert "| 0 | 1 | 0 | 0 | 0 | 0 |" in lines
     assert section(lines, "## 修改事项（1）") == [
         "", "### 《临时救助标准》", "", f"- 文件：`{RENUMBERED}`", "- 文件无法读取，字段比较从略：见下文“校验”一节", ""]
     assert section(lines, "## 校验")[1] == (f"- {RENUMBERED}:1: 字段部分缺少结束行：请在最后一个字段之后单独一行写 ---，再写正文")
@@ -322,17 +324,18 @@ def test_an_internal_item_made_public_and_a_schema_edit(tmp_path):
     edit(root, HIDDEN, "公开对象: 内部", "公开对象: 特定群体")
     edit(root, "schema/item.schema.json", "公开事项的名称，2–120 个字。", "公开事项的名称。")
     lines = review(root, "main").split("\n")
-    assert f"- **转为公开** 《临时救助工作台账》（文件 `{HIDDEN}`）：公开对象 内部 → 特定群体，将在网站上公开：请确认已完成保密审查" in lines
+    assert f"- **转为公开** 《临时救助工作台账》（文件 `{HIDDEN}`）：公开对象 内部 → 特定群体，**⚠ 将在公开网站上公开**：请确认已完成保密审查" in lines
     assert "- 公开对象：内部 → 特定群体 **⚠ 将在公开网站上公开**" in lines
     assert section(lines, "## 登记表变更") == [
         "", "### `schema/item.schema.json`", "", "- 文件有修改：字段或校验规则可能改变，请由技术人员核对文件差异", ""]
 
 
 def test_large_changes_list_only_names_beyond_the_first_items(monkeypatch):
-    from tools import review as module
+    from tools.review import render as module
+    from tools.review.snapshot import Entry
 
     monkeypatch.setattr(module, "DETAILED_ITEMS", 1)
-    entries = [module.Entry(f"content/items/{n}.md", {"事项名称": n, "索引号": f"{ORG}/2024-0000{i}"}, "")
+    entries = [Entry(f"content/items/{n}.md", {"事项名称": n, "索引号": f"{ORG}/2024-0000{i}"}, "")
                for i, n in enumerate(["甲事项", "乙事项", "丙事项"], 1)]
     assert module.added_section(entries, order=[]) == [
         "## 新增事项（3）", "", "### 《甲事项》", "", "- 文件：`content/items/甲事项.md`",
