@@ -361,8 +361,9 @@ def summary(comparison: Comparison, registries: dict[str, list[Note]], pages: li
             "“修改”含索引号变更；既移动又修改的事项在“修改”和“移动”中各计一次。"]
 
 
-def assemble(sections: list[Section], full_name: str | None, limit: int = LIMIT) -> tuple[str, str]:
-    """(the report within `limit` characters, the full report)."""
+def assemble(sections: list[Section], full_name: str | None, limit: int | None = None) -> tuple[str, str]:
+    """(the report within `limit` (LIMIT) characters, the full report)."""
+    limit = limit or LIMIT
     full = _join([s.lines for s in sections])
     if len(full) <= limit:
         return full, full
