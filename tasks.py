@@ -120,7 +120,7 @@ def fix(c, path="content/items", write=False):
     """修复机械性错误：GBK 编码、全角冒号和空格、Tab 缩进、--- 分隔行。"""
     from tools.fixer import fix as fix_files
 
-    diff, changed = fix_files([ROOT / path], write=write)
+    diff, changed = fix_files([ROOT / path], write=write, root=ROOT)
     print(diff or "没有需要自动修复的问题。")
     if changed and not write:
         print(f"以上 {len(changed)} 个文件可以自动修复：加上 --write 写入。")
