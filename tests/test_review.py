@@ -621,3 +621,17 @@ def test_cutting_never_leaves_a_code_block_open():
     assert _cut(lines, 60) == ["## 节", "", "### 甲", "", "（本节过长，其余 10 行从略：见完整报告。）"]
     assert _cut(lines, 95) == lines[:10] + ["", "（本节过长，其余 3 行从略：见完整报告。）"]
     assert _cut(lines, 1000) == lines
+
+
+def test_when_even_the_alerts_do_not_fit_the_report_says_so():
+    from tools.review.render import Section, assemble
+
+    alerts = ["## ⚠ 需要特别确认的变更（300）", ""] + [f"- **撤销** 《事项{n}》" for n in range(300)]
+    text, full = assemble([Section(["# 目录变更审查报告"]), Section(["## 概要", "", "| 1 |"]), Section(alerts),
+                           Section(["## 新增事项（1）", "", "详情"], 5)], "review-full.md", limit=2000)
+    lines = text.split("\n")
+    assert len(text) <= 2000 and full.count("**撤销**") == 300 and 0 < text.count("**撤销**") < 300
+    assert lines[2].endswith("**需要特别确认的变更太多，这里只列出前面的部分：其余各条请务必在完整报告中逐条确认。**")
+    last = max(i for i, line in enumerate(lines) if line.startswith("- **撤销**"))
+    assert lines[last + 2] == "（本节过长，其余 " + str(300 - text.count("**撤销**")) + " 行从略：见完整报告。）"
+    assert "## 概要" in lines and "## 新增事项（1）" in lines

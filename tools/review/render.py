@@ -367,16 +367,16 @@ def assemble(sections: list[Section], full_name: str | None, limit: int | None =
     full = _join([s.lines for s in sections])
     if len(full) <= limit:
         return full, full
-    note = _too_long_note(len(full), limit, full_name)
     kept = [list(s.lines) for s in sections]
-    budget = limit - len(note) - 2
+    budget = limit - len(_too_long_note(len(full), limit, full_name, True)) - 2
     for rank in sorted({s.rank for s in sections if s.rank}, reverse=True) + [0]:
         for index in [i for i, s in enumerate(sections) if s.rank == rank][::-1]:
             excess = len(_join(kept)) - budget
             if excess <= 0:
                 break
             kept[index] = _cut(kept[index], max(len(_join([kept[index]])) - excess, 0))
-    kept[0] = kept[0] + ["", note]
+    whole = all(k == s.lines for k, s in zip(kept, sections) if s.rank == 0)
+    kept[0] = kept[0] + ["", _too_long_note(len(full), limit, full_name, whole)]
     return _join(kept), full
 
 
@@ -384,10 +384,14 @@ def _join(parts: list[list[str]]) -> str:
     return "\n\n".join("\n".join(lines).strip("\n") for lines in parts if lines).rstrip("\n") + "\n"
 
 
-def _too_long_note(size: int, limit: int, full_name: str | None) -> str:
+def _too_long_note(size: int, limit: int, full_name: str | None, whole: bool) -> str:
+    """The note under the title of a shortened report. When even the ⚠ section did not fit (thousands
+    of withdrawals), it says so in bold: those lines must be read in the full report."""
     where = f"CI 构建产物 {code(full_name)}" if full_name else "CI 构建产物（本地可运行 invoke review --base … --full 文件名 生成）"
-    return (f"> **报告过长，完整报告见 {where}。** 完整报告 {size:,} 字，超过 {limit:,} 字的上限："
-            "概要和“需要特别确认的变更”完整列出，其余各节只列出前面的部分。")
+    head = f"> **报告过长，完整报告见 {where}。** 完整报告 {size:,} 字，超过 {limit:,} 字的上限："
+    if whole:
+        return head + "概要和“需要特别确认的变更”完整列出，其余各节只列出前面的部分。"
+    return head + "**需要特别确认的变更太多，这里只列出前面的部分：其余各条请务必在完整报告中逐条确认。**"
 
 
 def _cut(lines: list[str], budget: int) -> list[str]:
