@@ -505,6 +505,7 @@ def test_escaping_keeps_every_value_on_one_line():
     assert md("<script>&amp;[x]~~y~~ $x$ #h") == "\\<script\\>\\&amp;\\[x\\]\\~\\~y\\~\\~ \\$x\\$ \\#h"
     assert md("电话 13812345678") == "电话 138\\*\\*\\*\\*5678"
     assert code("a``b") == "```a``b```" and code("x`") == "`` x` ``" and code("a\nb") == "`a⏎b`"
+    assert code("content/items/张三13812345678.md") == "`content/items/张三138****5678.md`"
 
 
 SECRET = f"{TEMP}/内部考勤.md"

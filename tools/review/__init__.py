@@ -24,9 +24,8 @@ from catalogue.settings import read_project_settings
 
 from .compare import (ADDED, REMOVED, Comparison, FieldChange, compare, diff_generic, page_changes, registry_changes,
                       schema_order)
-from .render import (TITLE, Section, alert_section, alerts, assemble, audit_lines, code, describe_change, fenced, md,
-                     pages_section, registry_section, secrecy_lines, summary, validation_section)
-from .render import item_sections
+from .render import (TITLE, Section, alert_section, alerts, assemble, audit_lines, code, describe_change, fenced,
+                     item_sections, md, pages_section, registry_section, secrecy_lines, summary, validation_section)
 from .snapshot import Entry, Snapshot, base_snapshot, snapshot
 
 __all__ = ["ADDED", "REMOVED", "BaseUnknown", "FieldChange", "Review", "describe_change", "diff_generic", "fenced",

@@ -47,7 +47,7 @@ def md(text) -> str:
 
 def code(text) -> str:
     """A value (a file path) as an inline code span, on one line, whatever backticks it holds."""
-    text = _INVISIBLE.sub("\ufffd", _BREAKS.sub("⏎", str(text)))
+    text = _INVISIBLE.sub("\ufffd", _BREAKS.sub("⏎", mask(str(text))))
     fence = "`" * (max((len(run) for run in BACKTICKS.findall(text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
     return f"{fence}{pad}{text}{pad}{fence}"
