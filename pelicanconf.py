@@ -21,7 +21,7 @@ DEFAULT_LANG = "zh-CN"
 DEFAULT_DATE = "fs"
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["catalogue", "history", "public_site", "search_index"]
+PLUGINS = ["catalogue", "history", "public_site", "search_index", "editor"]
 
 # Items are read by the catalogue plugin, not as Pelican articles; pages hold the 公开指南.
 ARTICLE_PATHS = []
@@ -44,9 +44,9 @@ CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CACHE_PATH = ".cache/pelican"
 
-# Run by `invoke validate` and by every build: 保密审查 findings (per item, cached with each file)
-# and mistakes in the holiday and synonym tables stop both.
-GONGKAI_ITEM_CHECKS = ["secrecy:item_problems"]
+# Run by `invoke validate` and by every build: 保密审查 findings and 变更记录 dates that contradict
+# the item (per item, cached with each file) and mistakes in the holiday and synonym tables stop both.
+GONGKAI_ITEM_CHECKS = ["secrecy:item_problems", "history.notes:item_problems"]
 GONGKAI_CHECKS = ["freshness.workdays:check_holidays", "search_index.synonyms:check"]
 GONGKAI_OFFICE_NAME = "示例县政务公开办"
 GONGKAI_OFFICE_REVIEWERS = ["@shilixian-gongkaiban"]

@@ -22,14 +22,15 @@ from catalogue.build import check_all
 from catalogue.errors import CatalogueError, Problem
 from catalogue.settings import read_project_settings
 
-from .compare import (ADDED, REMOVED, Comparison, FieldChange, compare, diff_generic, page_changes, registry_changes,
+from .compare import (ADDED, REMOVED, Comparison, FieldChange, Pair, compare, diff_generic, page_changes, registry_changes,
                       schema_order)
 from .render import (TITLE, Section, alert_section, alerts, assemble, audit_lines, code, describe_change, fenced,
-                     item_sections, md, pages_section, registry_section, secrecy_lines, summary, validation_section)
+                     item_sections, md, pages_section, public_note_lines, registry_section, secrecy_lines, summary,
+                     validation_section)
 from .snapshot import Entry, Snapshot, base_snapshot, snapshot
 
-__all__ = ["ADDED", "REMOVED", "BaseUnknown", "FieldChange", "Review", "describe_change", "diff_generic", "fenced",
-           "review", "review_cli", "review_report"]
+__all__ = ["ADDED", "REMOVED", "BaseUnknown", "Entry", "FieldChange", "Pair", "Review", "describe_change",
+           "diff_generic", "fenced", "public_note_lines", "review", "review_cli", "review_report"]
 
 
 class BaseUnknown(CatalogueError):
