@@ -2,10 +2,13 @@
 
 Not a Pelican plugin: the build and `invoke validate` run it through the GONGKAI_ITEM_CHECKS setting
 ("secrecy:item_problems", per item), `invoke scan` through cli.scan_project, and the review report through
-scan_item() and acknowledgements(). detect.py holds the text rules, scan.py the item walk.
+scan_item() and acknowledgements(). detect.py holds the text rules, scan.py the item walk, pages.py
+the 公开指南 pages ("secrecy:page_problems" in GONGKAI_CHECKS).
 """
 from .detect import BANK_CARD, ID_CARD, KINDS, MARKING, MOBILE, find_sensitive
+from .pages import page_problems
 from .scan import Acknowledgement, Finding, acknowledgements, format_report, item_problems, scan_catalogue, scan_item
 
 __all__ = ["BANK_CARD", "ID_CARD", "KINDS", "MARKING", "MOBILE", "Acknowledgement", "Finding",
-           "acknowledgements", "find_sensitive", "format_report", "item_problems", "scan_catalogue", "scan_item"]
+           "acknowledgements", "find_sensitive", "format_report", "item_problems", "page_problems", "scan_catalogue",
+           "scan_item"]
