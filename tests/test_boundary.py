@@ -340,3 +340,16 @@ def test_pelican_may_not_read_content(name):
     with pytest.raises(SettingsError) as raised:
         resolve({name: ["pages"]})
     assert str(raised.value) == f"pelicanconf.py 设置有误：{name} 必须为 []：content/ 中的文件只由 catalogue 插件读取和发布"
+
+
+def test_a_symlinked_pages_or_items_folder_is_not_read(mini_project, tmp_path):
+    from catalogue.validate import Paths, load_catalogue
+
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(mini_project / "content/pages", elsewhere)
+    (mini_project / "content/pages").symlink_to(elsewhere)
+    catalogue, problems = load_catalogue(Paths.for_root(mini_project))
+    refused = "这个文件是指向 content/ 以外的符号链接（{}）：不会读取，也不会发布。请把文件本身放进 content/，不要用符号链接"
+    assert [str(p) for p in problems] == [f"content/pages/{name}: " + refused.format(elsewhere.resolve() / name)
+                                          for name in ("apply.md", "guide.md")]
+    assert catalogue.pages == []

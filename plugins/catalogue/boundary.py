@@ -83,11 +83,9 @@ def accept(written: str, content: Path, base: Path | None = None) -> tuple[Publi
 
 def source_refusal(path: Path, content: Path) -> str | None:
     """Why an entry met while walking items/ or pages/ must not be read, or None. A symlinked
-    folder is never walked (its files would vanish unnoticed); a symlinked file may stay only
-    if it resolves inside content/."""
-    if not path.is_symlink():
-        return None
-    if path.is_dir():
+    folder is never walked (its files would vanish unnoticed); a file is read only if it
+    resolves inside content/ (itself a symlink, or under a symlinked items/ or pages/)."""
+    if path.is_symlink() and path.is_dir():
         return SYMLINKED_FOLDER
     resolved = path.resolve()
     return None if _inside(resolved, Path(content).resolve()) else SOURCE_SYMLINK.format(target=resolved.as_posix())
