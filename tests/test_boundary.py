@@ -353,3 +353,41 @@ def test_a_symlinked_pages_or_items_folder_is_not_read(mini_project, tmp_path):
     assert [str(p) for p in problems] == [f"content/pages/{name}: " + refused.format(elsewhere.resolve() / name)
                                           for name in ("apply.md", "guide.md")]
     assert catalogue.pages == []
+
+
+def test_accept_judges_the_resolved_file(tmp_path):
+    from catalogue.boundary import accept
+
+    content = tmp_path / "content"
+    (content / "attachments/sub").mkdir(parents=True)
+    (content / "attachments/a.pdf").write_bytes(b"%PDF")
+    (content / "items").mkdir()
+    (content / "items/x.md").write_text("---\n", encoding="utf-8")
+    (tmp_path / "secret.pdf").write_bytes(b"secret")
+    (content / "attachments/inside.pdf").symlink_to(content / "attachments/a.pdf")
+    (content / "attachments/out.pdf").symlink_to(tmp_path / "secret.pdf")
+    (content / "attachments/md.pdf").symlink_to(content / "items/x.md")
+    (content / "attachments/dir").symlink_to(tmp_path)
+    verdicts = {written: accept(written, content)[1] for written in (
+        "attachments/a.pdf", "/attachments/a.pdf", "attachments/sub/../a.pdf", "attachments/inside.pdf",
+        "../secret.pdf", "attachments/out.pdf", "attachments/dir/secret.pdf", "attachments/md.pdf",
+        "items/x.md", "attachments/sub", "attachments/none.pdf", "attachments/a.pdf\n", "a\x00.pdf")}
+    out = "在 content/ 目录以外：附件和链接的文件必须放在 content/ 目录内，路径相对于 content/ 书写，不能用 .. 跳出 content/"
+    link = "是指向 content/ 以外的符号链接（{}）：只能发布 content/ 中的文件，请把文件本身放进 content/，不要用符号链接"
+    kinds = "不能发布：附件和链接的文件只能是 pdf、ofd、doc、docx、xls、xlsx、wps、jpg、png 格式"
+    secret = (tmp_path / "secret.pdf").resolve()
+    assert verdicts == {
+        "attachments/a.pdf": None, "/attachments/a.pdf": None, "attachments/sub/../a.pdf": None,
+        "attachments/inside.pdf": None,
+        "../secret.pdf": f"“../secret.pdf”{out}",
+        "attachments/out.pdf": f"“attachments/out.pdf”{link.format(secret)}",
+        "attachments/dir/secret.pdf": f"“attachments/dir/secret.pdf”{link.format(secret)}",
+        "attachments/md.pdf": f"“attachments/md.pdf”{kinds}",
+        "items/x.md": f"“items/x.md”{kinds}",
+        "attachments/sub": "content/attachments/sub 不是文件：请写出具体的文件名",
+        "attachments/none.pdf": "找不到附件文件 content/attachments/none.pdf：请确认文件已提交，路径相对于 content/，大小写一致",
+        "attachments/a.pdf\n": "找不到附件文件 content/attachments/a.pdf\n：请确认文件已提交，路径相对于 content/，大小写一致",
+        "a\x00.pdf": "找不到附件文件 content/a\x00.pdf：请确认文件已提交，路径相对于 content/，大小写一致",
+    }
+    inside, _ = accept("attachments/inside.pdf", content)
+    assert inside.source == (content / "attachments/a.pdf").resolve() and inside.url.startswith("files/")

@@ -41,8 +41,13 @@ class Publishable:
     """A file the boundary accepted: where it really is (inside content/) and where it goes."""
 
     source: Path
-    url: str
     size: int
+    mtime_ns: int
+
+    @property
+    def url(self) -> str:
+        """files/<hash>.<ext>, hashed only when asked (validate never needs it)."""
+        return f"files/{_digest(self.source, self.size, self.mtime_ns)}{self.source.suffix.lower()}"
 
 
 class Refused(CatalogueError):
@@ -58,7 +63,19 @@ def accept(written: str, content: Path, base: Path | None = None) -> tuple[Publi
 
     `written` is relative to content/ (an item's 附件) or, when `base` is given and `written`
     does not start with '/', to that folder (a link in a page, like Pelican's {attach})."""
-    content = Path(content).resolve()
+    try:
+        file, reason = _judge(written, Path(content).resolve(), base)
+    except (OSError, ValueError):  # a NUL byte, a name too long for the file system
+        file, reason = None, MISSING.format(relative=written)
+    return file, reason and _clipped(reason, written)
+
+
+def _clipped(message: str, written: str, limit: int = 120) -> str:
+    """A path longer than anyone types is shown cut, not repeated in full."""
+    return message.replace(written, written[:limit] + "…") if len(written) > limit else message
+
+
+def _judge(written: str, content: Path, base: Path | None) -> tuple[Publishable | None, str | None]:
     start = content if base is None or written.startswith("/") else Path(base)
     lexical = Path(os.path.normpath(start / written.lstrip("/")))
     if not _inside(lexical, content):
@@ -71,14 +88,12 @@ def accept(written: str, content: Path, base: Path | None = None) -> tuple[Publi
         return None, MISSING.format(relative=relative)
     if not resolved.is_file():
         return None, NOT_A_FILE.format(relative=relative)
-    suffix = resolved.suffix.lower()
-    if lexical.suffix.lower() not in PUBLISHABLE_SUFFIXES or suffix not in PUBLISHABLE_SUFFIXES:
+    if lexical.suffix.lower() not in PUBLISHABLE_SUFFIXES or resolved.suffix.lower() not in PUBLISHABLE_SUFFIXES:
         return None, WRONG_TYPE.format(written=written)
     stat = resolved.stat()
     if stat.st_size > MAX_BYTES:
         return None, TOO_BIG.format(size=stat.st_size / 1024 / 1024)
-    digest = _digest(resolved, stat.st_size, stat.st_mtime_ns)
-    return Publishable(resolved, f"files/{digest}{suffix}", stat.st_size), None
+    return Publishable(resolved, stat.st_size, stat.st_mtime_ns), None
 
 
 def source_refusal(path: Path, content: Path) -> str | None:

@@ -66,7 +66,8 @@ class SiteData:
             by_sub[(item.category, item.subcategory)].append(item)
         categories = [replace(c, subcategories=[s for s in c.subcategories if (c.name, s.name) in by_sub])
                       for c in catalogue.categories if c.name in by_category]
-        units = [u for u in catalogue.units if u.name in {i.unit for i in items}]
+        used = {i.unit for i in items}
+        units = [u for u in catalogue.units if u.name in used]
         return cls(catalogue, title, items, build_date, freshness, dict(by_category), dict(by_sub),
                    categories, units, catalogue.public_pages)
 
