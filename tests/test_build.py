@@ -131,7 +131,7 @@ def test_secrecy_finding_fails_validate_and_build(built_mini):
     finally:
         bad.unlink()
     expected = (f"{BAD}:21: 正文: 疑似手机号码“138****5678”：公开前请删除或脱敏；"
-                "确需公开的，请在 保密审查 中登记并注明审核人")
+                "确需公开的，请在 保密审查 中登记（内容照抄原文中的完整号码）并注明审核人")
     assert validate.returncode == 1 and expected in validate.stdout.splitlines()
     assert build.returncode == 1 and expected in build.stderr
 

@@ -64,8 +64,9 @@ class Item:
     # False when the front matter broke a schema rule: such an item never reaches the site, but
     # it is still checked against the registries and scanned, so the editor sees every problem.
     valid: bool = True
-    # Filled by the history plugin from git: [HistoryEntry(date, subject)], newest first, and the
-    # date of the last commit touching the file (used when 更新日期 is absent).
+    # Filled by the history plugin: the public 变更记录 ([ChangeNote(date, text)] from the item's own
+    # 变更记录 field, newest first; never commit messages), and the later of the newest note and the
+    # last commit that edited the file (used when 更新日期 is absent).
     history: list = field(default_factory=list)
     git_updated: dt.date | None = None
 

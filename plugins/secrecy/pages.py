@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from catalogue.errors import Problem
 
-from .detect import MARKING, find_sensitive
+from .detect import MARKING
+from .scan import findings_in_text
 
 ADVICE = "公开前请删除或脱敏（公开指南页面不能登记保密审查例外）"
 MARKING_ADVICE = "涉密、内部或不予公开的信息不得上网公开，请删除"
@@ -19,13 +20,15 @@ def page_scanned(page) -> bool:
 
 
 def page_findings(page) -> list[Problem]:
-    """Every hit in the page's title and body, located; none for a draft."""
+    """Every hit in the page's title and body (a number broken across lines too), located; none
+    for a draft."""
     if not page_scanned(page):
         return []
-    texts = [(page.lines.get("title"), "Title", page.title)]
-    texts += [(page.body_line + n, "正文", line) for n, line in enumerate(page.body.split("\n"))]
-    return [Problem(page.source, line, field, f"疑似{m.kind}“{m.shown}”：{MARKING_ADVICE if m.kind == MARKING else ADVICE}")
-            for line, field, text in texts for m in find_sensitive(text)]
+    found = findings_in_text(page.source, page.lines.get("title"), "Title", page.title)
+    found += findings_in_text(page.source, page.body_line, "正文", page.body)
+    return [Problem(f.file, f.line, f.field,
+                    f"{f.label or '疑似' + f.kind}“{f.shown}”：{MARKING_ADVICE if f.kind == MARKING else ADVICE}")
+            for f in found]
 
 
 def page_problems(catalogue, paths=None) -> list[Problem]:
