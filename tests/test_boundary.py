@@ -195,11 +195,16 @@ def test_page_front_matter_is_checked(built):
 
 
 def test_personal_numbers_in_a_page_fail_validate_scan_and_build(built):
-    page = "Title: 政府信息公开指南（修订）\nSlug: guide-2025\n\n## 联系人\n\n王某，身份证110101199003071233，手机13812345678。\n"
+    page = ("Title: 政府信息公开指南（修订）\nSlug: guide-2025\n\n## 联系人\n\n王某，身份证110101199003071233，手机13812345678。\n"
+            "李某，身份证&#49;10101199003071233，手机１３８ １２３４ ５６７８，\n证件 110101 19900307\n1233\n")
     out = attempt(built, {"content/pages/guide-2025.md": page}, scan=True)
-    expected = [
-        "content/pages/guide-2025.md:6: 正文: 疑似居民身份证号码“1101**********1233”：公开前请删除或脱敏（公开指南页面不能登记保密审查例外）",
-        "content/pages/guide-2025.md:6: 正文: 疑似手机号码“138****5678”：公开前请删除或脱敏（公开指南页面不能登记保密审查例外）"]
+    advice = "公开前请删除或脱敏（公开指南页面不能登记保密审查例外）"
+    expected = [  # the same normalisation as items: entities, full-width digits, groups across a line break
+        f"content/pages/guide-2025.md:6: 正文: 疑似居民身份证号码“1101**********1233”：{advice}",
+        f"content/pages/guide-2025.md:6: 正文: 疑似手机号码“138****5678”：{advice}",
+        f"content/pages/guide-2025.md:7: 正文: 疑似居民身份证号码“1101**********1233”：{advice}",
+        f"content/pages/guide-2025.md:7: 正文: 疑似手机号码“138****5678”：{advice}",
+        f"content/pages/guide-2025.md:8: 正文: 疑似居民身份证号码“1101**********1233”：{advice}"]
     assert problem_lines(out["validate"]) == expected
     assert problem_lines(out["scan"]) == expected
     assert problem_lines(out["build"]) == expected
