@@ -21,7 +21,7 @@ DEFAULT_LANG = "zh-CN"
 DEFAULT_DATE = "fs"
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["catalogue", "history", "public_site", "search_index"]
+PLUGINS = ["catalogue", "history", "public_site", "search_index", "editor"]
 
 # Pelican reads nothing from content/: the catalogue plugin reads items and the 公开指南 pages
 # (content/pages/*.md) and is the one place that decides what may enter output/ (see

@@ -23,6 +23,12 @@ DECLARED = {
     "GONGKAI_CHECKS": (list, [], "Extra checks run by validate and build, as 'module:function' taking (catalogue, paths)."),
     "GONGKAI_ITEM_CHECKS": (list, [], "Per-item checks ('module:function' taking an item), cached with each file's parse."),
     "GONGKAI_INTRO": (str, "", "One paragraph on the home page saying what the catalogue is."),
+    "GONGKAI_PUBLIC_BUILD": (bool, False, "True in publishconf.py: this build is the public site."),
+    "GONGKAI_EDITOR": (str, "none", "Web editor under /admin/: 'none', 'internal' (pelicanconf.py builds only, never the "
+                       "public site), 'public' (also the public site) or 'local' (set by `invoke edit`)."),
+    "GONGKAI_EDITOR_BACKEND": (dict, {}, "Decap CMS backend: name gitlab|gitea|github, repo, base_url, app_id, branch… "
+                               "(README, 管理员：网页编辑器)."),
+    "GONGKAI_EDITOR_LOCAL_PORT": (int, 8081, "Port of the local editor backend (decap-server) that `invoke edit` starts."),
 }
 
 
