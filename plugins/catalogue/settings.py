@@ -34,6 +34,9 @@ DECLARED = {
 
 # Set by the plugins themselves during a build, never by pelicanconf.py.
 INTERNAL = {"GONGKAI_FINAL_OUTPUT"}
+# Pelican must read nothing from content/: the catalogue reads items and pages, and its publish
+# boundary (boundary.py) is the only way a file from content/ reaches output/.
+READS_NOTHING = ("ARTICLE_PATHS", "PAGE_PATHS", "STATIC_PATHS")
 
 
 def resolve(settings: dict) -> dict:
@@ -45,6 +48,7 @@ def resolve(settings: dict) -> dict:
             wrong.append(f"{name} 应为 {kind}，实际为 {type(value).__name__}")
     unknown = [k for k in settings if k.startswith("GONGKAI_") and k not in DECLARED and k not in INTERNAL]
     wrong += [f"未知的设置 {k}（拼写错误？）" for k in unknown]
+    wrong += [f"{k} 必须为 []：content/ 中的文件只由 catalogue 插件读取和发布" for k in READS_NOTHING if settings.get(k)]
     if wrong:
         raise SettingsError("pelicanconf.py 设置有误：" + "；".join(wrong))
     return settings
