@@ -120,18 +120,19 @@ def fix(c, path="content/items", write=False):
     """修复机械性错误：GBK 编码、全角冒号和空格、Tab 缩进、--- 分隔行。"""
     from tools.fixer import fix as fix_files
 
-    diff, changed = fix_files([ROOT / path], write=write)
+    diff, changed = fix_files([ROOT / path], write=write, root=ROOT)
     print(diff or "没有需要自动修复的问题。")
     if changed and not write:
         print(f"以上 {len(changed)} 个文件可以自动修复：加上 --write 写入。")
 
 
-@task(help={"base": "对比的基准：分支名或提交号，例如 origin/main", "output": "写入文件（默认打印到屏幕）"})
-def review(c, base, output=None):
+@task(help={"base": "对比的基准：分支名或提交号，例如 origin/main", "output": "写入文件（默认打印到屏幕；不超过评论的长度上限）",
+            "full": "同时把完整报告写入这个文件（报告过长时评论中只有摘要）"})
+def review(c, base, output=None, full=None):
     """审核报告：对比基准版本与当前工作区，列出新增、修改、移动、撤销的事项和各项检查结果。"""
     from tools.review import review_cli
 
-    sys.exit(review_cli(ROOT, base, output))
+    sys.exit(review_cli(ROOT, base, output, full=full))
 
 
 @task(help={"query": "查询词，例如 \"低保 名单\"", "limit": "最多显示几个结果，默认 10"})

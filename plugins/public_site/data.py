@@ -67,7 +67,8 @@ def copy_files(site: SiteData, content: Path, output: Path) -> None:
 
 
 def catalogue_csv(site: SiteData, site_url: str) -> bytes:
-    """UTF-8 with BOM and CRLF rows: Excel on Windows opens it with the Chinese intact."""
+    """UTF-8 with BOM and CRLF rows: Excel on Windows opens it with the Chinese intact. Every cell
+    is spreadsheet-safe (tabular.item_row): nothing an editor wrote runs as a formula."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
