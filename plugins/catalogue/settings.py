@@ -23,6 +23,14 @@ DECLARED = {
     "GONGKAI_CHECKS": (list, [], "Extra checks run by validate and build, as 'module:function' taking (catalogue, paths)."),
     "GONGKAI_ITEM_CHECKS": (list, [], "Per-item checks ('module:function' taking an item), cached with each file's parse."),
     "GONGKAI_INTRO": (str, "", "One paragraph on the home page saying what the catalogue is."),
+    # `invoke publish` (tools/publish.py): publishconf.py fills these from same-named environment variables.
+    # Credentials are never settings: boto3 reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY itself.
+    "GONGKAI_S3_ENDPOINT": (OptionalStr, None, "Object store endpoint, e.g. https://oss-cn-hangzhou.aliyuncs.com."),
+    "GONGKAI_S3_BUCKET": (OptionalStr, None, "Bucket the site is published to."),
+    "GONGKAI_S3_PREFIX": (str, "", "Folder in the bucket ('' = the whole bucket); everything under it belongs to the site."),
+    "GONGKAI_S3_REGION": (OptionalStr, None, "Region used in request signing, e.g. cn-hangzhou, ap-guangzhou, cn-north-4."),
+    "GONGKAI_S3_ADDRESSING": (str, "virtual", "'virtual' (bucket.endpoint: OSS, COS, OBS) or 'path' (endpoint/bucket: MinIO)."),
+    "GONGKAI_S3_CACHE_CONTROL": (str, "no-cache", "Cache-Control of files without a content hash in their name (HTML, feeds, CSS)."),
 }
 
 
