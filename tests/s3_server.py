@@ -88,6 +88,7 @@ class RecordingProxy:
         self.bucket = bucket
         self.hang_after = hang_after
         self.writes: list[tuple[str, str]] = []
+        self.put_headers: list[dict[str, str]] = []  # lower-case names, for what the client sends
         self.hanging = threading.Event()
         self._release = threading.Event()
         self._lock = threading.Lock()
@@ -101,7 +102,7 @@ class RecordingProxy:
         parts = unquote(urlsplit(path).path).lstrip("/").split("/", 1)
         return parts[1] if len(parts) == 2 and parts[0] == self.bucket and parts[1] else None
 
-    def _admit(self, method: str, key: str | None) -> bool:
+    def _admit(self, method: str, key: str | None, headers) -> bool:
         """Record a write; False when this request must hang."""
         if method not in ("PUT", "DELETE") or key is None:
             return True
@@ -111,6 +112,8 @@ class RecordingProxy:
                 self.hanging.set()
                 return False
             self.writes.append((method, key))
+            if method == "PUT":
+                self.put_headers.append({k.lower(): v for k, v in headers.items()})
             return True
 
     def _handler(self):
@@ -125,7 +128,7 @@ class RecordingProxy:
             def _forward(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
-                if not proxy._admit(self.command, proxy.key_of(self.path)):
+                if not proxy._admit(self.command, proxy.key_of(self.path), self.headers):
                     proxy._release.wait(120)
                     self.close_connection = True
                     return
