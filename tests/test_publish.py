@@ -158,10 +158,11 @@ def expected_cache(rel: str) -> str:
 def phase(method: str, rel: str, before: dict) -> int:
     """The order the issue asks for: hashed assets, other assets, new pages, changed pages, the home
     page, then deletions (pages before the files they used)."""
-    page = rel.endswith((".html", ".xml", ".json", ".csv", ".txt"))
+    hashed = expected_cache(rel) == IMMUTABLE
+    page = rel.endswith((".html", ".xml", ".json", ".csv", ".txt")) and not hashed
     if method == "DELETE":
         return 5 if page else 6
-    if expected_cache(rel) == IMMUTABLE:
+    if hashed:
         return 0
     if not page:
         return 1

@@ -268,7 +268,8 @@ def make_plan(local: dict[str, LocalFile], remote: dict[str, Remote], recorded: 
         else:
             plan.steps[upload_step(rel, rel not in remote)].append((rel, reason))
     for rel in sorted(set(remote) - set(local)):
-        plan.steps["delete_pages" if is_page(rel) else "delete_assets"].append((rel, "已不在网站中"))
+        page = is_page(rel) and not is_immutable(rel)
+        plan.steps["delete_pages" if page else "delete_assets"].append((rel, "已不在网站中"))
     return plan
 
 
