@@ -293,6 +293,20 @@ def test_an_object_changed_by_hand_is_put_back(monkeypatch, s3, builds, project)
     assert bucket_tree(s3, "hand") == tree(builds["v1"])
 
 
+def test_a_new_cache_rule_republishes_the_files_it_applies_to(monkeypatch, s3, builds, project):
+    v1 = tree(builds["v1"])
+    use_build(project, builds["v1"])
+    assert publish_in_process(monkeypatch, project, env_for(s3, "rule"))[0] == 0
+    env = env_for(s3, "rule", GONGKAI_S3_CACHE_CONTROL="public, max-age=300")
+    code, out, _ = publish_in_process(monkeypatch, project, env, dry_run=True)
+    listed = {line.split()[1].split("（")[0] for line in out.splitlines() if line.startswith("  上传 ")}
+    assert listed == {rel for rel in v1 if expected_cache(rel) != IMMUTABLE}
+    assert "  上传 index.html（响应头变化）" in out.splitlines()
+    assert publish_in_process(monkeypatch, project, env)[0] == 0
+    heads = {rel: s3.client().head_object(Bucket=BUCKET, Key=f"rule/{rel}")["CacheControl"] for rel in v1}
+    assert heads == {rel: IMMUTABLE if expected_cache(rel) == IMMUTABLE else "public, max-age=300" for rel in v1}
+
+
 # ---------------------------------------------------------------- interrupted publishes
 
 def kill_mid_publish(s3, project: Path, prefix: str, hang_after: int) -> list[tuple[str, str]]:
@@ -324,7 +338,10 @@ def test_a_killed_publish_converges_when_run_again(monkeypatch, s3, builds, proj
     half = bucket_tree(s3, "killed")
     assert half not in (v1, v3)  # new files are there, the old site is still whole
     assert all(half.get(rel) == body for rel, body in v1.items())
-    assert manifest(s3, "killed")["complete"] is False
+    # The manifest left behind vouches only for the files this publish was not going to touch.
+    left = manifest(s3, "killed")
+    assert left["complete"] is False
+    assert set(left["files"]) == {rel for rel in v3 if v1.get(rel) == v3[rel]}
 
     code, out, err = publish_in_process(monkeypatch, project, env_for(s3, "killed"))
     assert (code, err) == (0, ""), out + err
@@ -359,7 +376,7 @@ def test_missing_settings_and_keys_are_named_in_chinese(monkeypatch, builds, pro
     assert (code, out) == (1, "")
     assert err == (
         "无法发布：\n"
-        "  缺少 GONGKAI_S3_ENDPOINT（对象存储的访问域名，例如 https://oss-cn-hangzhou.aliyuncs.com）\n"
+        "  缺少 GONGKAI_S3_ENDPOINT（对象存储的访问域名，例如 https://s3.oss-cn-hangzhou.aliyuncs.com）\n"
         "  缺少 GONGKAI_S3_BUCKET（存储桶的名称）\n"
         "  缺少访问密钥：设置环境变量 AWS_ACCESS_KEY_ID 和 AWS_SECRET_ACCESS_KEY（或在 ~/.aws/credentials 中配置），密钥不能写进仓库\n"
         "发布设置用同名环境变量给出（持续集成中在 CI 的变量和密钥中设置），见 README“发布到对象存储”。\n")

@@ -13,7 +13,8 @@ have ETags that are not MD5s, and OSS writes them in upper case.
 Interrupted runs: before the first write the manifest is rewritten without the entries of every
 file about to change, and only after the last step is the full manifest written. A run killed at
 any point therefore leaves no entry claiming content that may not be there, and a rerun re-uploads
-exactly what is in doubt. The manifest is also the mark that this location belongs to the site:
+exactly what is in doubt. (The ETag check alone would catch a replaced object on every server we
+know; the two together do not depend on how a server computes its ETags.) The manifest is also the mark that this location belongs to the site:
 objects under a prefix that has none are never deleted.
 
 Order of writes (each step finishes before the next starts): content-hashed files (attachments,
@@ -122,7 +123,7 @@ class Target:
 
 
 REQUIRED = {
-    "GONGKAI_S3_ENDPOINT": "对象存储的访问域名，例如 https://oss-cn-hangzhou.aliyuncs.com",
+    "GONGKAI_S3_ENDPOINT": "对象存储的访问域名，例如 https://s3.oss-cn-hangzhou.aliyuncs.com",
     "GONGKAI_S3_BUCKET": "存储桶的名称",
 }
 ADDRESSING = {"virtual", "path"}
@@ -195,8 +196,8 @@ def scan_output(output: Path, short_cache: str) -> dict[str, LocalFile]:
         dirs.sort()
         for name in sorted(files):
             path = Path(folder) / name
-            if not path.is_file():
-                continue
+            if path.is_symlink() or not path.is_file():
+                continue  # Pelican writes no links; a link could point outside output/
             rel = path.relative_to(output).as_posix()
             data = path.read_bytes()
             found[rel] = LocalFile(rel, path, len(data), hashlib.sha256(data).hexdigest(), content_type(rel),

@@ -25,7 +25,7 @@ DECLARED = {
     "GONGKAI_INTRO": (str, "", "One paragraph on the home page saying what the catalogue is."),
     # `invoke publish` (tools/publish.py): publishconf.py fills these from same-named environment variables.
     # Credentials are never settings: boto3 reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY itself.
-    "GONGKAI_S3_ENDPOINT": (OptionalStr, None, "Object store endpoint, e.g. https://oss-cn-hangzhou.aliyuncs.com."),
+    "GONGKAI_S3_ENDPOINT": (OptionalStr, None, "Object store endpoint, e.g. https://s3.oss-cn-hangzhou.aliyuncs.com."),
     "GONGKAI_S3_BUCKET": (OptionalStr, None, "Bucket the site is published to."),
     "GONGKAI_S3_PREFIX": (str, "", "Folder in the bucket ('' = the whole bucket); everything under it belongs to the site."),
     "GONGKAI_S3_REGION": (OptionalStr, None, "Region used in request signing, e.g. cn-hangzhou, ap-guangzhou, cn-north-4."),
