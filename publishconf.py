@@ -9,6 +9,8 @@ from pelicanconf import *  # noqa: E402,F401,F403  (Pelican's documented pattern
 SITEURL = os.environ.get("GONGKAI_SITEURL") or "https://gongkai.shilixian.gov.invalid"
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = False
+# The web editor (/admin/) is left out of the public site unless GONGKAI_EDITOR = "public".
+GONGKAI_PUBLIC_BUILD = True
 
 # Where `invoke publish` uploads the site: from same-named environment variables (CI variables).
 # The access keys are never here: boto3 reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY itself.

@@ -148,3 +148,26 @@ def search(c, query, limit=10):
     from search_index.cli import search_cli
 
     print(search_cli(ROOT, query, int(limit)))
+
+
+@task(help={"port": "预览和编辑器的端口，默认 8000", "backend_port": "编辑器本机后台的端口，默认 8081"})
+def edit(c, port=8000, backend_port=8081):
+    """在本机用网页编辑器新建、修改事项（http://localhost:8000/admin/），同时预览网站；按 Ctrl+C 结束。"""
+    from tools.editor import edit as run_editor
+
+    run_editor(ROOT, int(port), int(backend_port))
+
+
+@task(name="editor-config", help={"check": "只检查是否最新（持续集成用），不写文件"})
+def editor_config(c, check=False):
+    """根据 schema/ 和登记表重新生成网页编辑器的配置 plugins/editor/cms-config.yml。"""
+    from editor.config import GENERATED, EditorConfigError, generated_text, write_generated
+
+    try:
+        generated_text(ROOT)
+    except EditorConfigError as exc:
+        sys.exit(f"登记表有错误，无法生成编辑器配置（请先运行 invoke validate）：\n{exc}")
+    if check:
+        fresh = (ROOT / GENERATED).is_file() and (ROOT / GENERATED).read_text(encoding="utf-8") == generated_text(ROOT)
+        sys.exit(0 if fresh else f"{GENERATED} 已过期：请运行 python3 -m invoke editor-config 并提交。")
+    print(f"已更新 {GENERATED}。" if write_generated(ROOT) else f"{GENERATED} 已是最新。")

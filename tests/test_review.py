@@ -64,7 +64,7 @@ def make_base(root) -> None:
     git(root, "commit", "-q", "-m", "初始目录")
 
 
-ACK = ("保密审查:\n  - 内容: 139****5678\n    类型: 手机号码\n    审核人: \"@mz-shenhe\"\n"
+ACK = ("保密审查:\n  - 内容: \"13912345678\"\n    类型: 手机号码\n    审核人: \"@mz-shenhe\"\n"
        "    日期: 2024-06-01\n    说明: 民政局对外公布的救助热线\n")
 
 
@@ -148,6 +148,7 @@ def test_changed_item_field_by_field_with_list_entries_and_body_diff(report):
         "### 《城乡最低生活保障对象名单》", "",
         f"- 文件：`{DIBAO}`",
         f"- 索引号：{ORG}/2024-00001（网址 items/{ORG}-2024-00001/）",
+        "- 公开的变更记录：本次没有新增，事项网页的“变更记录”不会显示这次修改（需要让公众知道的，请在 变更记录 中加一条日期和说明）",
         "- 公开内容：", f"  - {ADDED} 保障标准", f"  - {ADDED} 保障金额", f"  - {REMOVED} 保障人数和月保障金额",
         "- 公开时限.说明：自该信息形成或者变更之日起20个工作日内 → 自该信息形成之日起10个工作日内",
         "- 保密审查：",
@@ -164,8 +165,9 @@ def test_changed_item_field_by_field_with_list_entries_and_body_diff(report):
 def test_renumbered_item_shows_the_index_change_as_a_field(report):
     lines = section(report, "## 修改事项（3）")
     start = lines.index("### 《临时救助标准》")
-    assert lines[start + 2:start + 6] == [
+    assert lines[start + 2:start + 7] == [
         f"- 文件：`{RENUMBERED}`", f"- 索引号：{ORG}/2024-00007（网址 items/{ORG}-2024-00007/）",
+        "- 公开的变更记录：本次没有新增，事项网页的“变更记录”不会显示这次修改（需要让公众知道的，请在 变更记录 中加一条日期和说明）",
         f"- 索引号：{ORG}/2024-00006 → {ORG}/2024-00007", "- 正文：未修改"]
 
 
@@ -216,7 +218,7 @@ def test_secrecy_findings_and_every_acknowledgement_with_its_reviewer(report):
     lines = section(report, "## 保密审查")
     assert lines[:4] == ["", "### 发现的问题", "",
                          f"- {NEW}:19: 正文: 疑似居民身份证号码“1101**********002X”：公开前请删除或脱敏；"
-                         "确需公开的，请在 保密审查 中登记并注明审核人"]
+                         "确需公开的，请在 保密审查 中登记（内容照抄原文中的完整号码）并注明审核人"]
     assert lines[5:] == [
         "### 保密审查登记（1 条）", "", "请逐条核对：登记的内容确需公开，审核人确有权确认。", "",
         "| 事项 | 类型 | 内容 | 审核人 | 日期 | 说明 | 本次新增 | 位置 |", "| --- | --- | --- | --- | --- | --- | --- | --- |",

@@ -544,7 +544,21 @@ def _changed_details(pair: Pair) -> list[str]:
     if not pair.after.readable:
         return lines + [UNREADABLE]
     lines.append(f"- 索引号：{pair.after.index_no or NONE}（{_address(pair.after)}）")
-    return lines + field_lines(pair.fields) + body_lines(pair.body_diff)
+    return lines + public_note_lines(pair) + field_lines(pair.fields) + body_lines(pair.body_diff)
+
+
+def public_note_lines(pair: Pair) -> list[str]:
+    """What the item page's 变更记录 will say about this change: only the notes the editor added
+    (commit messages are never published), so the reviewer approves the public wording too."""
+    from history.notes import new_notes
+
+    if pair.after.internal:
+        return []
+    added = new_notes(pair.before.meta, pair.after.meta)
+    if not added:
+        return ["- 公开的变更记录：本次没有新增，事项网页的“变更记录”不会显示这次修改"
+                "（需要让公众知道的，请在 变更记录 中加一条日期和说明）"]
+    return ["- 公开的变更记录（将显示在事项网页上，请核对措辞）："] + [f"  - {n.date} {mask(n.text)}" for n in added]
 
 
 def added_section(entries: list[Entry], order: list[str]) -> list[str]:
