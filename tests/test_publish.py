@@ -393,14 +393,24 @@ def test_wrong_values_are_named_in_chinese(monkeypatch, s3, builds, project):
         "  GONGKAI_S3_ADDRESSING 应为 virtual 或 path，实际为“dns”"]
 
 
-@pytest.mark.parametrize("remove, message", [
-    ("output", "  output/ 不存在：先运行 python3 -m invoke build --publish 生成网站"),
-    ("output/index.html", "  output/ 中没有 index.html，不是一次完整生成的网站：先运行 python3 -m invoke build --publish"),
-])
-def test_an_incomplete_build_is_not_published(monkeypatch, s3, builds, project, remove, message):
+def remove(path: Path) -> None:
+    shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+
+def add_editor(path: Path) -> None:
+    path.mkdir()
+    (path / "index.html").write_text("<title>内容管理</title>", encoding="utf-8")
+
+
+@pytest.mark.parametrize("spoil, path, message", [
+    (remove, "output", "  output/ 不存在：先运行 python3 -m invoke build --publish 生成网站"),
+    (remove, "output/index.html", "  output/ 中没有 index.html，不是一次完整生成的网站：先运行 python3 -m invoke build --publish"),
+    (add_editor, "output/admin", "  output/admin/ 是只给内部使用的网页编辑器，说明这是 invoke build 的内部生成结果，不能公开发布："
+                                 "先运行 python3 -m invoke build --publish"),
+], ids=["no output", "no home page", "internal editor"])
+def test_an_incomplete_or_internal_build_is_not_published(monkeypatch, s3, builds, project, spoil, path, message):
     use_build(project, builds["v1"])
-    target = project / remove
-    shutil.rmtree(target) if target.is_dir() else target.unlink()
+    spoil(project / path)
     code, out, err = publish_in_process(monkeypatch, project, env_for(s3, "incomplete"))
     assert (code, out, err.splitlines()[:2]) == (1, "", ["无法发布：", message])
     assert bucket_tree(s3, "incomplete") == {}

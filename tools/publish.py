@@ -177,13 +177,19 @@ class LocalFile:
     cache_control: str
 
 
-def check_output(output: Path, shown: str) -> list[str]:
-    """A publishable build: output/ exists and holds a home page (a failed build never replaces it)."""
+def check_output(output: Path, shown: str, settings: dict) -> list[str]:
+    """A publishable build: output/ exists and holds a home page (a failed build never replaces it),
+    and no web editor that only the internal build (pelicanconf.py) carries."""
+    from editor.admin import wanted
+
     if not output.is_dir():
         return [f"{shown}/ 不存在：先运行 python3 -m invoke build --publish 生成网站"]
     problems = []
     if not (output / HOME).is_file():
         problems.append(f"{shown}/ 中没有 {HOME}，不是一次完整生成的网站：先运行 python3 -m invoke build --publish")
+    if (output / "admin").exists() and not wanted(settings):
+        problems.append(f"{shown}/admin/ 是只给内部使用的网页编辑器，说明这是 invoke build 的内部生成结果，不能公开发布："
+                        "先运行 python3 -m invoke build --publish")
     if (output / MANIFEST).exists():
         problems.append(f"{shown}/ 中有名为 {MANIFEST} 的文件，与发布记录同名，请改名")
     return problems
@@ -481,7 +487,7 @@ def prepare(root: Path):
                         "密钥不能写进仓库")
     output = Path(settings["OUTPUT_PATH"])
     shown = output.relative_to(root).as_posix() if output.is_relative_to(root) else str(output)
-    problems += check_output(output, shown)
+    problems += check_output(output, shown, settings)
     if problems:
         raise PublishError("无法发布：\n" + "\n".join(f"  {p}" for p in problems) +
                            "\n发布设置用同名环境变量给出（持续集成中在 CI 的变量和密钥中设置），见 README“发布到对象存储”。")
