@@ -33,6 +33,14 @@ def build(c, publish=False):
         sys.exit(code)
 
 
+@task(help={"dry_run": "只列出将要上传和删除的文件，不写入对象存储"})
+def publish(c, dry_run=False):
+    """把 output/ 发布到对象存储（阿里云 OSS、腾讯云 COS、华为云 OBS、MinIO），只上传有变化的文件。"""
+    from tools.publish import publish_cli
+
+    sys.exit(publish_cli(ROOT, dry_run=dry_run))
+
+
 @task(help={"port": "端口，默认 8000"})
 def serve(c, port=8000):
     """生成网站，在 http://localhost:8000 预览，文件改动后自动重新生成。"""

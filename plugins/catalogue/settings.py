@@ -29,6 +29,14 @@ DECLARED = {
     "GONGKAI_EDITOR_BACKEND": (dict, {}, "Decap CMS backend: name gitlab|gitea|github, repo, base_url, app_id, branch… "
                                "(README, 管理员：网页编辑器)."),
     "GONGKAI_EDITOR_LOCAL_PORT": (int, 8081, "Port of the local editor backend (decap-server) that `invoke edit` starts."),
+    # `invoke publish` (tools/publish.py): publishconf.py fills these from same-named environment variables.
+    # Credentials are never settings: boto3 reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY itself.
+    "GONGKAI_S3_ENDPOINT": (OptionalStr, None, "Object store endpoint, e.g. https://s3.oss-cn-hangzhou.aliyuncs.com."),
+    "GONGKAI_S3_BUCKET": (OptionalStr, None, "Bucket the site is published to."),
+    "GONGKAI_S3_PREFIX": (str, "", "Folder in the bucket ('' = the whole bucket); everything under it belongs to the site."),
+    "GONGKAI_S3_REGION": (OptionalStr, None, "Region used in request signing, e.g. cn-hangzhou, ap-guangzhou, cn-north-4."),
+    "GONGKAI_S3_ADDRESSING": (str, "virtual", "'virtual' (bucket.endpoint: OSS, COS, OBS) or 'path' (endpoint/bucket: MinIO)."),
+    "GONGKAI_S3_CACHE_CONTROL": (str, "no-cache", "Cache-Control of files without a content hash in their name (HTML, feeds, CSS)."),
 }
 
 
