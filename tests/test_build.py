@@ -59,7 +59,9 @@ def test_unreadable_page_fails_the_build_instead_of_being_skipped(built_mini):
     finally:
         page.unlink()
     assert build.returncode == 1
-    assert "Pelican: 生成页面时出错：Could not process pages/broken.md" in build.stderr
+    assert build.stderr.splitlines()[:2] == [
+        "content/pages/broken.md:1: Slug: 缺少 Slug（网址名）：请在文件开头写一行 Slug: 网址名（小写英文字母、数字和连字符，例如 guide）",
+        "content/pages/broken.md:2: Date: 公开指南页面只能写 Title（标题）、Slug（网址名）和 Status（draft 表示草稿，不发布）三个字段"]
     assert "Traceback" not in build.stderr
 
 

@@ -211,7 +211,7 @@ def test_the_review_report_shows_the_public_note_of_a_changed_item():
     meta = {"公开对象": "全社会"}
     noted = dict(meta, 变更记录=[{"日期": "2024-09-01", "说明": "更新联系电话 13812345678"}])
     assert public_note_lines(Pair(Entry("a.md", meta, ""), Entry("a.md", noted, ""))) == [
-        "- 公开的变更记录（将显示在事项网页上，请核对措辞）：", "  - 2024-09-01 更新联系电话 138****5678"]
+        "- 公开的变更记录（将显示在事项网页上，请核对措辞）：", "  - 2024-09-01 更新联系电话 138\\*\\*\\*\\*5678"]  # escaped: Markdown-safe
     assert public_note_lines(Pair(Entry("a.md", noted, ""), Entry("a.md", noted, ""))) == [
         "- 公开的变更记录：本次没有新增，事项网页的“变更记录”不会显示这次修改（需要让公众知道的，请在 变更记录 中加一条日期和说明）"]
     hidden = dict(noted, 公开对象="内部")

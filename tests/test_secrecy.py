@@ -404,7 +404,7 @@ def test_example_items_have_no_findings(mini_project):
 def test_scan_project_end_to_end(mini_project):
     out = io.StringIO()
     assert scan_project(mini_project, out) == 0
-    assert out.getvalue() == "保密审查：未发现问题（已检查 2 个公开事项，内部事项不上网，不检查）。\n"
+    assert out.getvalue() == "保密审查：未发现问题（已检查 2 个公开事项和 2 个公开指南页面，内部事项不上网，不检查）。\n"
     item = mini_project / "content" / "items" / "社会救助" / "低保名单.md"
     item.write_text(item.read_text(encoding="utf-8") + "\n经办人 13800138000\n", encoding="utf-8")
     out = io.StringIO()

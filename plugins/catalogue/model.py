@@ -106,11 +106,17 @@ class Catalogue:
     categories: list[Category]
     units: list[Unit]
     items: list[Item]
+    pages: list = field(default_factory=list)  # guide.GuidePage: 公开指南, drafts and invalid ones too
 
     @property
     def public_items(self) -> list[Item]:
         """Everything the public site may show: 内部 items never leave this list's complement."""
         return [item for item in self.items if item.is_public]
+
+    @property
+    def public_pages(self) -> list:
+        """The 公开指南 pages the site publishes: checked, and not `Status: draft`."""
+        return [page for page in self.pages if page.valid and page.is_public]
 
     def category(self, name: str) -> Category | None:
         return next((c for c in self.categories if c.name == name), None)

@@ -161,10 +161,11 @@ def scan_catalogue(catalogue, paths=None) -> list[Problem]:
     return [f.problem() for item in catalogue.items for f in scan_item(item)]
 
 
-def format_report(problems: list[Problem], checked: int) -> str:
+def format_report(problems: list[Problem], checked: int, pages: int = 0) -> str:
     """What `invoke scan` prints: every finding as file:line, then the count."""
     if not problems:
-        return f"保密审查：未发现问题（已检查 {checked} 个公开事项，内部事项不上网，不检查）。"
+        also = f"和 {pages} 个公开指南页面" if pages else ""
+        return f"保密审查：未发现问题（已检查 {checked} 个公开事项{also}，内部事项不上网，不检查）。"
     ordered = sorted(problems, key=lambda p: (p.path, p.line or 0, p.field, p.message))
     files = len({p.path for p in problems})
     return "\n".join([str(p) for p in ordered] + [
