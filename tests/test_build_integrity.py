@@ -407,8 +407,8 @@ def test_a_changed_renderer_renders_every_body_again(built):
     """8a: the same for render.py: cached bodies were rendered by the old code."""
     render = built / "plugins/catalogue/render.py"
     render.write_text(render.read_text(encoding="utf-8") + (
-        "\n\n_original_sanitise = sanitise\n\n\ndef sanitise(html):\n"
-        "    return _original_sanitise(html).replace(\"每月更新\", \"每月更新（新版渲染）\")\n"), encoding="utf-8")
+        "\n\n_original_sanitise = sanitise\n\n\ndef sanitise(*args, **kwargs):\n"
+        "    return _original_sanitise(*args, **kwargs).replace(\"每月更新\", \"每月更新（新版渲染）\")\n"), encoding="utf-8")
     assert "每月更新（新版渲染）" not in (built / "output" / PAGE).read_text(encoding="utf-8")
     assert run_build(built).returncode == 0
     assert "按乡镇分列的名单每月更新（新版渲染）。" in (built / "output" / PAGE).read_text(encoding="utf-8")
