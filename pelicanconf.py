@@ -42,8 +42,10 @@ TRANSLATION_FEED_ATOM = None
 JINJA_ENVIRONMENT = {"undefined": StrictUndefined, "autoescape": True, "trim_blocks": True,
                      "lstrip_blocks": True, "extensions": []}
 
-CACHE_CONTENT = True
-LOAD_CONTENT_CACHE = True
+# Pelican's reader cache is an unsigned pickle a commit could place: off (the build forces it off
+# too). Items and pages are cached by the catalogue plugin instead, signed (GONGKAI_CACHE).
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
 CACHE_PATH = ".cache/pelican"
 
 # Run by `invoke validate` and by every build: 保密审查 findings and 变更记录 dates that contradict

@@ -47,6 +47,20 @@ def run_invoke(root: Path, *args: str, env: dict | None = None, input: str | Non
                           capture_output=True, text=True, input=input)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def user_cache_folder(tmp_path_factory) -> Path:
+    """Builds sign their caches with a secret kept in the user's cache folder (catalogue/cache.py);
+    the tests' builds keep theirs in a throw-away folder, never the real one."""
+    saved = os.environ.get("XDG_CACHE_HOME")
+    folder = tmp_path_factory.mktemp("user-cache")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    yield folder
+    if saved is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = saved
+
+
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory) -> Path:
     """The example catalogue built once per test session; returns the project copy's root."""

@@ -48,7 +48,7 @@ def built(tmp_path_factory) -> Path:
     git(root, "commit", "-qm", "初始")
     result = run_build(root)
     assert result.returncode == 0, result.stderr
-    assert (root / ".cache/pelican/gongkai-items.pickle").is_file()
+    assert (root / ".cache/pelican/gongkai-items.cache").is_file()
     return root
 
 
@@ -102,7 +102,7 @@ def test_page_links_out_of_content_are_refused_and_nothing_is_copied(built):
     page = ("Title: 申请表下载\nSlug: forms\n\n"
             "[a]({attach}/../../../../etc/passwd)\n"
             "[b]({attach}../../.git/config)\n"
-            "[c]({attach}../../.cache/pelican/gongkai-items.pickle)\n"
+            "[c]({attach}../../.cache/pelican/gongkai-items.cache)\n"
             "[d]({static}../../outside/secret.pdf) <a href='|static|/../pelicanconf.py'>e</a>\n"
             "[f]({filename}../../tasks.py) ![g]({static}../items/社会救助/低保名单.md)\n"
             "[h]({index}) [i]({category}社会救助)\n")
@@ -111,7 +111,7 @@ def test_page_links_out_of_content_are_refused_and_nothing_is_copied(built):
     expected = [
         f"{where}:4: 正文: “/../../../../etc/passwd”{OUT}",
         f"{where}:5: 正文: “../../.git/config”{OUT}",
-        f"{where}:6: 正文: “../../.cache/pelican/gongkai-items.pickle”{OUT}",
+        f"{where}:6: 正文: “../../.cache/pelican/gongkai-items.cache”{OUT}",
         f"{where}:7: 正文: “../../outside/secret.pdf”{OUT}",
         f"{where}:7: 正文: “/../pelicanconf.py”{OUT}",
         f"{where}:8: 正文: “../items/社会救助/低保名单.md”不能发布：附件和链接的文件只能是 pdf、ofd、doc、docx、xls、xlsx、wps、jpg、png 格式",

@@ -47,8 +47,8 @@ def check_all(settings: dict, use_cache: bool = True, render: bool = False):
     catalogue). Returns (catalogue, paths, problems)."""
     paths = paths_from_settings(settings)
     cache = None
-    if use_cache and settings.get("CACHE_CONTENT"):
-        cache = Path(settings["CACHE_PATH"]) / "gongkai-items.pickle"
+    if use_cache and settings["GONGKAI_CACHE"]:
+        cache = Path(settings["CACHE_PATH"]) / "gongkai-items.cache"
     catalogue, problems = load_catalogue(paths, settings["GONGKAI_INDEX_PATTERN"], cache, render,
                                          tuple(settings["GONGKAI_ITEM_CHECKS"]))
     for name in settings["GONGKAI_CHECKS"]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import difflib
 import importlib
-import pickle
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import body, boundary, guide, schema
+from . import body, boundary, cache, guide, schema
+from .cache import derive_key
 from .errors import Problem
 from .parallel import run_all
 from .frontmatter import read_source
@@ -143,35 +143,39 @@ def resolve(name: str):
 
 
 class ParseCache:
-    """Per-file results keyed by size and mtime, so a rebuild re-reads only the files that changed."""
+    """Per-file results keyed by the file's content hash, so a rebuild re-reads only the files that
+    changed. Kept through catalogue.cache: signed, and the whole cache keyed on code, library
+    versions, schema and settings."""
 
-    def __init__(self, path: Path | None, key: str):
-        self.path, self.key, self.entries, self.dirty = path, key, {}, False
-        if path and path.is_file():
-            try:
-                stored_key, entries = pickle.loads(path.read_bytes())
-                self.entries = entries if stored_key == key else {}
-            except Exception:  # a corrupt or foreign cache is simply rebuilt
-                self.entries = {}
+    def __init__(self, path: Path | None, key: str, project: Path):
+        self.path, self.key, self.project, self.dirty = path, key, project, False
+        stored = cache.load(path, key, project) if path else None
+        self.entries = stored if isinstance(stored, dict) else {}
 
     def results(self, jobs: list[tuple[Path, str]], work: ItemWork) -> list:
-        """(item, problems) per job: cached when the file is unchanged, else worked out (in parallel)."""
-        stamps = [_stamp(file) for file, _display in jobs]
-        misses = [i for i, (job, stamp) in enumerate(zip(jobs, stamps))
-                  if self.entries.get(job[1], (None,))[0] != stamp]
+        """(item, problems) per job: cached when the file's content is unchanged, else worked out (in parallel)."""
+        hashes = [_content(file) for file, _display in jobs]
+        misses = [i for i, (job, digest) in enumerate(zip(jobs, hashes))
+                  if digest is None or self.entries.get(job[1], (None,))[0] != digest]
+        fresh = {}
         for i, result in zip(misses, run_all(work, [jobs[i] for i in misses])):
-            self.entries[jobs[i][1]], self.dirty = (stamps[i], result), True
-        return [self.entries[display][1] for _file, display in jobs]
+            fresh[jobs[i][1]] = result
+            # Kept only if the file did not change while it was parsed (an editor saving mid-build).
+            if hashes[i] is not None and _content(jobs[i][0]) == hashes[i]:
+                self.entries[jobs[i][1]], self.dirty = (hashes[i], result), True
+        return [fresh[display] if display in fresh else self.entries[display][1] for _file, display in jobs]
 
     def save(self) -> None:
         if self.path and self.dirty:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.path.write_bytes(pickle.dumps((self.key, self.entries), protocol=pickle.HIGHEST_PROTOCOL))
+            cache.save(self.path, self.key, self.entries, self.project)
 
 
-def _stamp(file: Path) -> tuple[int, int]:
-    stat = file.stat()
-    return stat.st_size, stat.st_mtime_ns
+def _content(file: Path) -> str | None:
+    """None when unreadable: the file is then parsed, which reports why."""
+    try:
+        return cache.content_hash(file)
+    except OSError:
+        return None
 
 
 def load_catalogue(paths: Paths, index_pattern: str | None = None, cache_path: Path | None = None,
@@ -186,16 +190,19 @@ def load_catalogue(paths: Paths, index_pattern: str | None = None, cache_path: P
     schema_file = paths.schema_dir / "item.schema.json"
     schema.compiled(str(schema_file), index_pattern)  # a broken schema fails here, once, not per file
     work = ItemWork(str(schema_file), index_pattern, render, tuple(item_checks))
-    cache = ParseCache(cache_path, f"{schema_file.stat().st_mtime_ns}:{work}")
+    schemas = sorted((p.name, p.read_bytes()) for p in paths.schema_dir.glob("*.json"))
+    # Plugin code is in every key; a per-item check may live elsewhere, so its module's source too.
+    checks = [Path(importlib.import_module(name.partition(":")[0]).__file__).read_bytes() for name in item_checks]
+    parsed = ParseCache(cache_path, derive_key("items", schemas, checks, repr(work)), paths.root)
     files, file_problems = item_files(paths)
     problems += file_problems
     items, rejected = [], []
     jobs = [(f, _relative(f, paths.root)) for f in files]
-    for item, item_problems in cache.results(jobs, work):
+    for item, item_problems in parsed.results(jobs, work):
         problems += item_problems
         if item:
             (items if item.valid else rejected).append(item)
-    cache.save()
+    parsed.save()
     pages, page_problems = guide.load_pages(paths.pages_dir, paths.content, lambda p: _relative(p, paths.root))
     problems += page_problems
     catalogue = Catalogue(categories, units, items, pages)

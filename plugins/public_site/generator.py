@@ -7,7 +7,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 from pelican.generators import Generator
 
-from catalogue import boundary, output
+from catalogue import boundary
 from catalogue.build import fail
 from freshness.status import build_date
 
@@ -30,14 +30,16 @@ class SiteGenerator(Generator):
         helpers = {"site": site, "fresh": freshness, "attachments_of": lambda i: data.attachments(i, paths.content),
                    "feedback_url": feedback_url(self.settings["GONGKAI_FEEDBACK_URL"]),
                    "json_fields": data.json_fields(schema), "row_html": self.row_renderer(freshness)}
-        reuse = self.page_reuse(paths)
+        reuse, out = self.page_reuse(paths), Path(self.output_path)
         for spec in pages.page_specs(site):
-            if spec.template == "item" and reuse.reuse(spec.save_as, item_key(reuse, spec, freshness, paths),
-                                                       Path(self.output_path)):
+            key = item_key(reuse, spec, freshness, paths) if spec.template == "item" else None
+            if key and reuse.reuse(spec.save_as, key, out):
                 continue
             writer.write_file(spec.save_as, self.get_template(spec.template), self.context,
                               relative_urls=self.settings["RELATIVE_URLS"], **helpers, **spec.context)
-        output.AFTER_COMMIT.append(reuse.save)
+            if key:
+                reuse.written(spec.save_as, key, out)
+        reuse.save()  # safe at any moment: a page is reused only if output/ holds the recorded bytes
         self.write_files(site, site_url, schema, paths)
 
     def row_renderer(self, freshness: dict):
@@ -56,9 +58,9 @@ class SiteGenerator(Generator):
 
     def page_reuse(self, paths) -> PageReuse:
         registries = [paths.schema_dir / f"{name}.yaml" for name in ("categories", "units")]
-        store = Path(self.settings["CACHE_PATH"]) / "gongkai-pages.pickle"
+        store = Path(self.settings["CACHE_PATH"]) / "gongkai-pages.cache" if self.settings["GONGKAI_CACHE"] else None
         previous = Path(self.settings.get("GONGKAI_FINAL_OUTPUT", self.output_path))
-        return PageReuse(store, previous, fingerprint(paths.root, self.settings, registries))
+        return PageReuse(store, previous, fingerprint(self.settings, registries), paths.root)
 
     def write_files(self, site, site_url, schema, paths):
         out = Path(self.output_path)
@@ -81,7 +83,8 @@ class SiteGenerator(Generator):
 def item_key(reuse: PageReuse, spec, freshness: dict, paths) -> str:
     """Every value an item page shows (see theme/templates/item.html and its partials)."""
     item, previous, following = spec.context["item"], spec.context["previous"], spec.context["following"]
-    files = [(a["文件"], (paths.content / a["文件"]).stat().st_mtime_ns) for a in item.meta.get("附件", [])]
+    # Attachments by content (their URL is a content hash), never by modification time.
+    files = [(a.name, a.url, a.kind, a.size, a.download) for a in data.attachments(item, paths.content)]
     return reuse.key(item.meta, item.html, item.history, item.git_updated, freshness[item.index_no], files,
                      [(n.title, n.url) if n else None for n in (previous, following)])
 
