@@ -46,7 +46,7 @@ CACHE_PATH = ".cache/pelican"
 
 # Run by `invoke validate` and by every build: 保密审查 findings (per item, cached with each file)
 # and mistakes in the holiday and synonym tables stop both.
-GONGKAI_ITEM_CHECKS = ["secrecy:item_problems"]
+GONGKAI_ITEM_CHECKS = ["secrecy:item_problems", "freshness.limits:item_problems"]
 GONGKAI_CHECKS = ["freshness.workdays:check_holidays", "search_index.synonyms:check"]
 GONGKAI_OFFICE_NAME = "示例县政务公开办"
 GONGKAI_OFFICE_REVIEWERS = ["@shilixian-gongkaiban"]

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import Problem
+from . import limits
+from .errors import Problem, dotted, quote
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -61,11 +62,17 @@ class Source:
     lines: dict = field(default_factory=dict)
     body_line: int = 1
     problems: list = field(default_factory=list)
+    # Fields whose value broke a character rule: the schema's verdict on them would only repeat it.
+    flagged: set = field(default_factory=set)
+
+    def without_repeats(self, problems: list[Problem]) -> list[Problem]:
+        return [p for p in problems if p.field not in self.flagged]
 
 
-def read_source(path: Path, display: str) -> Source:
+def read_source(path: Path, display: str, max_bytes: int = limits.MAX_ITEM_BYTES) -> Source:
     """Read a YAML+Markdown file; problems are collected in the result, never raised."""
-    text, problem = decode(path.read_bytes(), display)
+    raw, problem = limits.read_bounded(path, display, max_bytes)
+    text, problem = decode(raw, display) if raw is not None else (None, problem)
     if problem:
         return Source(problems=[problem])
     return parse_text(text, display)
@@ -102,6 +109,7 @@ def parse_text(text: str, display: str) -> Source:
         return Source(problems=[Problem(display, 1, "", "字段部分缺少结束行：请在最后一个字段之后单独一行写 ---，再写正文")])
     yaml_lines = lines[1:close]
     source = Source(body="\n".join(lines[close + 1:]), body_line=close + 2)
+    source.problems += limits.body_problems(source.body, source.body_line, display)
     if not any(s.strip() and not s.lstrip().startswith("#") for s in yaml_lines):
         source.problems.append(Problem(display, 1, "", "--- 与 --- 之间没有任何字段"))
         return source
@@ -113,13 +121,23 @@ EXPECTED = {dict: "一行一个“字段名: 值”", list: "一个列表，每�
 
 
 def load_yaml(yaml_lines: list[str], first_line: int, display: str, into: Source, expect=dict) -> None:
-    """Compose (for line marks), check duplicate keys, then construct the data."""
-    loader = Loader("\n".join(yaml_lines) + "\n")
+    """Check what YAML must never see, compose (for line marks), check duplicate keys, construct
+    the data, then check every value."""
+    text = "\n".join(yaml_lines) + "\n"
+    refused = (limits.unreadable_lines(yaml_lines, first_line, display)
+               or limits.yaml_structure(text, first_line, display))
+    if refused:
+        into.problems.extend(refused)
+        return
+    loader, node = Loader(text), None
     try:
         node = loader.get_single_node()
         into.meta = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         into.problems.extend(_syntax_problems(exc, yaml_lines, first_line, display))
+        return
+    except (ValueError, OverflowError):  # an unquoted number of thousands of digits: int() refuses it
+        into.problems.append(Problem(display, _longest_number(node) + first_line, "", limits.YAML_NUMBER))
         return
     finally:
         loader.dispose()
@@ -130,6 +148,9 @@ def load_yaml(yaml_lines: list[str], first_line: int, display: str, into: Source
         return
     into.lines[()] = max(first_line - 1, 1)
     _walk(node, (), first_line, display, into)
+    flagged = limits.value_problems(into.meta, into.lines, display)
+    into.problems.extend(flagged)
+    into.flagged.update(p.field for p in flagged)
 
 
 def _walk(node, path: tuple, first_line: int, display: str, into: Source) -> None:
@@ -148,6 +169,20 @@ def _walk(node, path: tuple, first_line: int, display: str, into: Source) -> Non
         for index, item in enumerate(node.value):
             into.lines[path + (index,)] = item.start_mark.line + first_line
             _walk(item, path + (index,), first_line, display, into)
+
+
+def _longest_number(root) -> int:
+    """The 0-based line of the longest number in the composed nodes (nesting is bounded by now)."""
+    stack, best = [root], (-1, 0)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode) and node.tag.endswith((":int", ":float")):
+            best = max(best, (len(node.value), node.start_mark.line))
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return best[1]
 
 
 def _syntax_problems(exc, yaml_lines, first_line, display) -> list[Problem]:
@@ -192,14 +227,6 @@ def _line_hint(text: str) -> str | None:
     return None
 
 
-def dotted(path) -> str:
-    """('附件', 0, '文件') -> '附件[1].文件': list positions counted from 1, as editors count."""
-    out = ""
-    for part in path:
-        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
 def describe(value) -> str:
     """A Chinese word for what the editor actually wrote, used in 'expected X, found Y'."""
     if value is None:
@@ -209,7 +236,7 @@ def describe(value) -> str:
     if isinstance(value, (int, float)):
         return f"数字 {value}"
     if isinstance(value, str):
-        return f"文本“{value}”"
+        return f"文本“{quote(value)}”"
     if isinstance(value, list):
         return "列表"
     if isinstance(value, dict):

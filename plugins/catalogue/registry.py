@@ -5,6 +5,7 @@ from pathlib import Path
 
 from . import schema
 from .errors import Problem
+from . import limits
 from .frontmatter import Source, decode, load_yaml
 from .model import Category, Subcategory, Unit, unit_slug
 
@@ -13,7 +14,8 @@ def read_yaml_file(path: Path, display: str) -> Source:
     """A whole-file YAML document with the same hints and line marks as item front matter."""
     if not path.is_file():
         return Source(problems=[Problem(display, None, "", "文件不存在")])
-    text, problem = decode(path.read_bytes(), display)
+    raw, problem = limits.read_bounded(path, display, limits.MAX_REGISTRY_BYTES)
+    text, problem = decode(raw, display) if raw is not None else (None, problem)
     if problem:
         return Source(problems=[problem])
     source = Source()
@@ -28,7 +30,7 @@ def _checked(schema_dir: Path, name: str, root: Path) -> tuple[Source, list[Prob
     problems = list(source.problems)
     if source.meta is not None:
         validator = schema.compiled(str(schema_dir / f"{name}.schema.json"))
-        problems += schema.check(validator, source.meta, source.lines, display)
+        problems += source.without_repeats(schema.check(validator, source.meta, source.lines, display))
     return source, problems
 
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
 from .errors import Problem
 from .frontmatter import describe, dotted
@@ -29,12 +30,26 @@ def load_schema(path: str, index_pattern: str | None = None) -> dict:
     return schema
 
 
+def _one_line_pattern(validator, pattern, instance, schema):
+    """`pattern` as every schema here means it: the whole value, on one line.
+
+    jsonschema runs patterns with Python's re.search, where `$` also matches before a final line
+    break, so "11530000MB0123456X/2024-00012\\n" passed `^…$`. Every pattern in schema/ (and a
+    region's GONGKAI_INDEX_PATTERN) describes a one-line token, so text with a line break never
+    matches; the reader reports the line break itself (limits.value_problems)."""
+    if validator.is_type(instance, "string") and ("\n" in instance or not re.search(pattern, instance)):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+Validator = validators.extend(Draft202012Validator, {"pattern": _one_line_pattern})
+
+
 @lru_cache(maxsize=None)
 def compiled(path: str, index_pattern: str | None = None) -> Draft202012Validator:
     """The validator is compiled once per process, not once per file."""
     schema = load_schema(path, index_pattern)
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=FormatChecker())
+    Validator.check_schema(schema)
+    return Validator(schema, format_checker=FormatChecker())
 
 
 def check(validator: Draft202012Validator, data, lines: dict, display: str) -> list[Problem]:

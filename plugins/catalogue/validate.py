@@ -9,8 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import schema
-from .errors import Problem
+from . import limits, schema
+from .errors import Problem, quote
 from .parallel import run_all
 from .frontmatter import read_source
 from .model import Catalogue, Item
@@ -64,7 +64,7 @@ def parse_item(path: Path, display: str, validator) -> tuple[Item | None, list[P
     source = read_source(path, display)
     if source.meta is None:
         return None, source.problems
-    problems = source.problems + schema.check(validator, source.meta, source.lines, display)
+    problems = source.problems + source.without_repeats(schema.check(validator, source.meta, source.lines, display))
     item = Item(display, source.meta, source.body, source.lines, source.body_line, valid=not problems)
     return item, problems
 
@@ -87,7 +87,8 @@ class ItemWork:
         item, problems = parse_item(file, display, validator)
         if item and item.valid:
             if render:
-                item.html = render(item.body)
+                item.html, failed = limits.render_checked(render, item.body, item.body_line, display)
+                item.valid, problems = not failed, problems + failed
             for check in checks:
                 problems = problems + check(item)
         elif item:
@@ -234,7 +235,7 @@ def _unregistered(item: Item, key: str, names: list[str], where: str) -> Problem
     close = difflib.get_close_matches(value, names, n=1, cutoff=0.5)
     hint = f"是不是“{close[0]}”？" if close else f"可选：{'、'.join(names[:12])}{'等' if len(names) > 12 else ''}。"
     return Problem(item.source, item.lines.get((key,)), key,
-                   f"“{value}”没有登记在 {where}。{hint}如确需新增，请先在登记表中添加")
+                   f"“{quote(value)}”没有登记在 {where}。{hint}如确需新增，请先在登记表中添加")
 
 
 def check_dates(item: Item) -> list[Problem]:
@@ -254,7 +255,7 @@ def check_attachments(item: Item, paths: Paths) -> list[Problem]:
             problems.append(Problem(item.source, line, field, "附件必须放在 content/ 目录内，路径相对于 content/ 书写"))
         elif not target.is_file():
             problems.append(Problem(item.source, line, field,
-                f"找不到附件文件 content/{attachment['文件']}：请确认文件已提交，路径相对于 content/，大小写一致"))
+                f"找不到附件文件 content/{quote(attachment['文件'])}：请确认文件已提交，路径相对于 content/，大小写一致"))
         elif target.stat().st_size > MAX_ATTACHMENT_BYTES:
             size = target.stat().st_size / 1024 / 1024
             problems.append(Problem(item.source, line, field, f"附件 {size:.1f} MB，超过 20 MB 上限：请压缩或拆分"))
@@ -264,9 +265,9 @@ def check_attachments(item: Item, paths: Paths) -> list[Problem]:
 def check_unique(items: list[Item]) -> list[Problem]:
     """Both files are named, so the editor can decide which one to change."""
     problems = _collisions(items, lambda i: i.index_no,
-                           lambda i, others: f"索引号“{i.index_no}”与 {others} 重复：每个事项的索引号必须唯一")
+                           lambda i, others: f"索引号“{quote(i.index_no)}”与 {others} 重复：每个事项的索引号必须唯一")
     return problems + _collisions(items, lambda i: i.slug.casefold(),
-        lambda i, others: f"索引号“{i.index_no}”与 {others} 会生成同一个网页地址 items/{i.slug}/：请改用不同的索引号",
+        lambda i, others: f"索引号“{quote(i.index_no)}”与 {others} 会生成同一个网页地址 items/{quote(i.slug)}/：请改用不同的索引号",
         distinct_only=True)
 
 
