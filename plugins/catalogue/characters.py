@@ -21,8 +21,10 @@ SEPARATORS = "\u2028\u2029"
 
 # Not allowed in a Markdown body (tab and line feed are).
 BODY_FORBIDDEN = re.compile(f"[{UNREADABLE}{BIDI}{SEPARATORS}]")
-# Not allowed in any field value: every field is one line of text (lists hold several lines).
+# Not allowed in a field value: a field is one line of text (a list holds several lines)...
 VALUE_FORBIDDEN = re.compile(f"[\t\n\r{UNREADABLE}{BIDI}{SEPARATORS}]")
+# ...unless the schema declares it `x-multiline` (prose copied from a catalogue, e.g. 时限说明).
+MULTILINE_FORBIDDEN = re.compile(f"[\t\r{UNREADABLE}{BIDI}{SEPARATORS}]")
 # Shown escaped in messages, so a message is always one visible line.
 HIDDEN = VALUE_FORBIDDEN
 

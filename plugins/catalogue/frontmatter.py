@@ -50,6 +50,7 @@ YAML_PROBLEMS = [
     ("found unexpected end of stream", "引号没有成对出现：请检查这一行及上一行的引号"),
     ("found unknown escape character", "双引号里的反斜杠“\\”有特殊含义：请改用单引号，或去掉反斜杠"),
     ("cannot start any token", "这一行开头的字符不能作为 YAML 的开头：如果是文字，请用引号括起来"),
+    ("expected alphabetic or numeric character", "值以“*”或“&”开头时，请用引号把整个值括起来"),
 ]
 
 
@@ -62,11 +63,6 @@ class Source:
     lines: dict = field(default_factory=dict)
     body_line: int = 1
     problems: list = field(default_factory=list)
-    # Fields whose value broke a character rule: the schema's verdict on them would only repeat it.
-    flagged: set = field(default_factory=set)
-
-    def without_repeats(self, problems: list[Problem]) -> list[Problem]:
-        return [p for p in problems if p.field not in self.flagged]
 
 
 def read_source(path: Path, display: str, max_bytes: int = limits.MAX_ITEM_BYTES) -> Source:
@@ -121,8 +117,8 @@ EXPECTED = {dict: "一行一个“字段名: 值”", list: "一个列表，每�
 
 
 def load_yaml(yaml_lines: list[str], first_line: int, display: str, into: Source, expect=dict) -> None:
-    """Check what YAML must never see, compose (for line marks), check duplicate keys, construct
-    the data, then check every value."""
+    """Refuse what YAML must never see, compose (for line marks), check duplicate keys, then
+    construct the data. (Every value's characters are checked with the schema, schema.py.)"""
     text = "\n".join(yaml_lines) + "\n"
     refused = (limits.unreadable_lines(yaml_lines, first_line, display)
                or limits.yaml_structure(text, first_line, display))
@@ -148,9 +144,6 @@ def load_yaml(yaml_lines: list[str], first_line: int, display: str, into: Source
         return
     into.lines[()] = max(first_line - 1, 1)
     _walk(node, (), first_line, display, into)
-    flagged = limits.value_problems(into.meta, into.lines, display)
-    into.problems.extend(flagged)
-    into.flagged.update(p.field for p in flagged)
 
 
 def _walk(node, path: tuple, first_line: int, display: str, into: Source) -> None:

@@ -16,8 +16,8 @@ from contextlib import contextmanager
 
 import yaml
 
-from .characters import BODY_FORBIDDEN, VALUE_FORBIDDEN, has_visible, is_bidi, label
-from .errors import CatalogueError, Problem, dotted
+from .characters import BODY_FORBIDDEN, MULTILINE_FORBIDDEN, VALUE_FORBIDDEN, has_visible, is_bidi, label
+from .errors import CatalogueError, Problem
 
 MB = 1024 * 1024
 
@@ -43,7 +43,7 @@ YAML_DEPTH = (f"列表或映射嵌套超过 {MAX_YAML_DEPTH} 层（字段里不�
               "请检查这一行的方括号“[ ]”、花括号“{ }”和缩进")
 YAML_NUMBER = "数字太长，无法读取：如果这是文字（例如编号），请用引号括起来"
 UNREADABLE_LINE = "这一行含有不可见的{what} {label}，无法读取：请删除它（常见于从其他系统复制的文字）"
-VALUE_BREAK = "不能换行：请写在一行内；有几项内容时写成列表，每项一行，以“- ”开头"
+VALUE_BREAK = "不能换行：请写在一行内（不要用“|”或“>”分行书写）；有几项内容时写成列表，每项一行，以“- ”开头"
 VALUE_CONTROL = "第 {pos} 个字处有不可见的{what} {label}：请删除它（常见于从其他系统复制的文字）"
 VALUE_BIDI = "第 {pos} 个字处有文字方向控制符 {label}，它会让网页上显示的文字顺序与文件中的不同：请删除它"
 VALUE_INVISIBLE = "只有空格或不可见的字符（如零宽空格）：请填写实际内容"
@@ -127,23 +127,16 @@ def _depth_bound(text: str) -> int:
     return 2 + widest + text.count("[") + text.count("{")
 
 
-# ---------------------------------------------------------------- field values, after constructing
+# ---------------------------------------------------------------- field values (schema.py applies this)
 
-def value_problems(meta, lines: dict, display: str) -> list[Problem]:
-    """Every text value is one line of visible text: no line breaks, controls or direction overrides."""
-    problems = []
-    for path, text in _strings(meta, ()):
-        message = _value_message(text)
-        if message:
-            problems.append(Problem(display, _line(lines, path), dotted(path), message))
-    return problems
-
-
-def _value_message(text: str) -> str | None:
-    found = VALUE_FORBIDDEN.search(text)
+def text_message(text: str, multiline: bool = False) -> str | None:
+    """What is wrong with one text value, or None: it must be visible text without control or
+    direction characters, on one line unless its field is declared `x-multiline` in the schema."""
+    forbidden = MULTILINE_FORBIDDEN if multiline else VALUE_FORBIDDEN
+    found = forbidden.search(text)
     if found:
         char, pos = found.group(), found.start() + 1
-        if char in "\n\r\u2028\u2029":
+        if char in "\n\r\u2028\u2029" and not multiline:
             return VALUE_BREAK
         if is_bidi(char):
             return VALUE_BIDI.format(pos=pos, label=label(char))
@@ -152,23 +145,6 @@ def _value_message(text: str) -> str | None:
     if text and not has_visible(text):
         return VALUE_INVISIBLE
     return None
-
-
-def _strings(value, path: tuple):
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, child in value.items():
-            yield from _strings(child, path + (key,))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            yield from _strings(child, path + (index,))
-
-
-def _line(lines: dict, path: tuple) -> int | None:
-    while path and path not in lines:
-        path = path[:-1]
-    return lines.get(path)
 
 
 # ---------------------------------------------------------------- Markdown bodies, before rendering
@@ -261,16 +237,18 @@ def _bracket_work(body: str):
 
 def _tag_work(body: str):
     """The HTML parser scans from every "<" followed by a letter to the next ">"."""
-    work, pending, total, first = 0, 0, 0, None
+    work, pending, total, first = 0, 0, 0, 0
     for match in _TAG_OR_END.finditer(body):
-        if match.group() == ">":
-            work += pending * match.start() - total
-            pending, total = 0, 0
-        else:
+        if match.group() != ">":
             first = match.start() if pending == 0 else first
             pending, total = pending + 1, total + match.start()
-        if work + pending * len(body) - total > MAX_TAG_WORK:
+            continue
+        work += pending * match.start() - total
+        if work > MAX_TAG_WORK:
             return first, BODY_TAGS
+        pending, total = 0, 0
+    if work + pending * len(body) - total > MAX_TAG_WORK:
+        return first, BODY_TAGS
     return None
 
 

@@ -30,7 +30,7 @@ def _checked(schema_dir: Path, name: str, root: Path) -> tuple[Source, list[Prob
     problems = list(source.problems)
     if source.meta is not None:
         validator = schema.compiled(str(schema_dir / f"{name}.schema.json"))
-        problems += source.without_repeats(schema.check(validator, source.meta, source.lines, display))
+        problems += schema.check(validator, source.meta, source.lines, display)
     return source, problems
 
 

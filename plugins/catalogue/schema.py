@@ -13,6 +13,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
+from . import limits
 from .errors import Problem
 from .frontmatter import describe, dotted
 
@@ -41,7 +42,21 @@ def _one_line_pattern(validator, pattern, instance, schema):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-Validator = validators.extend(Draft202012Validator, {"pattern": _one_line_pattern})
+_check_type = Draft202012Validator.VALIDATORS["type"]
+
+
+def _type_and_text(validator, types, instance, schema):
+    """`type`, and for every text value the one rule on its characters (limits.text_message):
+    no control or direction characters, nothing only invisible, one line unless `x-multiline`.
+    Attached to `type` so that every string field in every schema gets it without a keyword."""
+    yield from _check_type(validator, types, instance, schema)
+    if isinstance(instance, str) and "string" in ([types] if isinstance(types, str) else types):
+        message = limits.text_message(instance, multiline=schema.get("x-multiline", False))
+        if message:
+            yield ValidationError(message, validator="x-text")
+
+
+Validator = validators.extend(Draft202012Validator, {"pattern": _one_line_pattern, "type": _type_and_text})
 
 
 @lru_cache(maxsize=None)
@@ -55,6 +70,9 @@ def compiled(path: str, index_pattern: str | None = None) -> Draft202012Validato
 def check(validator: Draft202012Validator, data, lines: dict, display: str) -> list[Problem]:
     """Every schema violation in `data`, each placed on the line of the offending key."""
     errors = list(validator.iter_errors(data))
+    # A value whose characters are refused gets that one message, not also "too short" or "format".
+    refused = {tuple(e.absolute_path) for e in errors if e.validator == "x-text"}
+    errors = [e for e in errors if e.validator == "x-text" or tuple(e.absolute_path) not in refused]
     suggested = {(tuple(e.absolute_path), s) for e in errors if e.validator == "additionalProperties"
                  for s in _suggestions(e)}
     problems = []
@@ -139,6 +157,7 @@ def _format(error) -> str:
 
 
 HANDLERS = {
+    "x-text": lambda e: e.message,
     "type": _type,
     "enum": _enum,
     "const": lambda e: f"应为“{e.validator_value}”，实际为{describe(e.instance)}",

@@ -64,7 +64,7 @@ def parse_item(path: Path, display: str, validator) -> tuple[Item | None, list[P
     source = read_source(path, display)
     if source.meta is None:
         return None, source.problems
-    problems = source.problems + source.without_repeats(schema.check(validator, source.meta, source.lines, display))
+    problems = source.problems + schema.check(validator, source.meta, source.lines, display)
     item = Item(display, source.meta, source.body, source.lines, source.body_line, valid=not problems)
     return item, problems
 
