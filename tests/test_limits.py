@@ -137,6 +137,11 @@ def test_validate_and_build_refuse_every_attack_at_once_and_keep_the_previous_si
     assert not list(attacked.glob("output.*"))
 
 
+def test_fix_reads_the_attacks_without_crashing(attacked):
+    result = run_invoke(attacked, "fix")
+    assert result.returncode == 0 and "Traceback" not in result.stdout + result.stderr
+
+
 @pytest.mark.parametrize("command", [("scan",), ("codeowners", "--check"), ("audit",)])
 def test_other_commands_report_the_attacks_instead_of_crashing(attacked, command):
     result = run_invoke(attacked, *command)
@@ -341,3 +346,28 @@ def test_an_oversized_file_is_never_read_beyond_the_limit(tmp_path, monkeypatch)
 
 def test_size_words():
     assert [limits.size_words(n) for n in (5 * 1024, limits.MB, int(3.44 * limits.MB))] == ["5 KB", "1 MB", "3.4 MB"]
+
+
+# ---------------------------------------------------------------- 公开时限 numbers
+
+def test_stated_limits_beyond_three_years_are_unrealistic():
+    from freshness.limits import Limit, chinese_number, limit_from_text
+
+    assert chinese_number("9" * 5000) == 10 ** 9  # int() would refuse more than 4,300 digits
+    assert limit_from_text("750个工作日内").realistic and not limit_from_text("751个工作日内").realistic
+    assert limit_from_text("1096日内").realistic and not limit_from_text("1097天内").realistic
+    assert Limit(20).realistic
+
+
+def test_the_verdict_never_counts_an_unrealistic_limit_out():
+    """Even unvalidated (e.g. an own pelicanconf without the check), the build neither overflows
+    a date nor counts 99,999,999 working days one by one."""
+    import datetime as dt
+
+    from freshness.status import assess
+    from freshness.workdays import WorkCalendar
+
+    meta = {"公开时限": {"类型": "即时", "说明": "自信息形成之日起99999999个工作日内"},
+            "成文日期": "2024-03-01", "发布日期": "2024-03-05"}
+    verdict = assess(meta, dt.date(2024, 6, 1), WorkCalendar())
+    assert (verdict.status, verdict.detail) == (None, "时限说明写的 99999999 个工作日不合实际，无法核对是否按时")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import schema
-from .errors import Problem
+from .errors import Problem, quote
 from . import limits
 from .frontmatter import Source, decode, load_yaml
 from .model import Category, Subcategory, Unit, unit_slug
@@ -67,7 +67,7 @@ def _duplicates(entries, display: str, what: str) -> list[Problem]:
             value = getattr(entry, attr)
             if value in seen:
                 problems.append(Problem(display, entry.line, label,
-                    f"{what}的{label}“{value}”重复（第 {seen[value]} 行已有），每个{label}只能出现一次"))
+                    f"{what}的{label}“{quote(value)}”重复（第 {seen[value]} 行已有），每个{label}只能出现一次"))
             seen.setdefault(value, entry.line)
     return problems
 
