@@ -160,6 +160,8 @@ def test_quoted_values_are_short_and_show_hidden_characters():
     assert quote("名单\n## 审核意见") == "名单\\n## 审核意见"
     assert describe("长" * 100) == f"文本“{'长' * 40}…（共 100 个字符）”"
     assert dotted(("键" * 100, 0)) == f"{'键' * 40}…（共 100 个字符）[1]"
+    assert describe(10 ** 50) == f"数字 1{'0' * 39}…（共 51 个字符）"
+    assert [describe(v) for v in (b"x", {1}, (1, 2))] == ["二进制数据（!!binary）", "集合（!!set）", "键值对（!!omap 或 !!pairs）"]
 
 
 def test_a_problem_is_always_one_line_whatever_an_editor_wrote():

@@ -227,11 +227,16 @@ def describe(value) -> str:
     if isinstance(value, bool):
         return f"是/否值（{value}）"
     if isinstance(value, (int, float)):
-        return f"数字 {value}"
+        return f"数字 {quote(value)}"
     if isinstance(value, str):
         return f"文本“{quote(value)}”"
     if isinstance(value, list):
         return "列表"
     if isinstance(value, dict):
         return "映射（字段: 值）"
-    return type(value).__name__
+    return TAGGED.get(type(value).__name__, type(value).__name__)
+
+
+# What PyYAML's safe loader makes of explicit tags an editor may paste (!!binary, !!set…).
+TAGGED = {"bytes": "二进制数据（!!binary）", "date": "日期对象（!!timestamp）", "datetime": "时间对象（!!timestamp）",
+          "set": "集合（!!set）", "tuple": "键值对（!!omap 或 !!pairs）"}

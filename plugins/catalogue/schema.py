@@ -14,7 +14,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
 from . import limits
-from .errors import Problem
+from .errors import Problem, quote
 from .frontmatter import describe, dotted
 
 TYPE_NAMES = {"string": "文本", "array": "列表（每行以“- ”开头）", "object": "映射（字段: 值）",
@@ -134,7 +134,7 @@ def _type(error) -> str:
     names = "或".join(TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
     message = f"应为{names}，实际为{describe(error.instance)}"
     if expected == "string" and isinstance(error.instance, (int, float)) and not isinstance(error.instance, bool):
-        message += f"。请加引号，写成 \"{error.instance}\""
+        message += f"。请加引号，写成 \"{quote(error.instance)}\""
     if expected == "array" and isinstance(error.instance, str):
         message += "。列表要换行书写，每项一行，以“- ”开头"
     return message
