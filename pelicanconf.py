@@ -21,14 +21,16 @@ DEFAULT_LANG = "zh-CN"
 DEFAULT_DATE = "fs"
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["catalogue", "history", "public_site", "search_index"]
+PLUGINS = ["catalogue", "history", "public_site", "search_index", "editor"]
 
-# Items are read by the catalogue plugin, not as Pelican articles; pages hold the 公开指南.
+# Pelican reads nothing from content/: the catalogue plugin reads items and the 公开指南 pages
+# (content/pages/*.md) and is the one place that decides what may enter output/ (see
+# plugins/catalogue/boundary.py). No paths and no readers, so no reStructuredText include and no
+# {attach}/{static} copy can publish a file from elsewhere on the machine.
 ARTICLE_PATHS = []
-PAGE_PATHS = ["pages"]
-PAGE_URL = "{slug}/"
-PAGE_SAVE_AS = "{slug}/index.html"
+PAGE_PATHS = []
 STATIC_PATHS = []
+READERS = {"md": None, "markdown": None, "mkd": None, "mdown": None, "rst": None, "html": None, "htm": None}
 DIRECT_TEMPLATES = []
 AUTHOR_SAVE_AS = CATEGORY_SAVE_AS = TAG_SAVE_AS = ""
 ARCHIVES_SAVE_AS = AUTHORS_SAVE_AS = CATEGORIES_SAVE_AS = TAGS_SAVE_AS = ""
@@ -44,10 +46,13 @@ CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CACHE_PATH = ".cache/pelican"
 
-# Run by `invoke validate` and by every build: 保密审查 findings (per item, cached with each file)
-# and mistakes in the holiday and synonym tables stop both.
-GONGKAI_ITEM_CHECKS = ["secrecy:item_problems", "freshness.limits:item_problems"]
-GONGKAI_CHECKS = ["freshness.workdays:check_holidays", "search_index.synonyms:check"]
+# Run by `invoke validate` and by every build: 保密审查 findings, 变更记录 dates that contradict
+# the item and 公开时限 limits too long to be real (per item, cached with each file), 保密审查
+# findings in the 公开指南 pages, mistakes in the holiday and synonym tables, and 公开指南 pages
+# whose address is taken by the catalogue's own pages stop both.
+GONGKAI_ITEM_CHECKS = ["secrecy:item_problems", "history.notes:item_problems", "freshness.limits:item_problems"]
+GONGKAI_CHECKS = ["freshness.workdays:check_holidays", "search_index.synonyms:check", "secrecy:page_problems",
+                  "public_site.pages:page_url_problems"]
 GONGKAI_OFFICE_NAME = "示例县政务公开办"
 GONGKAI_OFFICE_REVIEWERS = ["@shilixian-gongkaiban"]
 GONGKAI_FEEDBACK_URL = "mailto:gongkai@shilixian.gov.invalid"

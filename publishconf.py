@@ -9,3 +9,14 @@ from pelicanconf import *  # noqa: E402,F401,F403  (Pelican's documented pattern
 SITEURL = os.environ.get("GONGKAI_SITEURL") or "https://gongkai.shilixian.gov.invalid"
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = False
+# The web editor (/admin/) is left out of the public site unless GONGKAI_EDITOR = "public".
+GONGKAI_PUBLIC_BUILD = True
+
+# Where `invoke publish` uploads the site: from same-named environment variables (CI variables).
+# The access keys are never here: boto3 reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY itself.
+GONGKAI_S3_ENDPOINT = os.environ.get("GONGKAI_S3_ENDPOINT") or None
+GONGKAI_S3_BUCKET = os.environ.get("GONGKAI_S3_BUCKET") or None
+GONGKAI_S3_PREFIX = os.environ.get("GONGKAI_S3_PREFIX") or ""
+GONGKAI_S3_REGION = os.environ.get("GONGKAI_S3_REGION") or None
+GONGKAI_S3_ADDRESSING = os.environ.get("GONGKAI_S3_ADDRESSING") or "virtual"
+GONGKAI_S3_CACHE_CONTROL = os.environ.get("GONGKAI_S3_CACHE_CONTROL") or "no-cache"

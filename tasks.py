@@ -33,6 +33,14 @@ def build(c, publish=False):
         sys.exit(code)
 
 
+@task(help={"dry_run": "只列出将要上传和删除的文件，不写入对象存储"})
+def publish(c, dry_run=False):
+    """把 output/ 发布到对象存储（阿里云 OSS、腾讯云 COS、华为云 OBS、MinIO），只上传有变化的文件。"""
+    from tools.publish import publish_cli
+
+    sys.exit(publish_cli(ROOT, dry_run=dry_run))
+
+
 @task(help={"port": "端口，默认 8000"})
 def serve(c, port=8000):
     """生成网站，在 http://localhost:8000 预览，文件改动后自动重新生成。"""
@@ -120,18 +128,19 @@ def fix(c, path="content/items", write=False):
     """修复机械性错误：GBK 编码、全角冒号和空格、Tab 缩进、--- 分隔行。"""
     from tools.fixer import fix as fix_files
 
-    diff, changed = fix_files([ROOT / path], write=write)
+    diff, changed = fix_files([ROOT / path], write=write, root=ROOT)
     print(diff or "没有需要自动修复的问题。")
     if changed and not write:
         print(f"以上 {len(changed)} 个文件可以自动修复：加上 --write 写入。")
 
 
-@task(help={"base": "对比的基准：分支名或提交号，例如 origin/main", "output": "写入文件（默认打印到屏幕）"})
-def review(c, base, output=None):
+@task(help={"base": "对比的基准：分支名或提交号，例如 origin/main", "output": "写入文件（默认打印到屏幕；不超过评论的长度上限）",
+            "full": "同时把完整报告写入这个文件（报告过长时评论中只有摘要）"})
+def review(c, base, output=None, full=None):
     """审核报告：对比基准版本与当前工作区，列出新增、修改、移动、撤销的事项和各项检查结果。"""
     from tools.review import review_cli
 
-    sys.exit(review_cli(ROOT, base, output))
+    sys.exit(review_cli(ROOT, base, output, full=full))
 
 
 @task(help={"query": "查询词，例如 \"低保 名单\"", "limit": "最多显示几个结果，默认 10"})
@@ -140,3 +149,26 @@ def search(c, query, limit=10):
     from search_index.cli import search_cli
 
     print(search_cli(ROOT, query, int(limit)))
+
+
+@task(help={"port": "预览和编辑器的端口，默认 8000", "backend_port": "编辑器本机后台的端口，默认 8081"})
+def edit(c, port=8000, backend_port=8081):
+    """在本机用网页编辑器新建、修改事项（http://localhost:8000/admin/），同时预览网站；按 Ctrl+C 结束。"""
+    from tools.editor import edit as run_editor
+
+    run_editor(ROOT, int(port), int(backend_port))
+
+
+@task(name="editor-config", help={"check": "只检查是否最新（持续集成用），不写文件"})
+def editor_config(c, check=False):
+    """根据 schema/ 和登记表重新生成网页编辑器的配置 plugins/editor/cms-config.yml。"""
+    from editor.config import GENERATED, EditorConfigError, generated_text, write_generated
+
+    try:
+        generated_text(ROOT)
+    except EditorConfigError as exc:
+        sys.exit(f"登记表有错误，无法生成编辑器配置（请先运行 invoke validate）：\n{exc}")
+    if check:
+        fresh = (ROOT / GENERATED).is_file() and (ROOT / GENERATED).read_text(encoding="utf-8") == generated_text(ROOT)
+        sys.exit(0 if fresh else f"{GENERATED} 已过期：请运行 python3 -m invoke editor-config 并提交。")
+    print(f"已更新 {GENERATED}。" if write_generated(ROOT) else f"{GENERATED} 已是最新。")

@@ -14,6 +14,7 @@ AXE_PAGES = {
     "目录总表": "/table/",
     "统计": "/stats/",
     "搜索": "/search/?q=低保",
+    "公开指南": "/guide/",
 }
 
 
@@ -65,6 +66,15 @@ def test_table_is_complete_without_javascript(browser, site_url, example_output)
     assert page.locator("#catalogue-table tbody tr").count() == data["事项数"]
     assert not page.locator("#table-tools").is_visible()
     context.close()
+
+
+def test_guide_page_links_the_other_guide(page, site_url):
+    """公开指南 pages are rendered by the catalogue; their {filename} links resolve to the page."""
+    page.goto(f"{site_url}/guide/")
+    assert page.locator("h1").inner_text() == "示例县政府信息公开指南"
+    page.get_by_role("link", name="依申请公开指南", exact=True).first.click()
+    page.wait_for_url(f"{site_url}/apply/")
+    assert page.locator("h1").inner_text() == "示例县依申请公开指南"
 
 
 @pytest.mark.parametrize("name", sorted(AXE_PAGES))

@@ -59,7 +59,9 @@ def test_unreadable_page_fails_the_build_instead_of_being_skipped(built_mini):
     finally:
         page.unlink()
     assert build.returncode == 1
-    assert "Pelican: 生成页面时出错：Could not process pages/broken.md" in build.stderr
+    assert build.stderr.splitlines()[:2] == [
+        "content/pages/broken.md:1: Slug: 缺少 Slug（网址名）：请在文件开头写一行 Slug: 网址名（小写英文字母、数字和连字符，例如 guide）",
+        "content/pages/broken.md:2: Date: 公开指南页面只能写 Title（标题）、Slug（网址名）和 Status（draft 表示草稿，不发布）三个字段"]
     assert "Traceback" not in build.stderr
 
 
@@ -129,7 +131,7 @@ def test_secrecy_finding_fails_validate_and_build(built_mini):
     finally:
         bad.unlink()
     expected = (f"{BAD}:21: 正文: 疑似手机号码“138****5678”：公开前请删除或脱敏；"
-                "确需公开的，请在 保密审查 中登记并注明审核人")
+                "确需公开的，请在 保密审查 中登记（内容照抄原文中的完整号码）并注明审核人")
     assert validate.returncode == 1 and expected in validate.stdout.splitlines()
     assert build.returncode == 1 and expected in build.stderr
 

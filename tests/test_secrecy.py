@@ -10,8 +10,9 @@ from catalogue import schema
 from catalogue.frontmatter import parse_text
 from catalogue.model import Item
 from catalogue.validate import Paths, load_catalogue
-from conftest import REPO
-from secrecy import BANK_CARD, ID_CARD, MARKING, MOBILE, acknowledgements, find_sensitive, scan_item
+from conftest import REPO, run_invoke
+from secrecy import (BANK_CARD, ID_BAD_CHECK, ID_CARD, MARKING, MOBILE, acknowledgements, find_sensitive,
+                     findings_in_text, scan_item)
 from secrecy.cli import scan_project
 from secrecy.detect import id_card_ok, luhn_ok, mask_card
 from secrecy.scan import format_report, scan_catalogue
@@ -48,6 +49,83 @@ POSITIVES = [
     ("公开属性：不予公开", MARKING, "不予公开", "不予公开"),
 ]
 
+# Issue 9 (6c): the formats an editor (or an attacker) writes a number in. Issue's own numbers:
+# 110101199003071233 is a valid ID, 6222021001123456789 a Luhn-valid card.
+ID_SHOWN, MOBILE_SHOWN = "1101**********1233", "138****5678"
+FORMATS = [
+    ("身份证 110101 19900307 1233 号", ID_CARD, "110101 19900307 1233", ID_SHOWN),
+    ("身份证 110101-19900307-1233", ID_CARD, "110101-19900307-1233", ID_SHOWN),
+    ("身份证 １１０１０１\u3000１９９００３０７\u3000１２３３", ID_CARD, "１１０１０１\u3000１９９００３０７\u3000１２３３", ID_SHOWN),
+    ("身份证 110101199**003071233**", ID_CARD, "110101199**003071233", ID_SHOWN),
+    ("身份证 `110101``199003071233`", ID_CARD, "110101``199003071233", ID_SHOWN),
+    ("身份证 110101199_003071233_", ID_CARD, "110101199_003071233", ID_SHOWN),
+    ("身份证 &#49;10101199003071233", ID_CARD, "&#49;10101199003071233", ID_SHOWN),
+    ("身份证 &#x31;1010119900307123&#x33;", ID_CARD, "&#x31;1010119900307123&#x33;", ID_SHOWN),
+    ("身份证 &#x31;10101&nbsp;19900307&nbsp;1233", ID_CARD, "&#x31;10101&nbsp;19900307&nbsp;1233", ID_SHOWN),
+    ("身份证 1101\u200b01199003071233", ID_CARD, "1101\u200b01199003071233", ID_SHOWN),
+    ("身份证 110101\u00ad199003071233", ID_CARD, "110101\u00ad199003071233", ID_SHOWN),
+    ("身份证 11010119900\u20603071233", ID_CARD, "11010119900\u20603071233", ID_SHOWN),
+    ("身份证 \ufeff110101199003071233\u200c", ID_CARD, "110101199003071233", ID_SHOWN),
+    ("身份证 110101<b>19900307</b>1233", ID_CARD, "110101<b>19900307</b>1233", ID_SHOWN),
+    ("身份证 110101 19900307 1233 12 月入职", ID_CARD, "110101 19900307 1233", ID_SHOWN),
+    ("一代身份证 110101900307123", ID_CARD, "110101900307123", "1101*******7123"),
+    ("手机 138 12345678", MOBILE, "138 12345678", MOBILE_SHOWN),
+    ("手机 1381234 5678", MOBILE, "1381234 5678", MOBILE_SHOWN),
+    ("手机 (138)1234-5678", MOBILE, "(138)1234-5678", MOBILE_SHOWN),
+    ("手机 （138）1234-5678", MOBILE, "（138）1234-5678", MOBILE_SHOWN),
+    ("手机 138.1234.5678", MOBILE, "138.1234.5678", MOBILE_SHOWN),
+    ("手机 138–1234–5678", MOBILE, "138–1234–5678", MOBILE_SHOWN),
+    ("手机 138—1234—5678", MOBILE, "138—1234—5678", MOBILE_SHOWN),
+    ("手机 138\u200b1234\u200b5678", MOBILE, "138\u200b1234\u200b5678", MOBILE_SHOWN),
+    ("电话 (+86)138 1234 5678", MOBILE, "(+86)138 1234 5678", MOBILE_SHOWN),
+    ("1. 138 1234 5678", MOBILE, "138 1234 5678", MOBILE_SHOWN),
+    ("手机 138/1234/5678", MOBILE, "138/1234/5678", MOBILE_SHOWN),
+    ("手机 138·1234·5678", MOBILE, "138·1234·5678", MOBILE_SHOWN),
+    ("手机 1 3 8 1 2 3 4 5 6 7 8", MOBILE, "1 3 8 1 2 3 4 5 6 7 8", MOBILE_SHOWN),
+    ("手机 一三八一二三四五六七八", MOBILE, "一三八一二三四五六七八", MOBILE_SHOWN),
+    ("手机 幺三八 一二三四 五六七八", MOBILE, "幺三八 一二三四 五六七八", MOBILE_SHOWN),
+    ("卡号 622202 1001123456789", BANK_CARD, "622202 1001123456789", "6222 **** **** *** 6789"),
+    ("卡号 6222-0210-0112-3456-789", BANK_CARD, "6222-0210-0112-3456-789", "6222 **** **** *** 6789"),
+    ("身份证 ١١٠١٠١١٩٩٠٠٣٠٧١٢٣٣（阿拉伯文数字）", ID_CARD, "١١٠١٠١١٩٩٠٠٣٠٧١٢٣٣", ID_SHOWN),
+    ("机密文件，依法办理", MARKING, "机密", "机密"),
+    ("绝 密", MARKING, "绝 密", "绝 密"),
+    ("机**密**文件", MARKING, "机**密", "机**密"),
+    ("秘密＊", MARKING, "秘密＊", "秘密*"),
+    ("秘密*1年", MARKING, "秘密*", "秘密*"),
+    ("秘 密 ★ 1年", MARKING, "秘 密 ★", "秘 密 ★"),
+    ("涉密", MARKING, "涉密", "涉密"),
+    ("本文件涉密，不得外传", MARKING, "涉密", "涉密"),
+    ("&#32477;&#23494;", MARKING, "&#32477;&#23494;", "绝密"),
+    ("不予\u200b公开", MARKING, "不予\u200b公开", "不予公开"),
+]
+
+
+@pytest.mark.parametrize("text, kind, written, shown", FORMATS)
+def test_every_way_of_writing_it_is_found_and_masked(text, kind, written, shown):
+    hits = find_sensitive(text)
+    assert [(h.kind, h.text, h.shown) for h in hits] == [(kind, written, shown)]
+    # start/end locate the text as written: masking there leaves nothing of the number behind.
+    masked = text[:hits[0].start] + hits[0].shown + text[hits[0].end:]
+    assert find_sensitive(masked) == [] or kind == MARKING
+
+
+def test_an_id_with_a_wrong_check_digit_is_a_finding_of_its_own():
+    (hit,) = find_sensitive("身份证号 530102199003071235")
+    assert (hit.kind, hit.label, hit.called, hit.shown) == (ID_CARD, ID_BAD_CHECK, "疑似身份证号码，校验位不符",
+                                                         "5301**********1235")
+
+
+def test_several_numbers_in_a_row_are_each_found():
+    text = "电话 13812345678 13987654321、身份证 110101199003071233 6222021001123456789"
+    assert [h.value for h in find_sensitive(text)] == ["13812345678", "13987654321", "110101199003071233",
+                                                        "6222021001123456789"]
+
+
+def test_a_number_broken_over_two_lines_is_one_number():
+    (hit,) = find_sensitive("号码 1101011990\n03071233")
+    assert (hit.value, hit.start, hit.end) == ("110101199003071233", 3, 22)
+    assert find_sensitive("13812345678\n\n2024") != [] and find_sensitive("1381234\n\n5678") == []
+
 
 @pytest.mark.parametrize("text, kind, written, shown", POSITIVES)
 def test_positive_is_found_and_masked(text, kind, written, shown):
@@ -56,7 +134,8 @@ def test_positive_is_found_and_masked(text, kind, written, shown):
 
 
 NEAR_MISSES = [
-    ("身份证号 530102199003071235", "invalid check digit"),
+    ("身份证号 990102199003071235", "wrong check digit and no such province"),
+    ("身份证号 530102299003071235", "wrong check digit and a birth year to come"),
     ("身份证号 53010219900307123", "17 digits (and not Luhn-valid)"),
     ("身份证号 530102199002301234", "no such birth date (and not Luhn-valid)"),
     ("编号 110105187001010011", "birth year before 1900"),
@@ -84,6 +163,25 @@ NEAR_MISSES = [
     ("办理结果：予以公开 12 件、部分公开 3 件、不予公开 2 件", "annual report counts"),
     ("加强数据机密性保护", "机密性 is a property, not a marking"),
     ("依法保护国家秘密", "秘密 alone is not a marking"),
+    ("身份证号 1101**********1233，卡号 6222 **** **** *** 6789", "masked ID and card"),
+    ("联系人 李*华、王**", "masked names"),
+    ("电话 138****5678、139 **** 5678", "masked mobiles, however spaced"),
+    ("日期 2024.03.15、2024-3-5、2024 年 3 月", "dates with points and dashes"),
+    ("第1.2.3条、5.1.1.2", "section numbers"),
+    ("电话 0879-1234567 0879-7654321", "two landlines in a row"),
+    ("一代证号 110101901307123", "15 digits whose birth month does not exist"),
+    ("一代证号 990101900307123", "15 digits with no such province"),
+    ("注册号 530100000012345", "15-digit business registration number"),
+    ("版本 3.13812345678", "decimal"),
+    ("拒绝 密码、杜绝密切接触", "绝密 inside other words"),
+    ("本项目不涉密", "不涉密 says the opposite"),
+    ("公开前进行保密审查，确定是否涉密", "是否涉密 is prose"),
+    ("**不涉及工作秘密**", "bold prose"),
+    ("*涉及秘密*，秘密*的含义", "emphasis stars are not marking stars"),
+    ("收款 1,234,567,890,123,456 元", "thousands separators"),
+    ("二〇二四年三月一日、一二三四五六七八九十", "Chinese numerals in dates and counting"),
+    ("第一三八一二三四五六七八九〇号文件", "a long run of Chinese numerals that is no number"),
+    ("2024/03/15 至 2024/12/31，第1/2/3期", "dates and fractions with slashes"),
 ]
 
 
@@ -94,7 +192,7 @@ def test_near_miss_is_not_a_finding(text, why):
 
 def test_checksums():
     assert id_card_ok(ID_OK) and id_card_ok(ID_OK_X)
-    assert not id_card_ok("530102199003071235")
+    assert not id_card_ok("530102199003071235") and id_card_ok("110101199003071233")
     assert luhn_ok(CARD_16) and luhn_ok(CARD_19) and not luhn_ok("6222020012345678")
     assert mask_card(CARD_16) == "6222 **** **** 5671"
 
@@ -152,9 +250,12 @@ def test_exact_messages_as_problems():
     item = make_item(BASE, "内部资料\n")
     lines = [str(p) for p in scan_catalogue(_Catalogue([item]))]
     assert lines == [
-        "content/items/示例.md:6: 公开内容[2]: 疑似手机号码“139****5678”：公开前请删除或脱敏；确需公开的，请在 保密审查 中登记并注明审核人",
-        "content/items/示例.md:9: 公开时限.说明: 疑似手机号码“138****8000”：公开前请删除或脱敏；确需公开的，请在 保密审查 中登记并注明审核人",
-        "content/items/示例.md:12: 附件[1].文件: 疑似居民身份证号码“5301**********1238”：公开前请删除或脱敏；确需公开的，请在 保密审查 中登记并注明审核人",
+        "content/items/示例.md:6: 公开内容[2]: 疑似手机号码“139****5678”：公开前请删除或脱敏；"
+        "确需公开的，请在 保密审查 中登记（内容照抄原文中的完整号码）并注明审核人",
+        "content/items/示例.md:9: 公开时限.说明: 疑似手机号码“138****8000”：公开前请删除或脱敏；"
+        "确需公开的，请在 保密审查 中登记（内容照抄原文中的完整号码）并注明审核人",
+        "content/items/示例.md:12: 附件[1].文件: 疑似居民身份证号码“5301**********1238”：公开前请删除或脱敏；"
+        "确需公开的，请在 保密审查 中登记（内容照抄原文中的完整号码）并注明审核人",
         "content/items/示例.md:14: 正文: 疑似密级标识“内部资料”：涉密、内部或不予公开的信息不得上网公开，请删除；确属误报的，请在 保密审查 中登记并注明审核人",
     ]
 
@@ -169,7 +270,7 @@ ACK = """\
 """
 
 
-@pytest.mark.parametrize("content", ["138****8000", "13800138000", "'138 0013 8000'", "'+86 138-0013-8000'"])
+@pytest.mark.parametrize("content", ["13800138000", "'138 0013 8000'", "'+86 138-0013-8000'", "１３８００１３８０００"])
 def test_acknowledgement_suppresses_the_same_finding(content):
     item = make_item(BASE + ACK.format(content=content, kind="手机号码"))
     assert "138****8000" not in {f.shown for f in scan_item(item)}
@@ -177,11 +278,70 @@ def test_acknowledgement_suppresses_the_same_finding(content):
 
 
 def test_acknowledgement_of_another_kind_or_number_does_not_suppress():
-    wrong_kind = make_item(BASE + ACK.format(content="138****8000", kind="银行卡号"))
-    other_number = make_item(BASE + ACK.format(content="137****8000", kind="手机号码"))
+    wrong_kind = make_item(BASE + ACK.format(content="13800138000", kind="银行卡号"))
+    other_number = make_item(BASE + ACK.format(content="13700138000", kind="手机号码"))
     for item in (wrong_kind, other_number):
         kinds = [f.kind for f in scan_item(item)]
-        assert kinds.count(MOBILE) == 2 and kinds[-1] == "保密审查登记"
+        assert kinds.count(MOBILE) == 2 and kinds[-1] in ("保密审查登记", "保密审查登记不完整")
+
+
+UNUSABLE = ("登记内容“{}”不是完整的{}，不能确定登记的是哪一个号码，这条登记不起作用："
+            "请照抄事项原文中的完整号码（保密审查 字段不在网站上公开）")
+
+
+@pytest.mark.parametrize("registered, kind, published, shown", [
+    ("138****5678", "手机号码", "13899995678", "138****5678"),      # issue 9 (6d), first attack
+    ("1101**********1233", "居民身份证号码", "110101199003071233", "1101**********1233"),  # second attack
+    ("'6222 **** **** *** 6789'", "银行卡号", "6222021001123456789", "6222 **** **** *** 6789"),
+])
+def test_a_masked_acknowledgement_approves_nothing_and_is_reported(registered, kind, published, shown):
+    item = make_item("公开对象: 全社会\n" + ACK.format(content=registered, kind=kind), f"号码 {published}\n")
+    assert [str(f.problem()) for f in scan_item(item)] == [
+        f"content/items/示例.md:4: 保密审查[1].内容: {UNUSABLE.format(registered.strip(chr(39)), kind)}",
+        f"content/items/示例.md:10: 正文: 疑似{kind}“{shown}”：公开前请删除或脱敏；"
+        "确需公开的，请在 保密审查 中登记（内容照抄原文中的完整号码）并注明审核人"]
+
+
+def test_an_acknowledgement_approves_only_its_own_number():
+    """The approved office mobile is replaced by a citizen's with the same first 3 and last 4 digits."""
+    approved = "13811115678"
+    item = make_item("公开对象: 全社会\n" + ACK.format(content=approved, kind="手机号码"),
+                     f"值班电话 {approved}\n低保户电话 13899995678\n")
+    assert [(f.line, f.kind, f.value) for f in scan_item(item)] == [(11, MOBILE, "13899995678")]
+    gone = make_item("公开对象: 全社会\n" + ACK.format(content=approved, kind="手机号码"), "低保户电话 13899995678\n")
+    assert [(f.line, f.kind) for f in scan_item(gone)] == [(4, "保密审查登记"), (10, MOBILE)]
+
+
+def test_a_description_instead_of_the_number_is_reported():
+    item = make_item("公开对象: 全社会\n" + ACK.format(content="办公电话", kind="手机号码"), "电话 13800138000\n")
+    assert [f.message for f in scan_item(item)][0] == UNUSABLE.format("办公电话", "手机号码")
+
+
+def test_an_id_with_a_wrong_check_digit_is_acknowledged_as_an_id():
+    item = make_item("公开对象: 全社会\n" + ACK.format(content="530102199003071235", kind="居民身份证号码"),
+                     "号码 530102199003071235\n")
+    assert scan_item(item) == []
+    unacknowledged = make_item("公开对象: 全社会\n", "号码 530102199003071235\n")
+    assert [str(f.problem()) for f in scan_item(unacknowledged)] == [
+        "content/items/示例.md:4: 正文: 疑似身份证号码，校验位不符“5301**********1235”：公开前请删除或脱敏；"
+        "确需公开的，请在 保密审查 中登记（内容照抄原文中的完整号码）并注明审核人"]
+
+
+def test_every_format_in_an_item_is_located_by_line_and_masked():
+    body = "".join(f"{text}\n" for text, *_ in FORMATS)
+    item = make_item("公开对象: 全社会\n", body)
+    found = [(f.line, f.kind, f.shown) for f in scan_item(item)]
+    assert found == [(4 + n, kind, shown) for n, (_t, kind, _w, shown) in enumerate(FORMATS)]
+
+
+def test_findings_in_any_published_text():
+    """The entry point for texts outside items (guide pages): located by the text's first line."""
+    found = findings_in_text("content/pages/指南.md", 5, "正文", "第一行\n电话 138 1234 5678\n绝 密\n")
+    assert [str(f.problem()) for f in found] == [
+        "content/pages/指南.md:6: 正文: 疑似手机号码“138****5678”：公开前请删除或脱敏；"
+        "确需公开的，请在 保密审查 中登记（内容照抄原文中的完整号码）并注明审核人",
+        "content/pages/指南.md:7: 正文: 疑似密级标识“绝 密”：涉密、内部或不予公开的信息不得上网公开，请删除；"
+        "确属误报的，请在 保密审查 中登记并注明审核人"]
 
 
 def test_stale_acknowledgement_is_reported_masked():
@@ -244,14 +404,14 @@ def test_example_items_have_no_findings(mini_project):
 def test_scan_project_end_to_end(mini_project):
     out = io.StringIO()
     assert scan_project(mini_project, out) == 0
-    assert out.getvalue() == "保密审查：未发现问题（已检查 2 个公开事项，内部事项不上网，不检查）。\n"
+    assert out.getvalue() == "保密审查：未发现问题（已检查 2 个公开事项和 2 个公开指南页面，内部事项不上网，不检查）。\n"
     item = mini_project / "content" / "items" / "社会救助" / "低保名单.md"
     item.write_text(item.read_text(encoding="utf-8") + "\n经办人 13800138000\n", encoding="utf-8")
     out = io.StringIO()
     assert scan_project(mini_project, out) == 1
     assert out.getvalue().splitlines()[0] == (
         "content/items/社会救助/低保名单.md:23: 正文: 疑似手机号码“138****8000”："
-        "公开前请删除或脱敏；确需公开的，请在 保密审查 中登记并注明审核人")
+        "公开前请删除或脱敏；确需公开的，请在 保密审查 中登记（内容照抄原文中的完整号码）并注明审核人")
 
 
 def test_scan_project_does_not_promise_what_it_could_not_read(mini_project):
@@ -267,3 +427,34 @@ def test_the_example_catalogue_has_no_findings():
     out = io.StringIO()
     code = scan_project(REPO, out)
     assert code == 0, out.getvalue()
+
+
+def test_the_real_catalogue_table_has_no_findings():
+    """Every cell of the real Haitan table (tests/fixtures/real) and the guide pages scan clean."""
+    import csv
+
+    table = REPO / "tests" / "fixtures" / "real" / "haitan-standard-catalogue.csv"
+    cells = [cell for row in csv.reader(io.StringIO(table.read_text(encoding="utf-8-sig"))) for cell in row]
+    pages = [p.read_text(encoding="utf-8") for p in sorted((REPO / "content" / "pages").glob("*.md"))]
+    assert len(cells) > 500 and len(pages) == 2
+    assert [m for text in cells + pages for m in find_sensitive(text)] == []
+
+
+def test_invoke_scan_catches_the_sidesteps_of_issue_9(mini_project):
+    """Through the public entry point: the 6c formats and the 6d masked acknowledgement."""
+    item = mini_project / "content" / "items" / "社会救助" / "低保名单.md"
+    text = item.read_text(encoding="utf-8").replace("发布日期: 2024-03-05\n", "发布日期: 2024-03-05\n" + ACK.format(
+        content="138****5678", kind="手机号码"))
+    item.write_text(text + "户主 110101-19900307-1233\n电话 (138)9999-5678\n卡号 622202&nbsp;1001123456789\n"
+                    "机密文件，依法办理\n", encoding="utf-8")
+    result = run_invoke(mini_project, "scan")
+    assert result.returncode == 1
+    advice = "公开前请删除或脱敏；确需公开的，请在 保密审查 中登记（内容照抄原文中的完整号码）并注明审核人"
+    path = "content/items/社会救助/低保名单.md"
+    assert result.stdout.splitlines() == [
+        f"{path}:21: 保密审查[1].内容: " + UNUSABLE.format("138****5678", "手机号码"),
+        f"{path}:28: 正文: 疑似居民身份证号码“1101**********1233”：{advice}",
+        f"{path}:29: 正文: 疑似手机号码“138****5678”：{advice}",
+        f"{path}:30: 正文: 疑似银行卡号“6222 **** **** *** 6789”：{advice}",
+        f"{path}:31: 正文: 疑似密级标识“机密”：涉密、内部或不予公开的信息不得上网公开，请删除；确属误报的，请在 保密审查 中登记并注明审核人",
+        "保密审查：发现 5 处问题，涉及 1 个文件。疑似敏感内容必须删除或脱敏后才能公开；确需公开的，由审核人确认后在该事项的 保密审查 中登记。"]

@@ -63,8 +63,11 @@ LISTING_RULES = {
 
 @pytest.mark.parametrize("url", sorted(LISTING_RULES))
 def test_listing_counts_equal_matching_public_items(site, url):
-    html = read(site, url + "index.html")
     expected = len([i for i in public_items(site) if LISTING_RULES[url](i)])
+    if not expected:  # an empty listing is not written (nor linked: tests/test_boundary.py)
+        assert not (site / "output" / url).exists()
+        return
+    html = read(site, url + "index.html")
     assert rows_on(html) == expected
     assert f"共 <strong>{expected}</strong> 个事项" in html
 
@@ -91,7 +94,6 @@ def test_hostile_body_is_sanitised_and_safe_markup_kept(site):
     assert '<h3>审批结果</h3>' in body
     assert "<td>城关镇</td>" in body and "<li>列表项</li>" in body
     assert '<a href="https://www.gov.cn/" rel="noopener noreferrer">正常链接</a>' in body
-    assert '<img alt="示意图" src="https://www.gov.cn/logo.png">' in body
     assert '<a rel="noopener noreferrer">恶意链接</a>' in body
 
 

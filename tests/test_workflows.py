@@ -117,10 +117,10 @@ def test_no_logic_in_ci_files(path):
 
 @pytest.mark.parametrize("path, tasks", [
     (".github/workflows/pr.yml", {("validate", ()), ("scan", ()), ("codeowners", ("check",)), ("test", ()),
-                                  ("build", ()), ("review", ("base", "output"))}),
-    (".github/workflows/publish.yml", {("build", ("publish",))}),
+                                  ("build", ()), ("review", ("base", "output", "full"))}),
+    (".github/workflows/publish.yml", {("build", ("publish",)), ("publish", ())}),
     (".gitlab-ci.yml", {("validate", ()), ("scan", ()), ("codeowners", ("check",)), ("test", ()),
-                        ("build", ()), ("review", ("base", "output")), ("build", ("publish",))}),
+                        ("build", ()), ("review", ("base", "output", "full")), ("build", ("publish",)), ("publish", ())}),
 ])
 def test_each_file_runs_the_required_tasks(path, tasks):
     assert {(task, tuple(flags)) for task, flags in invoke_calls(REPO / path)} == tasks
@@ -134,7 +134,31 @@ def test_triggers():
     assert publish[True]["push"] == {"branches": ["main"]}
     gitlab = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text(encoding="utf-8"))
     assert gitlab["pages"]["artifacts"] == {"paths": ["public"]}
-    assert gitlab["review"]["artifacts"]["paths"] == ["review.md"]
+    assert gitlab["review"]["artifacts"]["paths"] == ["review.md", "review-full.md"]
+
+
+def test_posting_the_report_fails_loudly():
+    """A comment or note that cannot be posted (too long, no permission) fails its job; the full
+    report is kept as an artifact."""
+    pr = yaml.safe_load((REPO / ".github/workflows/pr.yml").read_text(encoding="utf-8"))
+    steps = {step["name"]: step for step in pr["jobs"]["review"]["steps"] if "name" in step}
+    comment = steps["评论到拉取请求"]
+    assert "continue-on-error" not in comment and "||" in comment["run"] and comment["run"].count("gh pr comment") == 2
+    assert steps["保存完整报告"]["with"]["path"].split() == ["review.md", "review-full.md"]
+    gitlab = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    assert gitlab["review-note"]["allow_failure"] is False and "--fail" in gitlab["review-note"]["script"][0]
+
+
+def test_object_storage_jobs_are_off_until_configured_and_keys_come_from_the_secret_store():
+    github = yaml.safe_load((REPO / ".github/workflows/publish.yml").read_text(encoding="utf-8"))["jobs"]["object-storage"]
+    assert github["if"] == "${{ vars.GONGKAI_S3_BUCKET != '' }}"
+    env = github["steps"][-1]["env"]
+    assert env["AWS_ACCESS_KEY_ID"] == "${{ secrets.GONGKAI_S3_ACCESS_KEY_ID }}"
+    assert env["AWS_SECRET_ACCESS_KEY"] == "${{ secrets.GONGKAI_S3_SECRET_ACCESS_KEY }}"
+    gitlab = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text(encoding="utf-8"))["object-storage"]
+    assert gitlab["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $GONGKAI_S3_BUCKET"}]
+    assert gitlab["variables"] == {"AWS_ACCESS_KEY_ID": "$GONGKAI_S3_ACCESS_KEY_ID",
+                                   "AWS_SECRET_ACCESS_KEY": "$GONGKAI_S3_SECRET_ACCESS_KEY"}
 
 
 # --- the checker itself, on made-up files, so that it is known to catch what it should ---

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -232,23 +233,51 @@ def fix_file(path: Path, keys: tuple[set, set]) -> tuple[bytes, FileFix] | None:
 def _shown(path: Path) -> str:
     """Relative to the current folder when inside it, as editors run `invoke fix` from the project."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(Path.cwd())).as_posix()  # links not followed
     except ValueError:
         return path.as_posix().lstrip("/")
 
 
-def item_paths(paths: list[Path]) -> list[Path]:
+def item_paths(paths: list[Path]) -> list[tuple[Path, Path]]:
+    """(file, the folder it was found in) for every .md file under the given paths."""
     found = []
     for path in map(Path, paths):
-        found += sorted(p for p in path.rglob("*.md") if not p.name.startswith(".")) if path.is_dir() else [path]
+        if path.is_dir() and not path.is_symlink():
+            found += [(p, path) for p in sorted(path.rglob("*.md")) if not p.name.startswith(".")]
+        else:
+            found.append((path, path.parent))
     return found
 
 
-def fix(paths: list[Path], write: bool) -> tuple[str, list[Path]]:
+REFUSALS = [
+    (lambda path, root: path.is_symlink(), "是符号链接（快捷方式），没有修复：请换成普通文件"),
+    (lambda path, root: not _inside(path, root), "在项目文件夹以外，没有修复"),
+]
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """True when the file, with every link on its way resolved, is a regular file under `root`."""
+    real, top = path.resolve(), root.resolve()
+    return real.is_file() and (real == top or top in real.parents)
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Overwrite the file itself, never what a link put in its place meanwhile points to."""
+    handle = os.open(path, os.O_WRONLY | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(handle, "wb") as file:
+        file.write(data)
+
+
+def fix(paths: list[Path], write: bool, root: Path | None = None) -> tuple[str, list[Path]]:
     """A unified diff of every repair (with a Chinese list of what was done), and the files that
-    change. Files are written only when `write` is true."""
+    change. Files are written only when `write` is true, and only regular files inside `root` (the
+    project; by default the folder given) are read at all: a link or a file elsewhere is named."""
     keys, chunks, changed = known_keys(), [], []
-    for path in item_paths(paths):
+    for path, folder in item_paths(paths):
+        refusal = next((text for test, text in REFUSALS if test(path, root or folder)), None)
+        if refusal:
+            chunks.append(f"# {_shown(path)}：{refusal}\n")
+            continue
         before = decode(path.read_bytes())[0]
         if before is None:
             chunks.append(f"# {_shown(path)}：既不是 UTF-8 也不是 GBK 编码，无法自动修复，请用编辑器另存为 UTF-8\n")
@@ -263,5 +292,5 @@ def fix(paths: list[Path], write: bool) -> tuple[str, list[Path]]:
                                        f"a/{_shown(path)}", f"b/{_shown(path)}")
         changed.append(path)
         if write:
-            path.write_bytes(data)
+            _write(path, data)
     return "".join(chunk if chunk.endswith("\n") else chunk + "\n" for chunk in chunks), changed

@@ -9,32 +9,29 @@ registries as text, so the editors' comments and order stay as they were.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
+import functools
 import hashlib
-import io
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from catalogue import schema as schema_checks
-from catalogue.errors import CatalogueError, format_report
+from catalogue.errors import format_report
 from catalogue.registry import load_categories, load_units
 from catalogue.tabular import (CellError, channels_of, choose_audience, choose_method, combine_channels, join_name,
                                levels_from, parse_audience, parse_channels, parse_levels, parse_limit, parse_method,
                                split_basis, split_content, tick)
 from catalogue.validate import Paths
 
+from .tablefile import MAX_COLUMNS, ImportTableError, Sheet, read_sheets
 from .yamlwrite import IndexAllocator, item_text, safe_file_name, scalar
+
+__all__ = ["ImportTableError", "ImportReport", "import_table"]
 
 PLACEHOLDER_REVIEWER = "@daizhiding"  # pinyin of 待指定: the schema only accepts ASCII handles
 PLACEHOLDER_CODE_PREFIX = "TEMP-"
-
-
-class ImportTableError(CatalogueError):
-    """Raised by import_table when the table as a whole cannot be read (no header, bad file type,
-    registries invalid); problems with single rows go into the report instead."""
 
 
 # ---------------------------------------------------------------- header names
@@ -93,6 +90,7 @@ class Column:
     header: str = ""
 
 
+@functools.lru_cache(maxsize=65536)  # every data row is tested as a possible repeated header
 def classify(group: str, sub: str) -> Column | None:
     """(upper header, lower header) -> Column; None for a column we do not know."""
     group, sub = _norm(group), _norm(sub)
@@ -120,65 +118,6 @@ def _bare_sub(name: str) -> Column | None:
         if option:
             return Column(group, option, name)
     return None
-
-
-# ---------------------------------------------------------------- reading the file into a grid
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
-    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-def read_grid(path: Path) -> list[list[list[str]]]:
-    """Every sheet of the file as rows of text cells (a CSV has one sheet)."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return [read_csv(path.read_bytes())]
-    if suffix in {".xlsx", ".xlsm"}:
-        return read_xlsx(path)
-    raise ImportTableError(f"{path.name}：只能导入 .xlsx 或 .csv 文件。"
-                           "如果是 .xls、.et 或 .wps 表格，请在 Excel 或 WPS 中“另存为”.xlsx 后再导入")
-
-
-def read_csv(raw: bytes) -> list[list[str]]:
-    """UTF-8 (with or without BOM), else GBK/GB18030 as saved by Excel or WPS on Windows."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("gb18030")
-        except UnicodeDecodeError as exc:
-            raise ImportTableError("CSV 文件既不是 UTF-8 也不是 GBK 编码：请在 Excel 中另存为“CSV UTF-8”后再导入") from exc
-    first = text.split("\n", 1)[0]
-    delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    return [[_text(cell) for cell in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-
-
-def read_xlsx(path: Path) -> list[list[list[str]]]:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, data_only=True)
-    except (OSError, KeyError, ValueError) as exc:
-        raise ImportTableError(f"{path.name}：无法作为 .xlsx 文件打开（{exc}）") from exc
-    return [_sheet_grid(sheet) for sheet in book.worksheets]
-
-
-def _sheet_grid(sheet) -> list[list[str]]:
-    """Cells as text; a merged range (一级事项 spanning rows, a header spanning columns) gives
-    every cell it covers its top-left value."""
-    grid = [[_text(c) for c in row] for row in sheet.iter_rows(values_only=True)]
-    for merged in sheet.merged_cells.ranges:
-        value = _text(sheet.cell(merged.min_row, merged.min_col).value)
-        for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):
-            for c in range(merged.min_col - 1, min(merged.max_col, len(grid[r]))):
-                grid[r][c] = value
-    return grid
 
 
 # ---------------------------------------------------------------- finding the header
@@ -640,9 +579,9 @@ def _date(value) -> dt.date:
         raise ImportTableError(f"--date “{value}”不是有效日期，应写成 YYYY-MM-DD，例如 2024-03-05") from exc
 
 
-def _table(path: Path) -> tuple[list[list[str]], Layout]:
-    for grid in read_grid(path):
-        layout = find_layout(grid)
+def _table(path: Path) -> tuple[Sheet, Layout]:
+    for sheet in read_sheets(path):
+        layout = find_layout(sheet.rows)
         if layout:
             missing = [f for f in ("一级事项", "公开内容", "公开依据", "公开时限", "公开主体", "公开渠道", "公开对象", "公开方式")
                        if f not in {c.field for c in layout.columns.values()}]
@@ -651,21 +590,32 @@ def _table(path: Path) -> tuple[list[list[str]], Layout]:
             if missing:
                 raise ImportTableError(f"{path.name}：表头缺少这些列：{'、'.join(missing)}。"
                                        f"识别到的列：{'、'.join(c.header for c in layout.columns.values())}")
-            return grid, layout
+            return sheet, layout
     raise ImportTableError(f"{path.name}：没有找到表头。表头应包含 序号、公开事项（一级事项/二级事项）、公开内容（要素）、"
                            "公开依据、公开时限、公开主体、公开渠道和载体、公开对象、公开方式 等列名")
+
+
+def formula_reasons(record: Record, layout: Layout, sheet: Sheet) -> list[str]:
+    """A formula saved without its result (a file written by a program, never opened in Excel)
+    has no value to import: the row is listed, not imported with a blank."""
+    return [f"“{column.header}”列是公式，文件中没有保存计算结果：请在 Excel 或 WPS 中打开表格、保存后再重新导入"
+            for j, column in layout.columns.items() if (record.row - 1, j) in sheet.uncomputed]
 
 
 def import_table(path, root, *, date=None, force: bool = False, dry_run: bool = False, code: str | None = None,
                  reviewers: list[str] | None = None) -> ImportReport:
     """Import one .xlsx/.csv catalogue into the project at `root`; see the module docstring."""
     path, paths, day = Path(path), Paths.for_root(root), _date(date)
-    grid, layout = _table(path)
-    rows, skipped_rows = records(grid, layout)
+    sheet, layout = _table(path)
+    rows, skipped_rows = records(sheet.rows, layout)
     report = ImportReport(path.name, dry_run, len(rows), notes=skipped_rows)
     if layout.ignored:
         report.notes.append(f"未识别的列（已忽略）：{'、'.join(layout.ignored)}")
+    if sheet.ignored:
+        report.notes.append(f"第 {MAX_COLUMNS} 列以后还有 {sheet.ignored} 个填了内容的单元格，超出导入范围，已忽略")
     drafts = [draft(r) for r in rows]
+    for d in drafts:  # a blank formula explains the row's other complaints: ask for the results first
+        d.reasons = formula_reasons(d.record, layout, sheet) or d.reasons
     name_drafts(drafts)
     registries = load_registries(paths)
     assign_codes(drafts, registries, code, report.notes)
@@ -682,7 +632,7 @@ def import_table(path, root, *, date=None, force: bool = False, dry_run: bool = 
 def plan_files(drafts, paths: Paths, day: dt.date, registries: Registries, validator, force: bool,
                report: ImportReport) -> list[tuple[Path, str]]:
     """(file, text) for every row that maps and validates; everything else goes into the report."""
-    allocator, planned, used_paths = IndexAllocator(paths.items_dir), [], set()
+    allocator, planned, used_paths = IndexAllocator(paths.items_dir), [], {}
     for d in drafts:
         target = _target(paths, d, used_paths)
         if d.reasons:
@@ -703,14 +653,17 @@ def plan_files(drafts, paths: Paths, day: dt.date, registries: Registries, valid
     return planned
 
 
-def _target(paths: Paths, d: Draft, used: set) -> Path:
-    """content/items/<一级事项>/<事项名称>.md; a second row with the same name gets （2）."""
+def _target(paths: Paths, d: Draft, used: dict) -> Path:
+    """content/items/<一级事项>/<事项名称>.md; a second row with the same name gets （2）.
+    `used` maps each path taken to the next number to try for its name (linear in the rows)."""
     folder = paths.items_dir / safe_file_name(d.fields.get("一级事项", "未分类"))
     stem = safe_file_name(d.fields.get("事项名称", f"第{d.record.row}行"))
-    target, n = folder / f"{stem}.md", 2
+    first = target = folder / f"{stem}.md"
+    n = used.get(first, 2)
     while target in used:
         target, n = folder / f"{stem}（{n}）.md", n + 1
-    used.add(target)
+    used[first] = n
+    used.setdefault(target, 2)
     return target
 
 

@@ -1,4 +1,5 @@
-"""What the browser tests need beyond requirements-dev.txt: Debian's chromium and axe-core (npm).
+"""What the browser tests need beyond requirements-dev.txt: Debian's chromium, axe-core (npm) and
+the web editor's local backend, decap-server (npm; `invoke edit` uses it too).
 
 Installed on demand so that one command sets up and runs the whole suite on a fresh machine or CI.
 """
@@ -21,6 +22,30 @@ def axe_path(root: Path) -> Path:
     return root / ".cache" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 
 
+def decap_server_path(root: Path) -> Path:
+    return root / ".cache" / "decap-server" / "node_modules" / "decap-server" / "dist" / "index.js"
+
+
+def ensure_decap_server(root: Path) -> Path:
+    """decap-server and its whole dependency tree at the versions in tools/decap-server/package-lock.json
+    (`npm ci`: integrity-checked, nothing newer), installed once into .cache/decap-server/."""
+    pinned = root / "tools" / "decap-server"
+    target = root / ".cache" / "decap-server"
+    lock = (pinned / "package-lock.json").read_bytes()
+    if decap_server_path(root).is_file() and (target / "package-lock.json").is_file() \
+            and (target / "package-lock.json").read_bytes() == lock:
+        return decap_server_path(root)
+    npm = shutil.which("npm")  # npm.cmd on Windows: run by its full path
+    if not npm:
+        raise SystemExit("网页编辑器的本机后台（decap-server）需要 Node.js：请先安装 Node.js（含 npm），再运行一次。")
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy2(pinned / name, target / name)
+    print("正在安装网页编辑器的本机后台 decap-server（只需一次）……")
+    subprocess.check_call([npm, "ci", "--silent", "--no-audit", "--no-fund", "--omit=dev"], cwd=target)
+    return decap_server_path(root)
+
+
 def ensure_browser_deps(root: Path) -> None:
     if chromium_path() is None:
         _apt_install("chromium")
@@ -29,6 +54,7 @@ def ensure_browser_deps(root: Path) -> None:
             raise SystemExit("需要 Node.js 的 npm 来安装 axe-core（无障碍检查），请先安装 Node.js。")
         subprocess.check_call(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix",
                                str(root / ".cache" / "node"), f"axe-core@{AXE_VERSION}"])
+    ensure_decap_server(root)
 
 
 def _apt_install(package: str) -> None:

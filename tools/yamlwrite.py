@@ -4,6 +4,7 @@ entry per line, and a short Chinese comment above any field still to be filled i
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -20,7 +21,11 @@ _INDEX_LINE = re.compile(r"^索引号[ \t]*:[ \t]*['\"]?([^'\"\s#]+)", re.M)
 
 def scalar(text) -> str:
     """A value as plain YAML when it reads back as the same text, else double-quoted (JSON)."""
-    text = str(text)
+    return _scalar(str(text))
+
+
+@functools.lru_cache(maxsize=65536)  # an import writes the same units and categories thousands of times
+def _scalar(text: str) -> str:
     if text and text == text.strip() and "\n" not in text:
         try:
             if yaml.load(f"k: {text}\n", Loader=Loader) == {"k": text}:
@@ -72,29 +77,53 @@ def item_text(meta: dict, body: str = "", comments: dict | None = None) -> str:
     return "\n".join(lines) + "\n" + (body.strip() + "\n" if body.strip() else "")
 
 
+# Device names Windows reserves, with or without an extension (CON, con.txt, COM1 …).
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)$", re.I)
+SAFE_PREFIX = "事项-"
+
+
 def safe_file_name(name: str, limit: int = 80) -> str:
-    """A file or folder name from a Chinese title, valid on Windows and Linux."""
+    """A file or folder name from a Chinese title that every system keeps and the build reads:
+    no characters Windows forbids, no trailing dots or spaces, no reserved device name (CON, NUL,
+    COM1 …), and no name the catalogue skips (README, ~$… Office lock files, hidden .files) —
+    those get the prefix 事项-."""
     name = _UNSAFE_NAME.sub("-", name.replace("\n", "")).strip(" .-")
-    return name[:limit].rstrip(" .-") or "未命名"
+    name = name[:limit].rstrip(" .-") or "未命名"
+    if _RESERVED.match(name.split(".")[0].rstrip(" ")) or _ignored(Path(f"{name}.md")):
+        name = SAFE_PREFIX + name
+    return name
+
+
+def _ignored(path: Path) -> bool:
+    from catalogue.validate import _ignored as ignored_by_the_build  # the build's own rule, not a copy
+
+    return ignored_by_the_build(path)
 
 
 class IndexAllocator:
     """Next free 索引号 sequence per (机构代码, 年份): one past the highest in use, so a number
-    once published (and perhaps deleted since) is never given to another item."""
+    once published (and perhaps deleted since) is never given to another item. The highest number
+    and its width are kept per prefix, so allocating n numbers takes time linear in n."""
 
     def __init__(self, items_dir: Path):
-        self.used: set[str] = set(existing_index_numbers(items_dir))
+        self.used: set[str] = set()
+        self._top: dict[str, tuple[int, int]] = {}  # "机构代码/年份-" -> (highest sequence, digits)
+        for value in existing_index_numbers(items_dir):
+            self.reserve(value)
 
     def next(self, code: str, year: int | str) -> str:
         prefix = f"{code}/{year}-"
-        numbers = [n[len(prefix):] for n in self.used if n.startswith(prefix) and n[len(prefix):].isdigit()]
-        width = max([5] + [len(n) for n in numbers])
-        value = f"{prefix}{max([0] + [int(n) for n in numbers]) + 1:0{width}d}"
-        self.used.add(value)
+        highest, width = self._top.get(prefix, (0, 5))
+        value = f"{prefix}{highest + 1:0{width}d}"
+        self.reserve(value)
         return value
 
     def reserve(self, value: str) -> None:
         self.used.add(value)
+        prefix, dash, sequence = value.rpartition("-")
+        if dash and sequence.isdigit():
+            highest, width = self._top.get(prefix + dash, (0, 5))
+            self._top[prefix + dash] = (max(highest, int(sequence)), max(width, len(sequence)))
 
 
 def existing_index_numbers(items_dir: Path) -> list[str]:

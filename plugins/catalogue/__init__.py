@@ -7,7 +7,7 @@ import logging
 
 from pelican import signals
 
-from . import output
+from . import output, textsafe
 from .build import CatalogueGenerator, ErrorCollector
 
 _collector = ErrorCollector()
@@ -30,6 +30,8 @@ def _finish(pelican):
 def register():
     # initialized: before any generator exists, so every file is written into the staging folder.
     signals.initialized.connect(output.begin)
+    # generator_init: each generator's Jinja environment exists but no template is compiled yet.
+    signals.generator_init.connect(textsafe.guard_templates)
     # get_generators: our generator runs after Pelican's own, so its context is complete.
     signals.get_generators.connect(_generators)
     # Pelican logs unreadable pages and continues; stop the build once every generator has read

@@ -12,6 +12,7 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from . import settings as declared
+from . import textsafe
 from .errors import Problem, format_report
 from .validate import Paths, load_catalogue, resolve
 
@@ -69,6 +70,7 @@ class CatalogueGenerator(Generator):
     def generate_context(self):
         declared.resolve(self.settings)
         catalogue, paths = load_checked(self.settings)
+        textsafe.scrub_catalogue(catalogue)  # what the site shows never carries controls or bidi overrides
         self.context["catalogue"] = catalogue
         self.context["catalogue_paths"] = paths
 

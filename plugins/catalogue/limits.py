@@ -296,8 +296,13 @@ def render_guard(seconds: float | None = None):
         signal.signal(signal.SIGALRM, previous)
 
 
-def render_checked(render, body: str, body_line: int, display: str) -> tuple[str, list[Problem]]:
-    """render(body), or a located problem when it runs too long or recurses too deep."""
+def renderable(problems: list[Problem]) -> bool:
+    """False once body_problems() refused the body: it must never reach the renderer."""
+    return not any(p.field == BODY for p in problems)
+
+
+def render_checked(render, body: str, body_line: int, display: str):
+    """(render(body), []), or (None, [a located problem]) when it runs too long or recurses too deep."""
     try:
         with render_guard():
             return render(body), []
@@ -305,4 +310,4 @@ def render_checked(render, body: str, body_line: int, display: str) -> tuple[str
         reason = "超时"
     except RecursionError:
         reason = "嵌套过深"
-    return "", [Problem(display, body_line, BODY, BODY_TOO_COMPLEX.format(reason=reason))]
+    return None, [Problem(display, body_line, BODY, BODY_TOO_COMPLEX.format(reason=reason))]

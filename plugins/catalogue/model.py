@@ -64,8 +64,9 @@ class Item:
     # False when the front matter broke a schema rule: such an item never reaches the site, but
     # it is still checked against the registries and scanned, so the editor sees every problem.
     valid: bool = True
-    # Filled by the history plugin from git: [HistoryEntry(date, subject)], newest first, and the
-    # date of the last commit touching the file (used when 更新日期 is absent).
+    # Filled by the history plugin: the public 变更记录 ([ChangeNote(date, text)] from the item's own
+    # 变更记录 field, newest first; never commit messages), and the later of the newest note and the
+    # last commit that edited the file (used when 更新日期 is absent).
     history: list = field(default_factory=list)
     git_updated: dt.date | None = None
 
@@ -105,11 +106,17 @@ class Catalogue:
     categories: list[Category]
     units: list[Unit]
     items: list[Item]
+    pages: list = field(default_factory=list)  # guide.GuidePage: 公开指南, drafts and invalid ones too
 
     @property
     def public_items(self) -> list[Item]:
         """Everything the public site may show: 内部 items never leave this list's complement."""
         return [item for item in self.items if item.is_public]
+
+    @property
+    def public_pages(self) -> list:
+        """The 公开指南 pages the site publishes: checked, and not `Status: draft`."""
+        return [page for page in self.pages if page.valid and page.is_public]
 
     def category(self, name: str) -> Category | None:
         return next((c for c in self.categories if c.name == name), None)

@@ -23,11 +23,28 @@ DECLARED = {
     "GONGKAI_CHECKS": (list, [], "Extra checks run by validate and build, as 'module:function' taking (catalogue, paths)."),
     "GONGKAI_ITEM_CHECKS": (list, [], "Per-item checks ('module:function' taking an item), cached with each file's parse."),
     "GONGKAI_INTRO": (str, "", "One paragraph on the home page saying what the catalogue is."),
+    "GONGKAI_PUBLIC_BUILD": (bool, False, "True in publishconf.py: this build is the public site."),
+    "GONGKAI_EDITOR": (str, "none", "Web editor under /admin/: 'none', 'internal' (pelicanconf.py builds only, never the "
+                       "public site), 'public' (also the public site) or 'local' (set by `invoke edit`)."),
+    "GONGKAI_EDITOR_BACKEND": (dict, {}, "Decap CMS backend: name gitlab|gitea|github, repo, base_url, app_id, branch… "
+                               "(README, 管理员：网页编辑器)."),
+    "GONGKAI_EDITOR_LOCAL_PORT": (int, 8081, "Port of the local editor backend (decap-server) that `invoke edit` starts."),
+    # `invoke publish` (tools/publish.py): publishconf.py fills these from same-named environment variables.
+    # Credentials are never settings: boto3 reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY itself.
+    "GONGKAI_S3_ENDPOINT": (OptionalStr, None, "Object store endpoint, e.g. https://s3.oss-cn-hangzhou.aliyuncs.com."),
+    "GONGKAI_S3_BUCKET": (OptionalStr, None, "Bucket the site is published to."),
+    "GONGKAI_S3_PREFIX": (str, "", "Folder in the bucket ('' = the whole bucket); everything under it belongs to the site."),
+    "GONGKAI_S3_REGION": (OptionalStr, None, "Region used in request signing, e.g. cn-hangzhou, ap-guangzhou, cn-north-4."),
+    "GONGKAI_S3_ADDRESSING": (str, "virtual", "'virtual' (bucket.endpoint: OSS, COS, OBS) or 'path' (endpoint/bucket: MinIO)."),
+    "GONGKAI_S3_CACHE_CONTROL": (str, "no-cache", "Cache-Control of files without a content hash in their name (HTML, feeds, CSS)."),
 }
 
 
 # Set by the plugins themselves during a build, never by pelicanconf.py.
 INTERNAL = {"GONGKAI_FINAL_OUTPUT"}
+# Pelican must read nothing from content/: the catalogue reads items and pages, and its publish
+# boundary (boundary.py) is the only way a file from content/ reaches output/.
+READS_NOTHING = ("ARTICLE_PATHS", "PAGE_PATHS", "STATIC_PATHS")
 
 
 def resolve(settings: dict) -> dict:
@@ -39,6 +56,7 @@ def resolve(settings: dict) -> dict:
             wrong.append(f"{name} 应为 {kind}，实际为 {type(value).__name__}")
     unknown = [k for k in settings if k.startswith("GONGKAI_") and k not in DECLARED and k not in INTERNAL]
     wrong += [f"未知的设置 {k}（拼写错误？）" for k in unknown]
+    wrong += [f"{k} 必须为 []：content/ 中的文件只由 catalogue 插件读取和发布" for k in READS_NOTHING if settings.get(k)]
     if wrong:
         raise SettingsError("pelicanconf.py 设置有误：" + "；".join(wrong))
     return settings

@@ -1,8 +1,8 @@
 """The catalogue as a table: the one definition of its columns and of how every cell is written
 and read back.
 
-The site's CSV download writes rows with `item_row`; `invoke import` reads cells with the
-`parse_*` functions below. Both directions live here so that a downloaded CSV imports back into
+The site's CSV download writes rows with `item_row` (every cell through `spreadsheet_safe`);
+`invoke import` reads cells back through `as_written` and the `parse_*` functions below. Both directions live here so that a downloaded CSV imports back into
 the same items (tests/test_import.py checks the round trip). The parsers also accept the many
 ways real county catalogues write the same thing (see /work/shared/reference/catalogue-facts.md).
 """
@@ -46,15 +46,35 @@ class CellError(ValueError):
     """Raised by a parse_* function when a cell cannot be mapped; the message is the reason, in Chinese."""
 
 
+# ---------------------------------------------------------------- spreadsheet-safe cells
+
+# Excel, WPS and LibreOffice run a cell starting with one of these as a formula (OWASP "CSV
+# injection"), also after leading spaces. Leading quotes are counted so that a value that already
+# starts with ' and a formula character gets one more, and as_written() undoes exactly one.
+_FORMULA_START = re.compile(r"^'*(?:\s*[=+\-@]|[\t\r])")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell every spreadsheet shows as text: a single ' before anything it would run as a formula."""
+    return "'" + text if _FORMULA_START.match(text) else text
+
+
+def as_written(text: str) -> str:
+    """A cell read back from a table: spreadsheet_safe() undone (and nothing else touched)."""
+    return text[1:] if text.startswith("'") and _FORMULA_START.match(text) else text
+
+
 # ---------------------------------------------------------------- writing a row
 
 def item_row(item, number: int, url: str) -> list[str]:
-    """One catalogue.model.Item as a row under CSV_COLUMNS (lists become lines inside the cell)."""
+    """One catalogue.model.Item as a row under CSV_COLUMNS (lists become lines inside the cell),
+    every cell spreadsheet-safe."""
     meta = item.meta
-    return [str(number), meta["一级事项"], meta["二级事项"], meta["事项名称"], "\n".join(meta["公开内容"]),
-            "\n".join(meta["公开依据"]), limit_cell(meta["公开时限"]), meta["公开主体"],
-            channels_cell(meta["公开渠道"], meta.get("渠道说明")), audience_cell(meta["公开对象"], meta.get("对象说明")),
-            meta["公开方式"], "、".join(meta.get("公开层级", [])), meta["索引号"], url]
+    cells = [str(number), meta["一级事项"], meta["二级事项"], meta["事项名称"], "\n".join(meta["公开内容"]),
+             "\n".join(meta["公开依据"]), limit_cell(meta["公开时限"]), meta["公开主体"],
+             channels_cell(meta["公开渠道"], meta.get("渠道说明")), audience_cell(meta["公开对象"], meta.get("对象说明")),
+             meta["公开方式"], "、".join(meta.get("公开层级", [])), meta["索引号"], url]
+    return [spreadsheet_safe(str(cell)) for cell in cells]
 
 
 def limit_phrase(kind: str, period: str | None) -> str:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import limits, schema
+from . import body, boundary, guide, limits, schema
 from .errors import Problem, quote
 from .parallel import run_all
 from .frontmatter import read_source
@@ -17,9 +17,8 @@ from .model import Catalogue, Item
 from .registry import _display, load_categories, load_units
 
 ITEM_SUFFIXES = {".md"}
-ATTACHMENT_SUFFIXES = {".pdf", ".ofd", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".jpg", ".jpeg", ".png"}
+ATTACHMENT_SUFFIXES = boundary.PUBLISHABLE_SUFFIXES
 IGNORED_NAMES = {"thumbs.db", "desktop.ini", "readme.md"}
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -31,6 +30,11 @@ class Paths:
     schema_dir: Path
     items_dir: Path
 
+    @property
+    def pages_dir(self) -> Path:
+        """公开指南 pages: content/pages/."""
+        return self.content / "pages"
+
     @classmethod
     def for_root(cls, root: Path, content: str = "content", schema_dir: str = "schema", items: str = "items"):
         root = Path(root).resolve()
@@ -41,6 +45,10 @@ def item_files(paths: Paths) -> tuple[list[Path], list[Problem]]:
     """Every item file under content/items/ at any depth; stray non-item files are reported."""
     files, problems = [], []
     for path in sorted(paths.items_dir.rglob("*")):
+        refusal = boundary.source_refusal(path, paths.content)
+        if refusal:
+            problems.append(Problem(_relative(path, paths.root), None, "", refusal))
+            continue
         if not path.is_file() or _ignored(path):
             continue
         suffix = path.suffix.lower()
@@ -83,12 +91,17 @@ class ItemWork:
 
     def __call__(self, job: tuple[Path, str]):
         file, display = job
-        validator, render, checks = self._tools()
+        validator, renderer, checks = self._tools()
         item, problems = parse_item(file, display, validator)
+        if item:
+            rendered, failed = None, []
+            if (self.render or body.may_embed(item.body)) and limits.renderable(problems):
+                rendered, failed = limits.render_checked(renderer.render, item.body, item.body_line, display)
+            found = body.body_problems(item.source, item.body, item.body_line, rendered) + failed
+            item.valid, problems = item.valid and not found, problems + found
         if item and item.valid:
-            if render:
-                item.html, failed = limits.render_checked(render, item.body, item.body_line, display)
-                item.valid, problems = not failed, problems + failed
+            if self.render:
+                item.html = rendered.html
             for check in checks:
                 problems = problems + check(item)
         elif item:
@@ -100,8 +113,8 @@ class ItemWork:
         if tools is None:
             from .render import BodyRenderer
 
-            tools = (schema.compiled(self.schema_path, self.index_pattern),
-                     BodyRenderer() if self.render else None, [resolve(name) for name in self.checks])
+            tools = (schema.compiled(self.schema_path, self.index_pattern), BodyRenderer(),
+                     [resolve(name) for name in self.checks])
             self._cached_tools = tools
         return tools
 
@@ -185,7 +198,9 @@ def load_catalogue(paths: Paths, index_pattern: str | None = None, cache_path: P
         if item:
             (items if item.valid else rejected).append(item)
     cache.save()
-    catalogue = Catalogue(categories, units, items)
+    pages, page_problems = guide.load_pages(paths.pages_dir, paths.content, lambda p: _relative(p, paths.root))
+    problems += page_problems
+    catalogue = Catalogue(categories, units, items, pages)
     problems += cross_check(catalogue, paths, registries_ok=bool(categories and units), rejected=rejected)
     return catalogue, problems
 
@@ -246,19 +261,12 @@ def check_dates(item: Item) -> list[Problem]:
 
 
 def check_attachments(item: Item, paths: Paths) -> list[Problem]:
+    """Every 附件 must pass the publish boundary (boundary.accept), the same test the copy makes."""
     problems = []
     for i, attachment in enumerate(item.meta.get("附件", [])):
-        line = item.lines.get(("附件", i, "文件"))
-        target = (paths.content / attachment["文件"]).resolve()
-        field = f"附件[{i + 1}].文件"
-        if not target.is_relative_to(paths.content.resolve()):
-            problems.append(Problem(item.source, line, field, "附件必须放在 content/ 目录内，路径相对于 content/ 书写"))
-        elif not target.is_file():
-            problems.append(Problem(item.source, line, field,
-                f"找不到附件文件 content/{quote(attachment['文件'])}：请确认文件已提交，路径相对于 content/，大小写一致"))
-        elif target.stat().st_size > MAX_ATTACHMENT_BYTES:
-            size = target.stat().st_size / 1024 / 1024
-            problems.append(Problem(item.source, line, field, f"附件 {size:.1f} MB，超过 20 MB 上限：请压缩或拆分"))
+        _file, reason = boundary.accept(attachment["文件"], paths.content)
+        if reason:
+            problems.append(Problem(item.source, item.lines.get(("附件", i, "文件")), f"附件[{i + 1}].文件", reason))
     return problems
 
 

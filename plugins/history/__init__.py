@@ -1,13 +1,16 @@
-"""History plugin: each item's 变更记录 (date and commit subject) from git, and the last commit
-date as 更新日期 when the field is absent. Outside a git checkout pages simply omit the history.
+"""History plugin: each item's public 变更记录 (the editor's reviewed notes, notes.py; commit
+messages are never published) and the date of the last commit that edited the file as 更新日期
+when the field is absent (gitlog.py; outside a git checkout there is none).
 
-The work lives in gitlog.py (plain functions tests call without Pelican).
+The work lives in plain functions tests call without Pelican; notes.item_problems is a
+GONGKAI_ITEM_CHECKS entry (`history.notes:item_problems`).
 """
 from pelican import signals
 
-from .gitlog import HistoryEntry, annotate, file_histories
+from .gitlog import Commit, annotate, file_histories
+from .notes import ChangeNote, change_notes, new_notes
 
-__all__ = ["HistoryEntry", "annotate", "file_histories", "register"]
+__all__ = ["ChangeNote", "Commit", "annotate", "change_notes", "file_histories", "new_notes", "register"]
 
 
 def annotate_catalogue(generators) -> None:

@@ -1,28 +1,29 @@
-"""Each item file's change history, read from git in ONE `git log` call for the whole catalogue.
+"""When each item file was last edited, read from git in ONE `git log` call for the whole catalogue:
+with the newest 变更记录 note, the 更新日期 an item without that field shows.
 
-Only the commit date and subject are kept (never author names or e-mails). Renames are followed by
-our own bookkeeping, so an item moved to another folder keeps its history. Outside a git checkout
-(a release tarball, git not installed) there is simply no history.
+Only commit ids and dates are read: no subject, author or e-mail ever leaves git (the public 变更记录
+is the editor's notes, history.notes). Renames are followed by our own bookkeeping, so an item moved
+to another folder keeps its dates. Outside a git checkout (a release tarball, git not installed)
+there are no dates.
 """
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import os
-import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from catalogue.errors import CatalogueError
 
+from .notes import change_notes
+
 log = logging.getLogger(__name__)
 
 RECORD, FIELD = "\x1e", "\x1f"
-# Commit id (to recognise a shallow clone's boundary), committer date YYYY-MM-DD, subject.
-LOG_FORMAT = "%x1e%H%x1f%cs%x1f%s"
-# Subjects are shown on the public site: an address typed into one is removed all the same.
-EMAIL = re.compile(r"<?[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?")
+# Commit id (to recognise a shallow clone's boundary) and committer date YYYY-MM-DD: nothing else.
+LOG_FORMAT = "%x1e%H%x1f%cs"
 NO_GIT = "找不到 git 程序"
 NOT_EDITS = {"A", "R100"}  # git statuses that leave the content as it was
 # What git (or we) said -> the info line: these mean "built from a tarball", which is normal.
@@ -30,15 +31,14 @@ EXPECTED = {"not a git repository": "不在 git 仓库中", "不是 git 仓库":
 
 
 @dataclass(frozen=True)
-class HistoryEntry:
-    """One commit that touched an item file, as the public sees it (date and subject).
+class Commit:
+    """One commit that touched an item file: its date, and whether it edited the file.
 
     `edited` is False for the commit that added the file and for a pure move (git's rename
     similarity 100%): neither is an update of the item's content.
     """
 
     date: dt.date
-    subject: str
     edited: bool = True
 
 
@@ -61,8 +61,8 @@ def run_git(root: Path, *args: str) -> str:
     return done.stdout
 
 
-def file_histories(root: Path, folder: str) -> dict[str, list[HistoryEntry]]:
-    """path (relative to root, as git and Item.source write it) -> entries, newest first.
+def file_histories(root: Path, folder: str) -> dict[str, list[Commit]]:
+    """path (relative to root, as git and Item.source write it) -> its commits, newest first.
 
     Two git processes however many items there are. Empty outside a git checkout.
     """
@@ -76,7 +76,7 @@ def file_histories(root: Path, folder: str) -> dict[str, list[HistoryEntry]]:
     boundary = set()
     if shallow == "true":
         boundary = set((root / shallow_file).read_text(encoding="ascii").split())
-        log.warning("变更记录：当前是浅克隆（shallow clone），只能读到部分历史；发布网站时请完整克隆（CI 中设置 fetch-depth: 0）")
+        log.warning("更新日期：当前是浅克隆（shallow clone），只能读到部分历史；发布网站时请完整克隆（CI 中设置 fetch-depth: 0）")
     return parse_log(text, boundary)
 
 
@@ -85,12 +85,12 @@ def _explain(reason: str) -> None:
     "dubious ownership" in a CI container) is worth a warning, but never stops the build."""
     expected = next((said for needle, said in EXPECTED.items() if needle in reason.lower()), None)
     if expected:
-        log.info("变更记录：%s，事项页不显示变更记录", expected)
+        log.info("更新日期：%s，没有填写更新日期的事项页显示“—”", expected)
     else:
-        log.warning("变更记录：无法读取 git 历史（%s），事项页不显示变更记录", reason)
+        log.warning("更新日期：无法读取 git 历史（%s），没有填写更新日期的事项页显示“—”", reason)
 
 
-def parse_log(text: str, boundary: set[str] = frozenset()) -> dict[str, list[HistoryEntry]]:
+def parse_log(text: str, boundary: set[str] = frozenset()) -> dict[str, list[Commit]]:
     """Parse `git log -z --name-status -M` output (newest commit first) into per-file histories.
 
     `alias` maps a path as it was at the commit being read to the path the file has today; a
@@ -98,18 +98,18 @@ def parse_log(text: str, boundary: set[str] = frozenset()) -> dict[str, list[His
     means for today's files (None).
     Commits in `boundary` (a shallow clone's cut-off) show every file as added: skipped.
     """
-    histories: dict[str, list[HistoryEntry]] = {}
+    histories: dict[str, list[Commit]] = {}
     alias: dict[str, str | None] = {}
     for record in text.split(RECORD)[1:]:
         header, _, changes = record.partition("\0")
-        commit, date, subject = header.split(FIELD, 2)
+        commit, date = header.split(FIELD, 1)
         if commit in boundary:
             continue
-        day, shown = dt.date.fromisoformat(date), clean_subject(subject)
+        day = dt.date.fromisoformat(date.strip())
         for status, old, new in _changes(changes):
             current = alias.get(new, new)
             if current is not None and status[0] != "D":
-                histories.setdefault(current, []).append(HistoryEntry(day, shown, status not in NOT_EDITS))
+                histories.setdefault(current, []).append(Commit(day, status not in NOT_EDITS))
             if status[0] == "R":
                 alias[old] = current
             if status[0] in "RAD":  # older commits at `new` concern another file (or none)
@@ -132,17 +132,15 @@ def _changes(changes: str):
             i += 2
 
 
-def clean_subject(subject: str) -> str:
-    return " ".join(EMAIL.sub("", subject).split()) or "（无说明）"
-
-
-def annotate(items, histories: dict[str, list[HistoryEntry]]) -> None:
-    """Give every item its history, and the date of its last edit as 更新日期 when the field is absent.
+def annotate(items, histories: dict[str, list[Commit]]) -> None:
+    """Give every item its public 变更记录 (its own notes, never git's) and, for 更新日期 when the
+    field is absent, the later of its newest note and the last commit that edited the file.
 
     Adding or merely moving the file is no update (an imported catalogue is not "updated" on its
-    import day), and neither is a commit dated before 发布日期 (更新日期 may not precede it).
+    import day), and neither is anything dated on or before 发布日期 (更新日期 may not precede it).
     """
     for item in items:
-        item.history = list(histories.get(item.source, []))
-        last = next((entry.date for entry in item.history if entry.edited), None)
+        item.history = change_notes(item.meta)
+        edits = [commit.date for commit in histories.get(item.source, []) if commit.edited][:1]
+        last = max(edits + [note.date for note in item.history[:1]], default=None)
         item.git_updated = last if last and item.published and last > item.published else None

@@ -6,15 +6,14 @@ two builds of the same commit are byte-identical.
 from __future__ import annotations
 
 import csv
-import functools
-import hashlib
 import io
 import json
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from catalogue import boundary
+from catalogue.errors import Problem
 from catalogue.tabular import CSV_COLUMNS, item_row
 
 from .pages import SiteData
@@ -28,30 +27,26 @@ PRIVATE_KEYS = {"保密审查"}
 @dataclass(frozen=True)
 class Attachment:
     name: str
-    source: Path
-    url: str
+    file: boundary.Publishable
     kind: str
     size: str
     download: str
 
+    url = property(lambda self: self.file.url)
+
 
 def attachments(item, content: Path) -> list[Attachment]:
-    """Attachments get content-addressed ASCII URLs (files/<hash>.<ext>): no Chinese in URLs,
-    identical files stored once, and the editor's name kept for the download."""
+    """An item's 附件 as the publish boundary accepted them: content-addressed ASCII URLs
+    (files/<hash>.<ext>), no Chinese in URLs, identical files stored once, and the editor's
+    name kept for the download."""
     found = []
     for entry in item.meta.get("附件", []):
-        source = content / entry["文件"]
-        suffix, stat = source.suffix.lower(), source.stat()
-        digest = _digest(source, stat.st_size, stat.st_mtime_ns)
-        found.append(Attachment(entry["名称"], source, f"files/{digest}{suffix}", TYPE_LABELS[suffix],
-                                human_size(stat.st_size), entry["名称"] + suffix))
+        file, reason = boundary.accept(entry["文件"], content)
+        if reason:  # validate reported it and stopped the build; a file changed since then
+            raise boundary.Refused(Problem(item.source, None, "附件", reason))
+        suffix = file.source.suffix.lower()
+        found.append(Attachment(entry["名称"], file, TYPE_LABELS[suffix], human_size(file.size), entry["名称"] + suffix))
     return found
-
-
-@functools.lru_cache(maxsize=None)
-def _digest(source: Path, _size: int, _mtime_ns: int) -> str:
-    """Hashed once per build (the item page and the copy both need it); files are up to 20 MB."""
-    return hashlib.sha256(source.read_bytes()).hexdigest()[:16]
 
 
 def human_size(size: int) -> str:
@@ -60,17 +55,20 @@ def human_size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def copy_attachments(site: SiteData, content: Path, output: Path) -> None:
+def copy_files(site: SiteData, content: Path, output: Path) -> None:
+    """Every file the published pages link to: public items' 附件 and files linked from 公开指南
+    pages, each through the boundary's copy (nothing else from content/ reaches output/)."""
     for item in site.items:
         for attachment in attachments(item, content):
-            target = output / attachment.url
-            if not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(attachment.source, target)
+            boundary.copy(attachment.file, content, output, item.source)
+    for page in site.pages:
+        for file in page.files:
+            boundary.copy(file, content, output, page.source)
 
 
 def catalogue_csv(site: SiteData, site_url: str) -> bytes:
-    """UTF-8 with BOM and CRLF rows: Excel on Windows opens it with the Chinese intact."""
+    """UTF-8 with BOM and CRLF rows: Excel on Windows opens it with the Chinese intact. Every cell
+    is spreadsheet-safe (tabular.item_row): nothing an editor wrote runs as a formula."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)

@@ -7,7 +7,8 @@ from pathlib import Path
 from markupsafe import Markup, escape
 from pelican.generators import Generator
 
-from catalogue import output
+from catalogue import boundary, output
+from catalogue.build import fail
 from freshness.status import build_date
 
 from . import data, feeds, pages
@@ -67,11 +68,14 @@ class SiteGenerator(Generator):
         for path, title, items, attr in feeds.feed_specs(site):
             files[path] = feeds.render_feed(site, site_url, path, title, items, attr)
         listing_urls = [""] + [l.url for l in pages.listings(site)] + ["table/", "stats/", "downloads/"]
-        files["sitemap.xml"] = data.sitemap(site, site_url, listing_urls)
+        files["sitemap.xml"] = data.sitemap(site, site_url, listing_urls + [p.url for p in site.pages])
         for name, content in files.items():
             (out / name).parent.mkdir(parents=True, exist_ok=True)
             (out / name).write_bytes(content)
-        data.copy_attachments(site, paths.content, out)
+        try:
+            data.copy_files(site, paths.content, out)
+        except boundary.Refused as refused:
+            fail([refused.problem])
 
 
 def item_key(reuse: PageReuse, spec, freshness: dict, paths) -> str:

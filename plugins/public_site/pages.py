@@ -1,15 +1,18 @@
 """What the public site consists of, as data: the site model and the list of pages to write.
 
 Only catalogue.public_items enter SiteData, so 内部 items cannot reach any page, count, feed,
-download or sitemap: there is no second list to forget to filter.
+download or sitemap: there is no second list to forget to filter. The 一级/二级事项, 公开主体
+and facet values the site names are those of public items too: a category or unit holding only
+内部 items (or none) is not listed, linked or counted anywhere.
 """
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from catalogue.model import Catalogue, Item
+from catalogue.errors import Problem
+from catalogue.model import Catalogue, Category, Item, Unit
 
 LIMIT_FACETS = [("长期", "long"), ("定期", "periodic"), ("即时", "instant")]
 FIVE_FACETS = [("决策公开", "decision"), ("执行公开", "execution"), ("管理公开", "management"),
@@ -50,6 +53,9 @@ class SiteData:
     freshness: dict
     by_category: dict
     by_sub: dict
+    categories: list[Category]  # those with public items, each with only such 二级事项
+    units: list[Unit]           # those with public items
+    pages: list = field(default_factory=list)  # 公开指南 pages: checked, not drafts
 
     @classmethod
     def build(cls, catalogue: Catalogue, title: str, build_date: dt.date, freshness: dict) -> "SiteData":
@@ -58,11 +64,12 @@ class SiteData:
         for item in items:
             by_category[item.category].append(item)
             by_sub[(item.category, item.subcategory)].append(item)
-        return cls(catalogue, title, items, build_date, freshness, dict(by_category), dict(by_sub))
-
-    @property
-    def categories(self):
-        return self.catalogue.categories
+        categories = [replace(c, subcategories=[s for s in c.subcategories if (c.name, s.name) in by_sub])
+                      for c in catalogue.categories if c.name in by_category]
+        used = {i.unit for i in items}
+        units = [u for u in catalogue.units if u.name in used]
+        return cls(catalogue, title, items, build_date, freshness, dict(by_category), dict(by_sub),
+                   categories, units, catalogue.public_pages)
 
     def count(self, category: str, sub: str | None = None) -> int:
         return len(self.by_sub.get((category, sub), [])) if sub else len(self.by_category.get(category, []))
@@ -93,6 +100,11 @@ class SiteData:
 
     def five_url(self, value: str) -> str:
         return f"five/{dict(FIVE_FACETS)[value]}/"
+
+    def limit_counts(self) -> list[tuple[str, str, int]]:
+        """(公开时限 type, slug, public items) for the types that have any."""
+        counted = Counter(i.limit_type for i in self.items)
+        return [(kind, slug, counted[kind]) for kind, slug in LIMIT_FACETS if counted[kind]]
 
     def flagged(self) -> list[Item]:
         """Items whose badge carries 逾期未更新 or 超期公开."""
@@ -143,13 +155,13 @@ def listings(site: SiteData) -> list[Listing]:
             pages.append(Listing(sub.name, site.category_url(category.name, sub.name),
                                  site.by_sub.get((category.name, sub.name), []), sub.description,
                                  [(category.name, site.category_url(category.name)), (sub.name, "")]))
-    for unit in site.catalogue.units:
+    for unit in site.units:
         pages.append(_facet(site, unit.name, site.unit_url(unit.name), "公开主体", lambda i, n=unit.name: i.unit == n))
     for kind, _slug in LIMIT_FACETS:
         pages.append(_facet(site, f"{kind}公开事项", site.limit_url(kind), "公开时限", lambda i, k=kind: i.limit_type == k))
     for value, _slug in FIVE_FACETS:
         pages.append(_facet(site, value, site.five_url(value), "五公开", lambda i, v=value: i.meta.get("五公开") == v))
-    return pages
+    return [page for page in pages if page.items]  # nothing to show: no page, no link, no "0 项"
 
 
 def _facet(site: SiteData, title: str, url: str, facet: str, keep) -> Listing:
@@ -164,6 +176,23 @@ def page_specs(site: SiteData):
     yield PageSpec("stats/index.html", "stats", {"page_title": "统计"})
     yield PageSpec("downloads/index.html", "downloads", {"page_title": "数据下载"})
     yield PageSpec("404.html", "404", {"page_title": "页面不存在"})
+    for page in site.pages:
+        yield PageSpec(page.save_as, "page", {"page": page, "page_title": page.title})
     for item, previous, following in site.neighbours():
         yield PageSpec(item.save_as, "item", {"item": item, "page_title": item.title,
                                               "previous": previous, "following": following})
+
+
+# The first part of every address the site writes besides 公开指南 pages: a page's Slug must not
+# take one (tests/test_boundary.py checks this list against a built site).
+SECTIONS = ("items", "category", "unit", "limit", "five", "table", "stats", "downloads", "search", "feeds",
+            "files", "theme", "admin", "index.html", "404.html", "sitemap.xml", "robots.txt")  # admin: the editor plugin
+SLUG_TAKEN = "Slug“{slug}”与网站自身的栏目 /{slug}/ 冲突：请换一个网址名（不能用 {sections}）"
+
+
+def page_url_problems(catalogue: Catalogue, paths=None) -> list[Problem]:
+    """The GONGKAI_CHECKS entry point: a 公开指南 page may not overwrite a page of the catalogue."""
+    taken = {name.casefold() for name in SECTIONS}
+    listed = "、".join(s for s in SECTIONS if "." not in s)
+    return [Problem(page.source, page.lines.get("slug"), "Slug", SLUG_TAKEN.format(slug=page.slug, sections=listed))
+            for page in catalogue.pages if page.slug.casefold() in taken]

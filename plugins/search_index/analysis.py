@@ -1,7 +1,8 @@
 """Text analysis shared by the index, the command line and (mirrored line by line) search-core.js.
 
-normalise: NFKC (full-width -> half-width), lower case, traditional -> simplified by a one-character
-map generated from OpenCC's data. tokens: CJK runs become character unigrams + bigrams, other
+normalise: catalogue.textnorm.visible (NFKC: full-width -> half-width; invisible characters removed,
+the same normalisation the 保密审查 scan starts from), lower case, traditional -> simplified by a
+one-character map generated from OpenCC's data. tokens: CJK runs become character unigrams + bigrams, other
 letter/digit runs become one token each, everything else (punctuation, spaces) separates tokens.
 Word segmentation never decides recall. tests/search_cases.json is run against both languages.
 """
@@ -11,6 +12,8 @@ import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+
+from catalogue.textnorm import visible
 
 # Han code point ranges, the same list as HAN_RANGES in theme/static/js/search-core.js.
 HAN_RANGES = ((0x3007, 0x3007), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
@@ -75,9 +78,10 @@ def _translation(fold: dict[str, str]) -> dict:
 
 
 def normalise(text: str, fold: dict[str, str] | None = None) -> str:
-    """NFKC, lower case, traditional -> simplified. Same steps as normalise() in search-core.js."""
+    """NFKC without invisible characters, lower case, traditional -> simplified. Same steps as
+    normalise() in search-core.js."""
     fold = fold_map() if fold is None else fold
-    return unicodedata.normalize("NFKC", text).lower().translate(_translation(fold))
+    return visible(text).lower().translate(_translation(fold))
 
 
 def is_han(ch: str) -> bool:

@@ -8,6 +8,7 @@ from catalogue.build import paths_from_settings
 from catalogue.settings import read_project_settings
 from catalogue.validate import load_catalogue
 
+from .pages import page_problems, page_scanned
 from .scan import format_report, scan_catalogue
 
 
@@ -17,8 +18,9 @@ def scan_project(root: Path, stream=None) -> int:
     settings = read_project_settings(root)
     paths = paths_from_settings(settings)
     catalogue, load_problems = load_catalogue(paths, settings["GONGKAI_INDEX_PATTERN"])
-    problems = scan_catalogue(catalogue, paths)
-    print(format_report(problems, len(catalogue.public_items)), file=stream)
+    problems = scan_catalogue(catalogue, paths) + page_problems(catalogue)
+    pages = sum(map(page_scanned, catalogue.pages))
+    print(format_report(problems, len(catalogue.public_items), pages), file=stream)
     if load_problems:
         # Files that do not load cannot be scanned: an all-clear would be a false promise.
         print(f"另有 {len(load_problems)} 个格式问题，相关事项未能检查：请先运行 invoke validate 逐条修正。", file=stream)

@@ -1,26 +1,30 @@
-"""保密审查 of items: every public item's front matter, body and attachment names, with the
-acknowledgements editors record under the `保密审查` key.
+"""保密审查 of items: every public item's front matter (变更记录 included), body and attachment
+names, with the acknowledgements editors record under the `保密审查` key.
 
-An acknowledgement accepts one reviewed finding (same kind, same text or masked text) in its
-item; one that matches nothing any more is reported too, so that stale approvals do not pile up
-and silently cover a different number later.
+An acknowledgement accepts exactly one number (same kind, same digits however written) or one
+marking in its item. A masked form cannot name a number (138****5678 fits ten thousand mobiles,
+and the report prints every number masked), so an acknowledgement must quote the number in full;
+a masked one is reported, as is one that matches nothing any more, so that approvals never pile
+up and silently cover a different number later.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from catalogue.errors import Problem
 from catalogue.frontmatter import dotted
 from catalogue.model import Item
 from catalogue.schema import line_of
 
-from .detect import BANK_CARD, ID_CARD, MARKING, MOBILE, find_sensitive
+from .detect import BANK_CARD, FILLERS, ID_CARD, MARKING, MOBILE, find_sensitive
 
 ACK_KEY = "保密审查"
 BODY_FIELD = "正文"
 STALE = "保密审查登记"
+UNUSABLE = "保密审查登记不完整"
 
-_REGISTER = "确需公开的，请在 保密审查 中登记并注明审核人"
+_REGISTER = "确需公开的，请在 保密审查 中登记（内容照抄原文中的完整号码）并注明审核人"
 ADVICE = {
     ID_CARD: f"公开前请删除或脱敏；{_REGISTER}",
     MOBILE: f"公开前请删除或脱敏；{_REGISTER}",
@@ -41,13 +45,17 @@ class Finding:
     shown: str
     value: str
     registered_kind: str = ""  # for a stale acknowledgement: the 类型 it was registered under
+    label: str = ""  # how the report names a finding, when not "疑似<kind>"
 
     @property
     def message(self) -> str:
         if self.kind == STALE:
             return (f"登记的{self.registered_kind}“{self.shown}”在本事项中已找不到：内容已删除或改动的，"
                     "请同时删除这条登记（或按新的保密审查结果重新登记）")
-        return f"疑似{self.kind}“{self.shown}”：{ADVICE[self.kind]}"
+        if self.kind == UNUSABLE:
+            return (f"登记内容“{self.shown}”不是完整的{self.registered_kind}，不能确定登记的是哪一个号码，"
+                    "这条登记不起作用：请照抄事项原文中的完整号码（保密审查 字段不在网站上公开）")
+        return f"{self.label or '疑似' + self.kind}“{self.shown}”：{ADVICE[self.kind]}"
 
     def problem(self) -> Problem:
         return Problem(self.file, self.line, self.field, self.message)
@@ -65,18 +73,22 @@ class Acknowledgement:
     field: str
     line: int | None
 
+    @cached_property
+    def values(self) -> frozenset[str]:
+        """The numbers (or the marking) this entry names, read as the scan reads the item."""
+        found = {m.value for m in find_sensitive(self.content) if m.kind == self.kind}
+        if self.kind == MARKING:
+            found.add(FILLERS.sub("", self.content.strip()))
+        return frozenset(found)
+
     def covers(self, finding: Finding) -> bool:
-        """Same kind, and the text as written, its masked form, or the same number however grouped."""
-        if finding.kind != self.kind:
-            return False
-        wanted = _squash(self.content)
-        if wanted in (_squash(finding.text), _squash(finding.shown), _squash(finding.value)):
-            return True
-        return any(m.kind == finding.kind and m.value == finding.value for m in find_sensitive(self.content))
+        """Same kind and the same number however written (grouped, full-width…), or the same marking."""
+        return finding.kind == self.kind and finding.value in self.values
 
-
-def _squash(text: str) -> str:
-    return "".join(ch for ch in text if not ch.isspace() and ch != "-")
+    @property
+    def usable(self) -> bool:
+        """False for a number entry that names no whole number (a masked 138****5678, a description)."""
+        return bool(self.values)
 
 
 def acknowledgements(item: Item) -> list[Acknowledgement]:
@@ -89,17 +101,22 @@ def acknowledgements(item: Item) -> list[Acknowledgement]:
 
 
 def raw_findings(item: Item) -> list[Finding]:
-    """Every hit in front matter (except the acknowledgements themselves) and body, none suppressed."""
+    """Every hit in front matter (except the acknowledgements themselves) and body, none suppressed.
+    Each text is scanned whole, so a number broken over two lines is still one number."""
     found = []
     for path, text in _strings(item.meta):
         base = line_of(item.lines, path)
         # A block scalar (| or >) starts on the line after its key.
-        for offset, part in enumerate(text.split("\n")):
-            line = base + offset + 1 if base and "\n" in text else base
-            found += _findings(item.source, line, dotted(path), part)
-    for offset, part in enumerate(item.body.split("\n")):
-        found += _findings(item.source, item.body_line + offset, BODY_FIELD, part)
-    return found
+        first = base + 1 if base and "\n" in text else base
+        found += findings_in_text(item.source, first, dotted(path), text)
+    return found + findings_in_text(item.source, item.body_line, BODY_FIELD, item.body)
+
+
+def findings_in_text(file: str, first_line: int | None, field: str, text: str) -> list[Finding]:
+    """Every hit in one text whose first line is `first_line` of `file`, located by line: for any
+    published text (a guide page, an attachment's text) as for an item's fields."""
+    return [Finding(file, first_line + text.count("\n", 0, m.start) if first_line else first_line, field,
+                    m.kind, m.text, m.shown, m.value, label=m.label) for m in find_sensitive(text)]
 
 
 def _strings(value, path: tuple = ()):
@@ -114,10 +131,6 @@ def _strings(value, path: tuple = ()):
             yield from _strings(sub, path + (index,))
 
 
-def _findings(file: str, line: int | None, field: str, text: str) -> list[Finding]:
-    return [Finding(file, line, field, m.kind, m.text, m.shown, m.value) for m in find_sensitive(text)]
-
-
 def scan_item(item: Item) -> list[Finding]:
     """Unacknowledged findings plus stale acknowledgements; 内部 items are never published, so never scanned."""
     if not item.is_public:
@@ -130,10 +143,12 @@ def scan_item(item: Item) -> list[Finding]:
 
 
 def _stale(item: Item, ack: Acknowledgement) -> Finding:
+    """An entry that approves nothing: unusable (no whole number in it) or stale (number gone)."""
+    kind = STALE if ack.usable else UNUSABLE
     # Show the registered text masked when it is a number, so the report never repeats it in full.
     hits = find_sensitive(ack.content)
     shown = ack.content if not hits or hits[0].kind == MARKING else hits[0].shown
-    return Finding(item.source, ack.line, f"{ack.field}.内容", STALE, ack.content, shown, ack.content, ack.kind)
+    return Finding(item.source, ack.line, f"{ack.field}.内容", kind, ack.content, shown, ack.content, ack.kind)
 
 
 def item_problems(item: Item) -> list[Problem]:
@@ -146,10 +161,11 @@ def scan_catalogue(catalogue, paths=None) -> list[Problem]:
     return [f.problem() for item in catalogue.items for f in scan_item(item)]
 
 
-def format_report(problems: list[Problem], checked: int) -> str:
+def format_report(problems: list[Problem], checked: int, pages: int = 0) -> str:
     """What `invoke scan` prints: every finding as file:line, then the count."""
     if not problems:
-        return f"保密审查：未发现问题（已检查 {checked} 个公开事项，内部事项不上网，不检查）。"
+        also = f"和 {pages} 个公开指南页面" if pages else ""
+        return f"保密审查：未发现问题（已检查 {checked} 个公开事项{also}，内部事项不上网，不检查）。"
     ordered = sorted(problems, key=lambda p: (p.path, p.line or 0, p.field, p.message))
     files = len({p.path for p in problems})
     return "\n".join([str(p) for p in ordered] + [

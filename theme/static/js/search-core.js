@@ -7,6 +7,11 @@
 
   var HAN_RANGES = [[0x3007, 0x3007], [0x3400, 0x4DBF], [0x4E00, 0x9FFF], [0xF900, 0xFAFF],
     [0x20000, 0x2A6DF], [0x2A700, 0x2EE5F], [0x2F800, 0x2FA1F], [0x30000, 0x323AF]];
+  /* Default_Ignorable_Code_Point: the same list as INVISIBLE_RANGES in plugins/catalogue/textnorm.py. */
+  var INVISIBLE_RANGES = [[0x00AD, 0x00AD], [0x034F, 0x034F], [0x061C, 0x061C], [0x115F, 0x1160], [0x17B4, 0x17B5],
+    [0x180B, 0x180F], [0x200B, 0x200F], [0x202A, 0x202E], [0x2060, 0x206F], [0x3164, 0x3164],
+    [0xFE00, 0xFE0F], [0xFEFF, 0xFEFF], [0xFFA0, 0xFFA0], [0xFFF0, 0xFFF8], [0x1BCA0, 0x1BCA3],
+    [0x1D173, 0x1D17A], [0xE0000, 0xE0FFF]];
   var HAN = "han", WORD = "word";
   var LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
   var DECIMAL = /\p{Nd}/u;
@@ -19,9 +24,16 @@
     return fold;
   }
 
+  function isInvisible(ch) {
+    var code = ch.codePointAt(0);
+    return INVISIBLE_RANGES.some(function (r) { return r[0] <= code && code <= r[1]; });
+  }
+
+  /* textnorm.visible (NFKC, invisible characters removed), lower case, fold. */
   function normalise(text, fold) {
-    var out = "";
-    for (var ch of text.normalize("NFKC").toLowerCase()) out += (fold && fold.get(ch)) || ch;
+    var visible = "", out = "";
+    for (var ch of text.normalize("NFKC")) if (!isInvisible(ch)) visible += ch;
+    for (var c of visible.toLowerCase()) out += (fold && fold.get(c)) || c;
     return out;
   }
 
