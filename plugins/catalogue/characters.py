@@ -53,6 +53,8 @@ def is_bidi(char: str) -> bool:
 
 def has_visible(text: str) -> bool:
     """True when something in `text` shows on the page (not only spaces or zero-width characters)."""
+    if text[:1].isalnum():  # the usual case, a letter, digit or 汉字 first, without the loop
+        return True
     return any(not (c.isspace() or c in ZERO_WIDTH or unicodedata.category(c) in ("Cf", "Cc", "Zs"))
                for c in text)
 

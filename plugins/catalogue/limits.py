@@ -9,6 +9,7 @@ checks are linear and mostly a few `str.count` calls.
 """
 from __future__ import annotations
 
+import os
 import re
 import signal
 import threading
@@ -71,13 +72,17 @@ def size_words(size: int) -> str:
 # ---------------------------------------------------------------- reading a file
 
 def read_bounded(path, display: str, limit: int = MAX_ITEM_BYTES) -> tuple[bytes | None, Problem | None]:
-    """The file's bytes, or a problem when it is larger than `limit` (never read beyond it)."""
+    """The file's bytes, or a problem when it is larger than `limit` (never read beyond it, even
+    if it grows meanwhile; asking for exactly its size keeps small files as cheap as read_bytes)."""
     with open(path, "rb") as handle:
-        raw = handle.read(limit + 1)
+        size = os.fstat(handle.fileno()).st_size
+        raw = handle.read(min(size, limit) + 1)
+        if size < len(raw) <= limit:  # it grew after fstat: read on, still never beyond the limit
+            raw += handle.read(limit + 1 - len(raw))
     if len(raw) <= limit:
         return raw, None
     what, hint = SIZE_WORDS.get(limit, ("文件", "请减小文件"))
-    size = max(path.stat().st_size, len(raw))
+    size = max(size, len(raw))
     return None, Problem(display, None, "",
                          f"文件有 {size_words(size)}，超过{what} {size_words(limit)} 的上限：{hint}")
 
