@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from catalogue import limits
 from catalogue.frontmatter import (BLOCK_SCALAR_START, FENCE, FULLWIDTH_COLON_KEY, FULLWIDTH_SPACE, TAB_INDENT,
                                    Loader)
 
@@ -137,9 +138,12 @@ def _body_starts(line: str) -> bool:
 # ---------------------------------------------------------------- lines inside the fields
 
 def _loads(yaml_lines: list[str]) -> bool:
+    text = "\n".join(yaml_lines) + "\n"
+    if limits.unreadable_lines(yaml_lines, 1, "") or limits.yaml_structure(text, 1, ""):
+        return False  # never hand YAML what validation refuses to read (deep nesting crashes PyYAML)
     try:
-        return isinstance(yaml.load("\n".join(yaml_lines) + "\n", Loader=Loader), dict)
-    except yaml.YAMLError:
+        return isinstance(yaml.load(text, Loader=Loader), dict)
+    except (yaml.YAMLError, ValueError):
         return False
 
 

@@ -3,6 +3,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .characters import visible
+
+# Values are quoted in messages so the editor can find them, but a message stays one short line:
+# a pasted 200,000-character value is cut, and hidden characters are written out (characters.py).
+MAX_QUOTED_CHARS = 40
+
+
+def quote(value, limit: int = MAX_QUOTED_CHARS) -> str:
+    """A value as a message quotes it: at most `limit` characters, then how long it really is."""
+    text = visible(str(value))
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}…（共 {len(str(value))} 个字符）"
+
+
+def dotted(path) -> str:
+    """('附件', 0, '文件') -> '附件[1].文件': list positions counted from 1, as editors count.
+    A key is quoted like a value, so a 200,000-character misspelt key names itself briefly."""
+    out = ""
+    for part in path:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{quote(part)}" if out else quote(part))
+    return out
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -15,7 +38,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return visible(text)  # one problem, one line: nothing an editor wrote can start another
 
 
 class CatalogueError(Exception):

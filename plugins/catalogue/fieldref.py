@@ -32,6 +32,8 @@ def _values(spec: dict) -> str:
         return "日期 YYYY-MM-DD"
     if "x-hint" in spec:
         return spec["x-hint"]
+    if spec.get("x-multiline"):
+        return "文本（可分多行）"
     return {"array": "列表", "object": "见下行", "string": "文本"}.get(spec.get("type", ""), "")
 
 

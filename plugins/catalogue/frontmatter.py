@@ -11,7 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import Problem
+from . import limits
+from .errors import Problem, dotted, quote
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -49,6 +50,7 @@ YAML_PROBLEMS = [
     ("found unexpected end of stream", "引号没有成对出现：请检查这一行及上一行的引号"),
     ("found unknown escape character", "双引号里的反斜杠“\\”有特殊含义：请改用单引号，或去掉反斜杠"),
     ("cannot start any token", "这一行开头的字符不能作为 YAML 的开头：如果是文字，请用引号括起来"),
+    ("expected alphabetic or numeric character", "值以“*”或“&”开头时，请用引号把整个值括起来"),
 ]
 
 
@@ -63,9 +65,10 @@ class Source:
     problems: list = field(default_factory=list)
 
 
-def read_source(path: Path, display: str) -> Source:
+def read_source(path: Path, display: str, max_bytes: int = limits.MAX_ITEM_BYTES) -> Source:
     """Read a YAML+Markdown file; problems are collected in the result, never raised."""
-    text, problem = decode(path.read_bytes(), display)
+    raw, problem = limits.read_bounded(path, display, max_bytes)
+    text, problem = decode(raw, display) if raw is not None else (None, problem)
     if problem:
         return Source(problems=[problem])
     return parse_text(text, display)
@@ -102,6 +105,7 @@ def parse_text(text: str, display: str) -> Source:
         return Source(problems=[Problem(display, 1, "", "字段部分缺少结束行：请在最后一个字段之后单独一行写 ---，再写正文")])
     yaml_lines = lines[1:close]
     source = Source(body="\n".join(lines[close + 1:]), body_line=close + 2)
+    source.problems += limits.body_problems(source.body, source.body_line, display)
     if not any(s.strip() and not s.lstrip().startswith("#") for s in yaml_lines):
         source.problems.append(Problem(display, 1, "", "--- 与 --- 之间没有任何字段"))
         return source
@@ -113,13 +117,23 @@ EXPECTED = {dict: "一行一个“字段名: 值”", list: "一个列表，每�
 
 
 def load_yaml(yaml_lines: list[str], first_line: int, display: str, into: Source, expect=dict) -> None:
-    """Compose (for line marks), check duplicate keys, then construct the data."""
-    loader = Loader("\n".join(yaml_lines) + "\n")
+    """Refuse what YAML must never see, compose (for line marks), check duplicate keys, then
+    construct the data. (Every value's characters are checked with the schema, schema.py.)"""
+    text = "\n".join(yaml_lines) + "\n"
+    refused = (limits.unreadable_lines(yaml_lines, first_line, display)
+               or limits.yaml_structure(text, first_line, display))
+    if refused:
+        into.problems.extend(refused)
+        return
+    loader, node = Loader(text), None
     try:
         node = loader.get_single_node()
         into.meta = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         into.problems.extend(_syntax_problems(exc, yaml_lines, first_line, display))
+        return
+    except (ValueError, OverflowError):  # an unquoted number of thousands of digits: int() refuses it
+        into.problems.append(Problem(display, _longest_number(node) + first_line, "", limits.YAML_NUMBER))
         return
     finally:
         loader.dispose()
@@ -148,6 +162,20 @@ def _walk(node, path: tuple, first_line: int, display: str, into: Source) -> Non
         for index, item in enumerate(node.value):
             into.lines[path + (index,)] = item.start_mark.line + first_line
             _walk(item, path + (index,), first_line, display, into)
+
+
+def _longest_number(root) -> int:
+    """The 0-based line of the longest number in the composed nodes (nesting is bounded by now)."""
+    stack, best = [root], (-1, 0)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode) and node.tag.endswith((":int", ":float")):
+            best = max(best, (len(node.value), node.start_mark.line))
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return best[1]
 
 
 def _syntax_problems(exc, yaml_lines, first_line, display) -> list[Problem]:
@@ -192,14 +220,6 @@ def _line_hint(text: str) -> str | None:
     return None
 
 
-def dotted(path) -> str:
-    """('附件', 0, '文件') -> '附件[1].文件': list positions counted from 1, as editors count."""
-    out = ""
-    for part in path:
-        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
 def describe(value) -> str:
     """A Chinese word for what the editor actually wrote, used in 'expected X, found Y'."""
     if value is None:
@@ -207,11 +227,16 @@ def describe(value) -> str:
     if isinstance(value, bool):
         return f"是/否值（{value}）"
     if isinstance(value, (int, float)):
-        return f"数字 {value}"
+        return f"数字 {quote(value)}"
     if isinstance(value, str):
-        return f"文本“{value}”"
+        return f"文本“{quote(value)}”"
     if isinstance(value, list):
         return "列表"
     if isinstance(value, dict):
         return "映射（字段: 值）"
-    return type(value).__name__
+    return TAGGED.get(type(value).__name__, type(value).__name__)
+
+
+# What PyYAML's safe loader makes of explicit tags an editor may paste (!!binary, !!set…).
+TAGGED = {"bytes": "二进制数据（!!binary）", "date": "日期对象（!!timestamp）", "datetime": "时间对象（!!timestamp）",
+          "set": "集合（!!set）", "tuple": "键值对（!!omap 或 !!pairs）"}

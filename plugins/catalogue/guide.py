@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import body, boundary
+from . import body, boundary, limits
 from .errors import Problem
 from .frontmatter import decode
 from .render import BodyRenderer
@@ -85,7 +85,8 @@ def page_files(pages_dir: Path, content: Path, display) -> tuple[list[Path], lis
 def read_page(path: Path, display: str) -> tuple[GuidePage, list[Problem]]:
     """The header lines and the Markdown body of one page file; problems collected, not raised."""
     page = GuidePage(display, path)
-    text, problem = decode(path.read_bytes(), display)
+    raw, problem = limits.read_bounded(path, display)
+    text, problem = decode(raw, display) if raw is not None else (None, problem)
     if problem:
         page.valid = False
         return page, [problem]
@@ -193,9 +194,13 @@ def load_pages(pages_dir: Path, content: Path, display) -> tuple[list[GuidePage]
     by_path = {page.path.resolve(): page for page in pages}
     renderer = BodyRenderer(PAGE_TOP_LEVEL)
     for page in pages:
-        found: list[Problem] = []
-        rendered = renderer.render(page.body, LinkResolver(page, by_path, content, found))
-        found += body.body_problems(page.source, page.body, page.body_line, rendered)
-        page.html, page.valid = rendered.html, page.valid and not found
+        found = limits.body_problems(page.body, page.body_line, page.source)
+        rendered = None
+        if not found:  # a body over a limit never reaches the renderer
+            links = LinkResolver(page, by_path, content, found)
+            rendered, failed = limits.render_checked(lambda text: renderer.render(text, links), page.body,
+                                                     page.body_line, page.source)
+            found += failed + body.body_problems(page.source, page.body, page.body_line, rendered)
+        page.html, page.valid = rendered.html if rendered else "", page.valid and not found
         problems += found
     return pages, problems

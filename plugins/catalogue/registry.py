@@ -4,7 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import schema
-from .errors import Problem
+from .errors import Problem, quote
+from . import limits
 from .frontmatter import Source, decode, load_yaml
 from .model import Category, Subcategory, Unit, unit_slug
 
@@ -13,7 +14,8 @@ def read_yaml_file(path: Path, display: str) -> Source:
     """A whole-file YAML document with the same hints and line marks as item front matter."""
     if not path.is_file():
         return Source(problems=[Problem(display, None, "", "文件不存在")])
-    text, problem = decode(path.read_bytes(), display)
+    raw, problem = limits.read_bounded(path, display, limits.MAX_REGISTRY_BYTES)
+    text, problem = decode(raw, display) if raw is not None else (None, problem)
     if problem:
         return Source(problems=[problem])
     source = Source()
@@ -65,7 +67,7 @@ def _duplicates(entries, display: str, what: str) -> list[Problem]:
             value = getattr(entry, attr)
             if value in seen:
                 problems.append(Problem(display, entry.line, label,
-                    f"{what}的{label}“{value}”重复（第 {seen[value]} 行已有），每个{label}只能出现一次"))
+                    f"{what}的{label}“{quote(value)}”重复（第 {seen[value]} 行已有），每个{label}只能出现一次"))
             seen.setdefault(value, entry.line)
     return problems
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
-from .errors import Problem
+from . import limits
+from .errors import Problem, quote
 from .frontmatter import describe, dotted
 
 TYPE_NAMES = {"string": "文本", "array": "列表（每行以“- ”开头）", "object": "映射（字段: 值）",
@@ -29,17 +31,48 @@ def load_schema(path: str, index_pattern: str | None = None) -> dict:
     return schema
 
 
+def _one_line_pattern(validator, pattern, instance, schema):
+    """`pattern` as every schema here means it: the whole value, on one line.
+
+    jsonschema runs patterns with Python's re.search, where `$` also matches before a final line
+    break, so "11530000MB0123456X/2024-00012\\n" passed `^…$`. Every pattern in schema/ (and a
+    region's GONGKAI_INDEX_PATTERN) describes a one-line token, so text with a line break never
+    matches; the reader reports the line break itself (limits.value_problems)."""
+    if validator.is_type(instance, "string") and ("\n" in instance or not re.search(pattern, instance)):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_check_type = Draft202012Validator.VALIDATORS["type"]
+
+
+def _type_and_text(validator, types, instance, schema):
+    """`type`, and for every text value the one rule on its characters (limits.text_message):
+    no control or direction characters, nothing only invisible, one line unless `x-multiline`.
+    Attached to `type` so that every string field in every schema gets it without a keyword."""
+    yield from _check_type(validator, types, instance, schema)
+    if isinstance(instance, str) and "string" in ([types] if isinstance(types, str) else types):
+        message = limits.text_message(instance, multiline=schema.get("x-multiline", False))
+        if message:
+            yield ValidationError(message, validator="x-text")
+
+
+Validator = validators.extend(Draft202012Validator, {"pattern": _one_line_pattern, "type": _type_and_text})
+
+
 @lru_cache(maxsize=None)
 def compiled(path: str, index_pattern: str | None = None) -> Draft202012Validator:
     """The validator is compiled once per process, not once per file."""
     schema = load_schema(path, index_pattern)
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=FormatChecker())
+    Validator.check_schema(schema)
+    return Validator(schema, format_checker=FormatChecker())
 
 
 def check(validator: Draft202012Validator, data, lines: dict, display: str) -> list[Problem]:
     """Every schema violation in `data`, each placed on the line of the offending key."""
     errors = list(validator.iter_errors(data))
+    # A value whose characters are refused gets that one message, not also "too short" or "format".
+    refused = {tuple(e.absolute_path) for e in errors if e.validator == "x-text"}
+    errors = [e for e in errors if e.validator == "x-text" or tuple(e.absolute_path) not in refused]
     suggested = {(tuple(e.absolute_path), s) for e in errors if e.validator == "additionalProperties"
                  for s in _suggestions(e)}
     problems = []
@@ -101,7 +134,7 @@ def _type(error) -> str:
     names = "或".join(TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
     message = f"应为{names}，实际为{describe(error.instance)}"
     if expected == "string" and isinstance(error.instance, (int, float)) and not isinstance(error.instance, bool):
-        message += f"。请加引号，写成 \"{error.instance}\""
+        message += f"。请加引号，写成 \"{quote(error.instance)}\""
     if expected == "array" and isinstance(error.instance, str):
         message += "。列表要换行书写，每项一行，以“- ”开头"
     return message
@@ -124,6 +157,7 @@ def _format(error) -> str:
 
 
 HANDLERS = {
+    "x-text": lambda e: e.message,
     "type": _type,
     "enum": _enum,
     "const": lambda e: f"应为“{e.validator_value}”，实际为{describe(e.instance)}",

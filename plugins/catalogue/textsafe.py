@@ -11,11 +11,12 @@ settings included).
 """
 from __future__ import annotations
 
-import re
-
 from markupsafe import Markup
 
-UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+from .characters import BODY_FORBIDDEN
+
+# The characters validation refuses in a body (characters.py: one definition for both sides).
+UNSAFE = BODY_FORBIDDEN
 
 
 def printable(text: str) -> str:

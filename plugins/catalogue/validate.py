@@ -8,9 +8,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import body, boundary, cache, guide, schema
+from . import body, boundary, cache, guide, limits, schema
 from .cache import derive_key
-from .errors import Problem
+from .errors import Problem, quote
 from .parallel import run_all
 from .frontmatter import read_source
 from .model import Catalogue, Item
@@ -94,8 +94,10 @@ class ItemWork:
         validator, renderer, checks = self._tools()
         item, problems = parse_item(file, display, validator)
         if item:
-            rendered = renderer.render(item.body) if self.render or body.may_embed(item.body) else None
-            found = body.body_problems(item.source, item.body, item.body_line, rendered)
+            rendered, failed = None, []
+            if (self.render or body.may_embed(item.body)) and limits.renderable(problems):
+                rendered, failed = limits.render_checked(renderer.render, item.body, item.body_line, display)
+            found = body.body_problems(item.source, item.body, item.body_line, rendered) + failed
             item.valid, problems = item.valid and not found, problems + found
         if item and item.valid:
             if self.render:
@@ -255,7 +257,7 @@ def _unregistered(item: Item, key: str, names: list[str], where: str) -> Problem
     close = difflib.get_close_matches(value, names, n=1, cutoff=0.5)
     hint = f"是不是“{close[0]}”？" if close else f"可选：{'、'.join(names[:12])}{'等' if len(names) > 12 else ''}。"
     return Problem(item.source, item.lines.get((key,)), key,
-                   f"“{value}”没有登记在 {where}。{hint}如确需新增，请先在登记表中添加")
+                   f"“{quote(value)}”没有登记在 {where}。{hint}如确需新增，请先在登记表中添加")
 
 
 def check_dates(item: Item) -> list[Problem]:
@@ -278,9 +280,9 @@ def check_attachments(item: Item, paths: Paths) -> list[Problem]:
 def check_unique(items: list[Item]) -> list[Problem]:
     """Both files are named, so the editor can decide which one to change."""
     problems = _collisions(items, lambda i: i.index_no,
-                           lambda i, others: f"索引号“{i.index_no}”与 {others} 重复：每个事项的索引号必须唯一")
+                           lambda i, others: f"索引号“{quote(i.index_no)}”与 {others} 重复：每个事项的索引号必须唯一")
     return problems + _collisions(items, lambda i: i.slug.casefold(),
-        lambda i, others: f"索引号“{i.index_no}”与 {others} 会生成同一个网页地址 items/{i.slug}/：请改用不同的索引号",
+        lambda i, others: f"索引号“{quote(i.index_no)}”与 {others} 会生成同一个网页地址 items/{quote(i.slug)}/：请改用不同的索引号",
         distinct_only=True)
 
 

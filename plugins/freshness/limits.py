@@ -8,14 +8,24 @@ Real catalogues write the limit many ways: "之日起10个工作日内", "5个�
   "10个工作日内，公示7个工作日" the deadline is 10, the 7 is how long the notice stays up.
 - A number of days that only describes a notice period ("公示7个工作日", "公示期不少于5个工作日")
   is not a deadline; such a 说明 keeps the default 20.
+- A stated limit longer than three years ("99999999日内") is a typo, not a rule: validation
+  refuses it (item_problems), and the verdict never counts that far (Limit.realistic).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from catalogue.errors import Problem
+
 WORKDAYS, CALENDAR_DAYS = "工作日", "日"
 STATUTORY_WORKDAYS = 20
+# Three years in either unit: real limits are days or weeks; beyond this the number is a typo
+# (and counting 99,999,999 working days one by one would take minutes, or overflow a date).
+MAX_STATED_DAYS = {WORKDAYS: 750, CALENDAR_DAYS: 1096}
+MAX_DIGITS = 9  # int() refuses text longer than 4,300 digits; anything past 9 is far beyond the maximum
+UNREALISTIC = ("时限写的是 {words}，超过三年（{most}），不合实际：请核对数字；"
+               "条例规定的期限是 20 个工作日，目录中常见 5、10、15 或 20 个工作日")
 
 NUMBER = r"(\d+|[零〇一二两三四五六七八九十百]+)"
 UNIT = r"\s*个?\s*(工作日|自然日|日|天)"
@@ -37,6 +47,11 @@ class Limit:
     stated: bool = False  # True when taken from the item's 说明, False for the statutory default
 
     @property
+    def realistic(self) -> bool:
+        """False for a limit longer than three years: a typo, never counted out day by day."""
+        return self.days <= MAX_STATED_DAYS[self.unit]
+
+    @property
     def words(self) -> str:
         """"20 个工作日" or "7 日", as the detail sentences say it."""
         return f"{self.days} 个工作日" if self.unit == WORKDAYS else f"{self.days} 日"
@@ -48,7 +63,7 @@ DEFAULT_LIMIT = Limit(STATUTORY_WORKDAYS)
 def chinese_number(text: str) -> int | None:
     """Arabic or Chinese numerals: "12", "十", "十五", "二十", "一百二十", "两"; None if not a number."""
     if text.isdigit():
-        return int(text)
+        return int(text) if len(text) <= MAX_DIGITS else 10 ** MAX_DIGITS
     total, current = 0, 0
     for char in text:
         if char in DIGITS:
@@ -71,3 +86,15 @@ def limit_from_text(text: str | None) -> Limit:
             if days:
                 return Limit(days, UNITS[match.group(2)], stated=True)
     return DEFAULT_LIMIT
+
+
+def item_problems(item) -> list[Problem]:
+    """GONGKAI_ITEM_CHECKS entry: a stated limit longer than three years is refused, located."""
+    limit = item.meta["公开时限"]
+    text = limit.get("说明") if isinstance(limit, dict) else None
+    stated = limit_from_text(text) if isinstance(text, str) else DEFAULT_LIMIT
+    if stated.realistic:
+        return []
+    most = f"{MAX_STATED_DAYS[stated.unit]} {'个工作日' if stated.unit == WORKDAYS else '日'}"
+    line = item.lines.get(("公开时限", "说明"))
+    return [Problem(item.source, line, "公开时限.说明", UNREALISTIC.format(words=stated.words, most=most))]

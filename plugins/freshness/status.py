@@ -104,6 +104,8 @@ def _periodic(base: Freshness, meta: dict, today: dt.date, calendar: WorkCalenda
 def _prompt(base: Freshness, meta: dict, today: dt.date, calendar: WorkCalendar) -> Freshness:
     limit = limit_from_text(meta["公开时限"].get("说明"))
     formed, published = parse_date(meta.get("成文日期")), parse_date(meta.get("发布日期"))
+    if not limit.realistic:  # validation refuses it (limits.item_problems); never count that far
+        return _with(base, detail=f"时限说明写的 {limit.words}不合实际，无法核对是否按时", limit=limit)
     if formed is None or published is None:
         detail = f"应自信息形成或变更之日起 {limit.words}内公开；未填写成文日期，无法核对是否按时"
         return _with(base, detail=detail, limit=limit)

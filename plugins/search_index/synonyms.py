@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from catalogue import schema
-from catalogue.errors import Problem
+from catalogue.errors import Problem, quote
 from catalogue.registry import _display, read_yaml_file
 
 from .analysis import compact
@@ -68,11 +68,11 @@ def overlaps(groups: list[list[str]], lines: dict, display: str) -> list[Problem
             field = f"[{i + 1}][{j + 1}]"
             if len(key) < 2:
                 problems.append(Problem(display, line, field,
-                    f"“{term}”去掉标点和空格后不足两个字，不能作为同义词"))
+                    f"“{quote(term)}”去掉标点和空格后不足两个字，不能作为同义词"))
             elif key in seen:
                 first_line, first_term = seen[key]
                 problems.append(Problem(display, line, field,
-                    f"“{term}”与第 {first_line} 行的“{first_term}”是同一个词（搜索时忽略标点、空格、全半角、"
+                    f"“{quote(term)}”与第 {first_line} 行的“{quote(first_term)}”是同一个词（搜索时忽略标点、空格、全半角、"
                     "大小写和繁简体）：每个词只能出现一次，请删除一个或把两组合并"))
             else:
                 seen[key] = (line, term)
