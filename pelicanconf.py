@@ -1,14 +1,9 @@
 """Site settings for local builds (`invoke build`, `invoke serve`, `pelican content -s pelicanconf.py`).
 
-Every GONGKAI_* setting is declared with its type, default and doc in plugins/catalogue/settings.py.
+Every GONGKAI_* setting is declared with its type, default and doc in plugins/gongkai/settings.py.
+The commands (invoke validate, search, review …) read this file too, without Pelican.
 """
-import os
-import sys
-
 from jinja2 import StrictUndefined
-
-# Plugins share code (e.g. public_site reads freshness verdicts), so their folder is importable.
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins"))
 
 SITENAME = "示例县政务公开事项标准目录"
 SITEURL = ""
@@ -20,12 +15,12 @@ TIMEZONE = "Asia/Shanghai"
 DEFAULT_LANG = "zh-CN"
 DEFAULT_DATE = "fs"
 
-PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["catalogue", "history", "public_site", "search_index", "editor"]
+# The installed package (pyproject.toml): the thin Pelican adapter over the gongkai core.
+PLUGINS = ["gongkai_pelican"]
 
-# Pelican reads nothing from content/: the catalogue plugin reads items and the 公开指南 pages
+# Pelican reads nothing from content/: gongkai reads items and the 公开指南 pages
 # (content/pages/*.md) and is the one place that decides what may enter output/ (see
-# plugins/catalogue/boundary.py). No paths and no readers, so no reStructuredText include and no
+# plugins/gongkai/boundary.py). No paths and no readers, so no reStructuredText include and no
 # {attach}/{static} copy can publish a file from elsewhere on the machine.
 ARTICLE_PATHS = []
 PAGE_PATHS = []
@@ -34,7 +29,7 @@ READERS = {"md": None, "markdown": None, "mkd": None, "mdown": None, "rst": None
 DIRECT_TEMPLATES = []
 AUTHOR_SAVE_AS = CATEGORY_SAVE_AS = TAG_SAVE_AS = ""
 ARCHIVES_SAVE_AS = AUTHORS_SAVE_AS = CATEGORIES_SAVE_AS = TAGS_SAVE_AS = ""
-# Feeds are written by the public_site plugin (items are not articles).
+# Feeds are written by gongkai (items are not articles).
 FEED_ALL_ATOM = FEED_ALL_RSS = CATEGORY_FEED_ATOM = AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
 TRANSLATION_FEED_ATOM = None
 
@@ -43,18 +38,11 @@ JINJA_ENVIRONMENT = {"undefined": StrictUndefined, "autoescape": True, "trim_blo
                      "lstrip_blocks": True, "extensions": []}
 
 # Pelican's reader cache is an unsigned pickle a commit could place: off (the build forces it off
-# too). Items and pages are cached by the catalogue plugin instead, signed (GONGKAI_CACHE).
+# too). Items and pages are cached by gongkai instead, signed (GONGKAI_CACHE).
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 CACHE_PATH = ".cache/pelican"
 
-# Run by `invoke validate` and by every build: 保密审查 findings, 变更记录 dates that contradict
-# the item and 公开时限 limits too long to be real (per item, cached with each file), 保密审查
-# findings in the 公开指南 pages, mistakes in the holiday and synonym tables, and 公开指南 pages
-# whose address is taken by the catalogue's own pages stop both.
-GONGKAI_ITEM_CHECKS = ["secrecy:item_problems", "history.notes:item_problems", "freshness.limits:item_problems"]
-GONGKAI_CHECKS = ["freshness.workdays:check_holidays", "search_index.synonyms:check", "secrecy:page_problems",
-                  "public_site.pages:page_url_problems"]
 GONGKAI_OFFICE_NAME = "示例县政务公开办"
 GONGKAI_OFFICE_REVIEWERS = ["@shilixian-gongkaiban"]
 GONGKAI_FEEDBACK_URL = "mailto:gongkai@shilixian.gov.invalid"

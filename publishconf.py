@@ -1,9 +1,12 @@
-"""Settings for the published site (`invoke build --publish`): absolute URLs, feeds on."""
+"""Settings for the published site (`invoke build --publish`): pelicanconf.py, then absolute URLs."""
 import os
-import sys
+import runpy
+from pathlib import Path
 
-sys.path.append(os.path.dirname(__file__))
-from pelicanconf import *  # noqa: E402,F401,F403  (Pelican's documented pattern for publishconf)
+# Everything pelicanconf.py sets, read by path (Pelican reads this file by path too, so no import
+# path is needed); then what differs for the public site.
+globals().update({k: v for k, v in runpy.run_path(str(Path(__file__).with_name("pelicanconf.py"))).items()
+                  if k.isupper()})
 
 # CI sets GONGKAI_SITEURL from the Pages address; it may be empty there, hence `or`.
 SITEURL = os.environ.get("GONGKAI_SITEURL") or "https://gongkai.shilixian.gov.invalid"

@@ -20,7 +20,7 @@ def _pelican(conf: str) -> int:
 @task
 def validate(c):
     """检查全部事项和登记表，一次列出所有问题（有问题时退出码为 1）。"""
-    from catalogue.cli import validate_project
+    from gongkai_tools.validate import validate_project
 
     sys.exit(validate_project(ROOT))
 
@@ -36,7 +36,7 @@ def build(c, publish=False):
 @task(help={"dry_run": "只列出将要上传和删除的文件，不写入对象存储"})
 def publish(c, dry_run=False):
     """把 output/ 发布到对象存储（阿里云 OSS、腾讯云 COS、华为云 OBS、MinIO），只上传有变化的文件。"""
-    from tools.publish import publish_cli
+    from gongkai_tools.publish import publish_cli
 
     sys.exit(publish_cli(ROOT, dry_run=dry_run))
 
@@ -44,7 +44,7 @@ def publish(c, dry_run=False):
 @task(help={"port": "端口，默认 8000"})
 def serve(c, port=8000):
     """生成网站，在 http://localhost:8000 预览，文件改动后自动重新生成。"""
-    from tools.serve import serve_and_watch
+    from gongkai_tools.serve import serve_and_watch
 
     serve_and_watch(ROOT, int(port), lambda: _pelican("pelicanconf.py"))
 
@@ -52,7 +52,7 @@ def serve(c, port=8000):
 @task
 def test(c):
     """安装浏览器测试所需的组件，运行全部测试。"""
-    from tools.testenv import ensure_browser_deps
+    from gongkai_tools.testenv import ensure_browser_deps
 
     ensure_browser_deps(ROOT)
     sys.exit(subprocess.call([sys.executable, "-m", "pytest", "-q"], cwd=ROOT))
@@ -61,7 +61,7 @@ def test(c):
 @task
 def docs(c):
     """根据 schema/item.schema.json 重新生成 README 中的字段说明。"""
-    from catalogue.fieldref import render_readme
+    from gongkai.fieldref import render_readme
 
     readme = ROOT / "README.md"
     readme.write_text(render_readme(readme.read_text(encoding="utf-8"), ROOT / "schema/item.schema.json"), encoding="utf-8")
@@ -71,7 +71,7 @@ def docs(c):
 @task(help={"strict": "发现逾期或超期事项时以退出码 1 结束（用于持续集成）"})
 def audit(c, strict=False):
     """列出所有逾期未更新（定期）和超期公开（即时）的事项。"""
-    from freshness.audit import audit_project
+    from gongkai.freshness.audit import audit_project
 
     sys.exit(audit_project(ROOT, strict=strict))
 
@@ -79,7 +79,7 @@ def audit(c, strict=False):
 @task
 def scan(c):
     """保密审查：检查公开事项中的身份证号码、手机号码、银行卡号和密级标识。"""
-    from secrecy.cli import scan_project
+    from gongkai_tools.scan import scan_project
 
     sys.exit(scan_project(ROOT))
 
@@ -87,7 +87,7 @@ def scan(c):
 @task(help={"check": "只检查是否最新（持续集成用），不写文件"})
 def codeowners(c, check=False):
     """根据 schema/units.yaml 生成 .github/CODEOWNERS 和 .gitlab/CODEOWNERS。"""
-    from tools.codeowners import codeowners_command
+    from gongkai_tools.codeowners import codeowners_command
 
     sys.exit(codeowners_command(ROOT, check=check))
 
@@ -98,7 +98,7 @@ def codeowners(c, check=False):
 def new(c, title=None, category=None, subcategory=None, unit=None, limit=None, period=None, method=None,
         audience=None, date=None):
     """新建一个事项文件：逐项询问（或用参数给出），自动分配索引号，生成能通过校验的文件。"""
-    from tools.scaffold import ScaffoldError, ask_new_item
+    from gongkai_tools.scaffold import ScaffoldError, ask_new_item
 
     try:
         path = ask_new_item(ROOT, title=title, category=category, subcategory=subcategory, unit=unit,
@@ -113,7 +113,7 @@ def new(c, title=None, category=None, subcategory=None, unit=None, limit=None, p
                            "code": "新登记单位的机构代码"})
 def import_(c, file, date=None, force=False, dry_run=False, code=None):
     """把现有的政务公开目录表格导入为事项文件，并登记新的分类和单位。"""
-    from tools.importer import ImportTableError, import_table
+    from gongkai_tools.importer import ImportTableError, import_table
 
     try:
         report = import_table(Path(file), ROOT, date=date, force=force, dry_run=dry_run, code=code)
@@ -126,7 +126,7 @@ def import_(c, file, date=None, force=False, dry_run=False, code=None):
 @task(help={"path": "要修复的文件或文件夹，默认 content/items", "write": "写入修改（不加时只显示差异）"})
 def fix(c, path="content/items", write=False):
     """修复机械性错误：GBK 编码、全角冒号和空格、Tab 缩进、--- 分隔行。"""
-    from tools.fixer import fix as fix_files
+    from gongkai_tools.fixer import fix as fix_files
 
     diff, changed = fix_files([ROOT / path], write=write, root=ROOT)
     print(diff or "没有需要自动修复的问题。")
@@ -138,7 +138,7 @@ def fix(c, path="content/items", write=False):
             "full": "同时把完整报告写入这个文件（报告过长时评论中只有摘要）"})
 def review(c, base, output=None, full=None):
     """审核报告：对比基准版本与当前工作区，列出新增、修改、移动、撤销的事项和各项检查结果。"""
-    from tools.review import review_cli
+    from gongkai_tools.review import review_cli
 
     sys.exit(review_cli(ROOT, base, output, full=full))
 
@@ -146,7 +146,7 @@ def review(c, base, output=None, full=None):
 @task(help={"query": "查询词，例如 \"低保 名单\"", "limit": "最多显示几个结果，默认 10"})
 def search(c, query, limit=10):
     """按网站搜索的规则查找事项（同样的分词、同义词和排序）；新增事项前先查重。"""
-    from search_index.cli import search_cli
+    from gongkai_tools.search import search_cli
 
     print(search_cli(ROOT, query, int(limit)))
 
@@ -154,7 +154,7 @@ def search(c, query, limit=10):
 @task(help={"port": "预览和编辑器的端口，默认 8000", "backend_port": "编辑器本机后台的端口，默认 8081"})
 def edit(c, port=8000, backend_port=8081):
     """在本机用网页编辑器新建、修改事项（http://localhost:8000/admin/），同时预览网站；按 Ctrl+C 结束。"""
-    from tools.editor import edit as run_editor
+    from gongkai_tools.editor import edit as run_editor
 
     run_editor(ROOT, int(port), int(backend_port))
 
@@ -162,7 +162,7 @@ def edit(c, port=8000, backend_port=8081):
 @task(name="editor-config", help={"check": "只检查是否最新（持续集成用），不写文件"})
 def editor_config(c, check=False):
     """根据 schema/ 和登记表重新生成网页编辑器的配置 plugins/editor/cms-config.yml。"""
-    from editor.config import GENERATED, EditorConfigError, generated_text, write_generated
+    from gongkai.editor.config import GENERATED, EditorConfigError, generated_text, write_generated
 
     try:
         generated_text(ROOT)

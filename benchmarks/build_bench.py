@@ -22,7 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent / "plugins"), str(HERE)]
 
-from catalogue.frontmatter import read_source  # noqa: E402
+from gongkai.frontmatter import read_source  # noqa: E402
 from generate_catalogue import generate  # noqa: E402
 
 PLAIN_CONF = """

@@ -18,10 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "plugins"), str(ROOT), str(ROOT / "benchmarks")]
 
-from catalogue import limits  # noqa: E402
-from catalogue.frontmatter import parse_text  # noqa: E402
-from catalogue.render import BodyRenderer  # noqa: E402
-from catalogue.validate import ItemWork  # noqa: E402
+from gongkai import limits  # noqa: E402
+from gongkai.frontmatter import parse_text  # noqa: E402
+from gongkai.render import BodyRenderer  # noqa: E402
+from gongkai.catalogue import ItemWork  # noqa: E402
 from generate_catalogue import generate  # noqa: E402
 
 

@@ -134,11 +134,11 @@ def measure(cmd: list[str], cwd: Path) -> dict:
 
 def index_only(root: Path, out: Path) -> None:
     """Run in a child process: load the catalogue, then build and write our index, timed apart."""
-    from catalogue.build import check_all
-    from catalogue.settings import read_project_settings
-    from search_index import documents
-    from search_index.export import build_search_data, export
-    from search_index.synonyms import load_synonyms
+    from gongkai_pelican.build import check_all
+    from gongkai.settings import read_project_settings
+    from gongkai.search import documents
+    from gongkai.search.export import build_search_data, export
+    from gongkai.search.synonyms import load_synonyms
 
     start = time.perf_counter()
     catalogue, paths, problems = check_all(read_project_settings(root), use_cache=False)

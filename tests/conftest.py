@@ -95,7 +95,7 @@ def browser():
     """Debian's chromium driven by Playwright (no browser download); `invoke test` installs it."""
     from playwright.sync_api import sync_playwright
 
-    from tools.testenv import chromium_path
+    from gongkai_tools.testenv import chromium_path
 
     executable = chromium_path()
     assert executable, "没有找到 chromium：请运行 python -m invoke test，它会安装浏览器测试所需的组件"
@@ -170,7 +170,7 @@ AXE_RUN = """async () => {
 
 def axe_violations(page) -> list[str]:
     """WCAG 2.1 A/AA violations axe-core (installed by `invoke test`) finds on the open page."""
-    from tools.testenv import axe_path
+    from gongkai_tools.testenv import axe_path
 
     page.add_script_tag(path=str(axe_path(REPO)))
     return page.evaluate(AXE_RUN)

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from catalogue.render import BodyRenderer, is_remote
-from catalogue.settings import resolve
-from catalogue.errors import SettingsError
-from catalogue.textsafe import UNSAFE, finalize, printable
+from gongkai.render import BodyRenderer, is_remote
+from gongkai.settings import resolve
+from gongkai.errors import SettingsError
+from gongkai.textsafe import UNSAFE, finalize, printable
 from conftest import EXAMPLES, make_mini_project, run_build, run_invoke
-from public_site.pages import SECTIONS
+from gongkai.site.pages import SECTIONS
 
 GIT_SECRET = "AUTHORIZATION: basic c2VjcmV0LXRva2VuLTlmM2E="
 INTERNAL_TITLE = "机关干部考勤与请销假登记"  # in the parse cache, never on the site
@@ -351,7 +351,7 @@ def test_pelican_may_not_read_content(name):
 
 
 def test_a_symlinked_pages_or_items_folder_is_not_read(mini_project, tmp_path):
-    from catalogue.validate import Paths, load_catalogue
+    from gongkai.catalogue import Paths, load_catalogue
 
     elsewhere = tmp_path / "elsewhere"
     shutil.move(mini_project / "content/pages", elsewhere)
@@ -364,7 +364,7 @@ def test_a_symlinked_pages_or_items_folder_is_not_read(mini_project, tmp_path):
 
 
 def test_accept_judges_the_resolved_file(tmp_path):
-    from catalogue.boundary import accept
+    from gongkai.boundary import accept
 
     content = tmp_path / "content"
     (content / "attachments/sub").mkdir(parents=True)

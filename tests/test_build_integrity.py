@@ -524,7 +524,7 @@ def cache_project(tmp_path, monkeypatch) -> Path:
 
 
 def test_a_cache_file_is_read_back_only_under_its_key_and_its_signature(cache_project, tmp_path, monkeypatch):
-    from catalogue import cache
+    from gongkai import cache
 
     path = cache_project / ".cache/x.cache"
     cache.save(path, "key-1", {"a": 1}, cache_project)
@@ -542,7 +542,7 @@ def test_a_cache_file_is_read_back_only_under_its_key_and_its_signature(cache_pr
 
 
 def test_cache_writes_never_follow_a_symlinked_cache_folder_out_of_the_project(cache_project, tmp_path):
-    from catalogue import cache
+    from gongkai import cache
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -552,7 +552,7 @@ def test_cache_writes_never_follow_a_symlinked_cache_folder_out_of_the_project(c
 
 
 def test_the_cache_key_changes_with_any_plugin_source_and_library_version(tmp_path, monkeypatch):
-    from catalogue import cache
+    from gongkai import cache
 
     names = {entry.split("-")[0].lower().replace("_", "-") for entry in cache.installed()}
     assert {"pelican", "markdown", "nh3", "jsonschema", "pyyaml", "whoosh-reloaded"} <= names

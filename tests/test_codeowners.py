@@ -5,9 +5,9 @@ import io
 
 import pytest
 
-from catalogue.model import Catalogue, Item, Unit
+from gongkai.model import Catalogue, Item, Unit
 from conftest import REPO
-from tools.codeowners import (GITHUB, GITLAB, HEADER, codeowners_command, escape, generate, generate_files,
+from gongkai_tools.codeowners import (GITHUB, GITLAB, HEADER, codeowners_command, escape, generate, generate_files,
                               is_stale, write)
 
 OFFICE = ["@gongkai-ban"]

@@ -1,7 +1,7 @@
 """Generated documents must match their sources."""
 from pathlib import Path
 
-from catalogue.fieldref import render_readme
+from gongkai.fieldref import render_readme
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from catalogue.frontmatter import parse_text
-from catalogue.registry import load_categories, load_units
+from gongkai.frontmatter import parse_text
+from gongkai.registry import load_categories, load_units
 from conftest import REPO, TINY_PDF, _QuietHandler, copy_project, run_build, run_invoke
 from test_serve import free_port
-from tools.editor import start_backend, stop
-from tools.testenv import decap_server_path
-from tools.yamlwrite import item_text, scalar
+from gongkai_tools.editor import start_backend, stop
+from gongkai_tools.testenv import decap_server_path
+from gongkai_tools.yamlwrite import item_text, scalar
 
 EDITED = "content/items/住房保障/个人住房公积金缴存明细.md"
 

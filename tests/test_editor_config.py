@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from catalogue.registry import load_categories, load_units
+from gongkai.registry import load_categories, load_units
 from conftest import REPO, copy_project, run_build, run_invoke
-from editor import admin
-from editor.config import GENERATED, ITEMS, CollectionSpec, editor_config, formats, generated_text
+from gongkai.editor import admin
+from gongkai.editor.config import GENERATED, ITEMS, CollectionSpec, editor_config, formats, generated_text
 
 SCHEMA = json.loads((REPO / "schema/item.schema.json").read_text(encoding="utf-8"))
 GITLAB = {"name": "gitlab", "repo": "gongkai/catalogue", "base_url": "https://git.example.gov.cn", "app_id": "abc123"}

@@ -11,8 +11,8 @@ import sys
 
 from conftest import BUILD_EPOCH, REPO, copy_project
 from test_serve import fetch, free_port, wait_for
-from tools.editor import backend_answers, port_free
-from tools.testenv import decap_server_path
+from gongkai_tools.editor import backend_answers, port_free
+from gongkai_tools.testenv import decap_server_path
 
 
 def test_invoke_edit_starts_editor_and_backend_and_ctrl_c_stops_both(tmp_path):

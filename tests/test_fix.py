@@ -8,9 +8,9 @@ import pytest
 
 from conftest import registry_project
 
-from catalogue.errors import format_report
-from catalogue.validate import Paths, load_catalogue
-from tools.fixer import fix
+from gongkai.errors import format_report
+from gongkai.catalogue import Paths, load_catalogue
+from gongkai_tools.fixer import fix
 
 REPO = Path(__file__).resolve().parents[1]
 CATEGORIES = "- 名称: 社会救助\n  slug: shehui-jiuzhu\n  二级事项:\n    - 名称: 最低生活保障\n      slug: dibao\n"

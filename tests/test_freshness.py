@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from catalogue.model import Item
+from gongkai.model import Item
 from conftest import BUILD_EPOCH, REPO
-from freshness import (BuildDateError, Limit, WorkCalendar, add_months, add_workdays, assess, audit,
+from gongkai.freshness import (BuildDateError, Limit, WorkCalendar, add_months, add_workdays, assess, audit,
                        audit_project, build_date, chinese_number, format_audit, limit_from_text,
                        load_calendar, load_holidays)
-from freshness.limits import CALENDAR_DAYS, WORKDAYS
-from freshness.status import CHINA
+from gongkai.freshness.limits import CALENDAR_DAYS, WORKDAYS
+from gongkai.freshness.status import CHINA
 
 D = dt.date.fromisoformat
 BUILD_DAY = D("2026-11-23")  # what conftest.BUILD_EPOCH means in China

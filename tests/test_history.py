@@ -9,12 +9,12 @@ import subprocess
 
 import pytest
 
-from catalogue.frontmatter import parse_text
-from catalogue.model import Item
+from gongkai.frontmatter import parse_text
+from gongkai.model import Item
 from conftest import make_mini_project, run_build, run_invoke
-from history import gitlog
-from history.gitlog import Commit, annotate, file_histories, parse_log
-from history.notes import ChangeNote, change_notes, item_problems, new_notes
+from gongkai.history import gitlog
+from gongkai.history.gitlog import Commit, annotate, file_histories, parse_log
+from gongkai.history.notes import ChangeNote, change_notes, item_problems, new_notes
 
 DIBAO = "content/items/社会救助/低保名单.md"
 BUDGET = "content/items/财政信息/2024 年/部门预算.md"
@@ -206,7 +206,7 @@ def test_item_problems_only_for_dates_that_contradict_the_item():
 
 
 def test_the_review_report_shows_the_public_note_of_a_changed_item():
-    from tools.review import Entry, Pair, public_note_lines
+    from gongkai_tools.review import Entry, Pair, public_note_lines
 
     meta = {"公开对象": "全社会"}
     noted = dict(meta, 变更记录=[{"日期": "2024-09-01", "说明": "更新联系电话 13812345678"}])

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from catalogue.errors import format_report
-from catalogue.model import Item
-from catalogue.tabular import (CSV_COLUMNS, CellError, item_row, parse_audience, parse_channels, parse_levels,
+from gongkai.errors import format_report
+from gongkai.model import Item
+from gongkai.table import (CSV_COLUMNS, CellError, item_row, parse_audience, parse_channels, parse_levels,
                                parse_limit, parse_method, split_basis, split_content)
-from catalogue.validate import Paths, load_catalogue
+from gongkai.catalogue import Paths, load_catalogue
 from conftest import make_mini_project, run_build, registry_project
-from tools.importer import ImportTableError, import_table
+from gongkai_tools.importer import ImportTableError, import_table
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
@@ -473,7 +473,7 @@ HOSTILE_HEADER = ["序号", "一级事项", "二级事项", "事项名称", "公
 
 
 def test_too_many_cells_or_columns_are_refused_or_named(project, tmp_path, monkeypatch):
-    from tools import tablefile
+    from gongkai_tools import tablefile
 
     table = tmp_path / "宽表.csv"
     row = "1,社会救助,临时救助,宽事项,名单,《社会救助暂行办法》,每季度,示例县民政局,政府网站,全社会,主动"
@@ -527,6 +527,6 @@ def test_the_sites_csv_never_runs_a_formula_and_imports_back_exactly(tmp_path):
     ("普通文字", "普通文字"), ("'引号开头", "'引号开头"), ("a=b", "a=b"), ("", ""), ("＝全角", "＝全角"),
 ])
 def test_spreadsheet_safe_cells_and_back(value, safe):
-    from catalogue.tabular import as_written, spreadsheet_safe
+    from gongkai.table import as_written, spreadsheet_safe
 
     assert spreadsheet_safe(value) == safe and as_written(safe) == value

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from catalogue import limits, schema
-from catalogue.characters import has_visible, label
-from catalogue.errors import Problem, dotted, quote
-from catalogue.frontmatter import describe, parse_text
-from catalogue.validate import Paths, load_catalogue
+from gongkai import limits, schema
+from gongkai.characters import has_visible, label
+from gongkai.errors import Problem, dotted, quote
+from gongkai.frontmatter import describe, parse_text
+from gongkai.catalogue import Paths, load_catalogue
 from conftest import EXAMPLES, REPO, make_mini_project, run_build, run_invoke
 
 REFUSED = EXAMPLES / "refused"
@@ -299,7 +299,7 @@ def test_closed_html_and_matched_brackets_are_cheap_at_any_length():
 
 
 def test_a_render_that_runs_too_long_is_stopped_with_a_located_message(monkeypatch):
-    from catalogue.render import BodyRenderer
+    from gongkai.render import BodyRenderer
 
     monkeypatch.setattr(limits, "RENDER_SECONDS", 0.05)
     table = "| 乡镇 | 户数 |\n|---|---|\n" + "| 城关镇 | 12 |\n" * 20_000  # passes every check, renders in seconds
@@ -320,7 +320,7 @@ def test_a_render_that_recurses_too_deep_is_a_located_message():
 
 
 def test_an_ordinary_body_renders_as_before_inside_the_guard():
-    from catalogue.render import BodyRenderer
+    from gongkai.render import BodyRenderer
 
     renderer = BodyRenderer()
     body = (EXAMPLES / "full_item.md").read_text(encoding="utf-8").split("\n---\n", 1)[1]
@@ -354,7 +354,7 @@ def test_size_words():
 # ---------------------------------------------------------------- 公开时限 numbers
 
 def test_stated_limits_beyond_three_years_are_unrealistic():
-    from freshness.limits import Limit, chinese_number, limit_from_text
+    from gongkai.freshness.limits import Limit, chinese_number, limit_from_text
 
     assert chinese_number("9" * 5000) == 10 ** 9  # int() would refuse more than 4,300 digits
     assert limit_from_text("750个工作日内").realistic and not limit_from_text("751个工作日内").realistic
@@ -367,8 +367,8 @@ def test_the_verdict_never_counts_an_unrealistic_limit_out():
     a date nor counts 99,999,999 working days one by one."""
     import datetime as dt
 
-    from freshness.status import assess
-    from freshness.workdays import WorkCalendar
+    from gongkai.freshness.status import assess
+    from gongkai.freshness.workdays import WorkCalendar
 
     meta = {"公开时限": {"类型": "即时", "说明": "自信息形成之日起99999999个工作日内"},
             "成文日期": "2024-03-01", "发布日期": "2024-03-05"}

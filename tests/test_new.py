@@ -7,9 +7,9 @@ import pytest
 
 from conftest import EXAMPLES, registry_project
 
-from catalogue.errors import format_report
-from catalogue.validate import Paths, load_catalogue
-from tools.scaffold import ScaffoldError, ask_new_item, new_item
+from gongkai.errors import format_report
+from gongkai.catalogue import Paths, load_catalogue
+from gongkai_tools.scaffold import ScaffoldError, ask_new_item, new_item
 
 REPO = Path(__file__).resolve().parents[1]
 CATEGORIES = (EXAMPLES / "categories.yaml").read_text(encoding="utf-8")

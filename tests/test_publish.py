@@ -108,7 +108,7 @@ def no_aws_files(home: Path) -> dict:
 
 def publish_in_process(monkeypatch, project: Path, env: dict, dry_run: bool = False) -> tuple[int, str, str]:
     """What `python3 -m invoke publish` does (tasks.py calls publish_cli), in this process for speed."""
-    from tools.publish import publish_cli
+    from gongkai_tools.publish import publish_cli
 
     for name in ENV_NAMES:
         monkeypatch.delenv(name, raising=False)
@@ -464,13 +464,13 @@ def test_a_location_never_published_to_is_not_emptied(monkeypatch, s3, builds, p
     ("x.JPG", "image/jpeg"), ("feeds/new.atom.xml", "application/atom+xml; charset=utf-8"),
 ])
 def test_content_types_of_kinds_the_example_lacks(rel, kind):
-    from tools.publish import content_type
+    from gongkai_tools.publish import content_type
 
     assert content_type(rel) == kind
 
 
 def test_a_file_changed_during_the_publish_stops_it(tmp_path):
-    from tools.publish import LocalFile, PublishError, upload
+    from gongkai_tools.publish import LocalFile, PublishError, upload
 
     path = tmp_path / "index.html"
     path.write_text("new", encoding="utf-8")
@@ -482,7 +482,7 @@ def test_a_file_changed_during_the_publish_stops_it(tmp_path):
 
 def test_credentials_never_come_from_a_metadata_service(monkeypatch, tmp_path):
     """Without keys the chain must end empty-handed, not probe 169.254.169.254 (no request leaves loopback)."""
-    from tools.publish import session_without_metadata_probes
+    from gongkai_tools.publish import session_without_metadata_probes
 
     for name in ENV_NAMES:
         monkeypatch.delenv(name, raising=False)

@@ -14,9 +14,9 @@ import subprocess
 import pytest
 
 from conftest import BUILD_EPOCH, make_mini_project
-from tools.review import (ADDED, REMOVED, BaseUnknown, FieldChange, describe_change, diff_generic, fenced,
+from gongkai_tools.review import (ADDED, REMOVED, BaseUnknown, FieldChange, describe_change, diff_generic, fenced,
                           review, review_cli)
-from tools.review.render import note_text
+from gongkai_tools.review.render import note_text
 
 DIBAO = "content/items/社会救助/低保名单.md"
 BUDGET = "content/items/财政信息/2024 年/部门预算.md"
@@ -301,7 +301,7 @@ def test_fence_outgrows_backticks_in_the_body():
 
 
 def test_base_unknown_is_a_catalogue_error():
-    from catalogue.errors import CatalogueError
+    from gongkai.errors import CatalogueError
 
     assert issubclass(BaseUnknown, CatalogueError)
 
@@ -333,8 +333,8 @@ def test_an_internal_item_made_public_and_a_schema_edit(tmp_path):
 
 
 def test_large_changes_list_only_names_beyond_the_first_items(monkeypatch):
-    from tools.review import render as module
-    from tools.review.snapshot import Entry
+    from gongkai_tools.review import render as module
+    from gongkai_tools.review.snapshot import Entry
 
     monkeypatch.setattr(module, "DETAILED_ITEMS", 1)
     entries = [Entry(f"content/items/{n}.md", {"事项名称": n, "索引号": f"{ORG}/2024-0000{i}"}, "")
@@ -449,7 +449,7 @@ def test_a_base_tree_with_dot_dot_entries_writes_nothing_outside(tmp_path):
 
 
 def test_tree_paths_that_could_leave_the_folder_are_refused():
-    from catalogue.git import safe_relative
+    from gongkai.git import safe_relative
 
     assert [p for p in ["a/b.md", "财政 信息/2024 年/x.md", "..", "a/../b", "/etc/x", "a/./b", "a//b", "a/b/",
                         "a\\..\\b", "C:x", "a/. ./b", "a/.../b", "a/..."] if safe_relative(p)] == \
@@ -457,7 +457,7 @@ def test_tree_paths_that_could_leave_the_folder_are_refused():
 
 
 def test_ref_rules():
-    from catalogue.git import ref_problem
+    from gongkai.git import ref_problem
 
     assert [r for r in ["main", "origin/main", "feature/x-1", "v1.0", "HEAD", "HEAD~2", "main^", "0a1b2c3d"]
             if ref_problem(r)] == []
@@ -500,7 +500,7 @@ def test_hostile_values_cannot_forge_sections_links_images_or_html(tmp_path):
 
 
 def test_escaping_keeps_every_value_on_one_line():
-    from tools.review.render import code, md
+    from gongkai_tools.review.render import code, md
 
     assert md("a\r\nb\u2028c\x00d\u202ee") == "a ⏎ b ⏎ c\ufffdd\ufffde"
     assert md("<script>&amp;[x]~~y~~ $x$ #h") == "\\<script\\>\\&amp;\\[x\\]\\~\\~y\\~\\~ \\$x\\$ \\#h"
@@ -586,7 +586,7 @@ def test_guide_page_edits_are_listed_with_their_diff(tmp_path):
 
 
 def test_a_report_too_long_for_a_comment_keeps_the_summary_and_alerts_and_says_where_the_rest_is(tmp_path, monkeypatch):
-    from tools.review import render
+    from gongkai_tools.review import render
 
     root = tmp_path / "project"
     make_base(root)
@@ -617,7 +617,7 @@ def test_a_report_too_long_for_a_comment_keeps_the_summary_and_alerts_and_says_w
 
 
 def test_cutting_never_leaves_a_code_block_open():
-    from tools.review.render import _cut
+    from gongkai_tools.review.render import _cut
 
     lines = ["## 节", "", "### 甲", "", "````diff", "+```", "+x", "````", "", "### 乙", "", "```diff", "+y", "```"]
     assert _cut(lines, 60) == ["## 节", "", "### 甲", "", "（本节过长，其余 10 行从略：见完整报告。）"]
@@ -626,7 +626,7 @@ def test_cutting_never_leaves_a_code_block_open():
 
 
 def test_when_even_the_alerts_do_not_fit_the_report_says_so():
-    from tools.review.render import Section, assemble
+    from gongkai_tools.review.render import Section, assemble
 
     alerts = ["## ⚠ 需要特别确认的变更（300）", ""] + [f"- **撤销** 《事项{n}》" for n in range(300)]
     text, full = assemble([Section(["# 目录变更审查报告"]), Section(["## 概要", "", "| 1 |"]), Section(alerts),

@@ -11,17 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from catalogue.model import Item
+from gongkai.model import Item
 from conftest import REPO, make_mini_project, run_build
-from search_index import analysis
-from search_index.analysis import compact, fold_map, normalise, tokens
-from search_index.cli import search_catalogue, search_cli
-from search_index.documents import FIELDS, plain_text
-from search_index.export import (EXACT_PREFIX, build_search_data, export, shard_count, shard_of,
+from gongkai.search import analysis
+from gongkai.search.analysis import compact, fold_map, normalise, tokens
+from gongkai_tools.search import search_catalogue, search_cli
+from gongkai.search.documents import FIELDS, plain_text
+from gongkai.search.export import (EXACT_PREFIX, build_search_data, export, shard_count, shard_of,
                                  weighted_postings)
-from search_index.query import parse_query, query_tokens, ranked, required_of
-from search_index.synonyms import SynonymTable, check, load_synonyms
-from search_index.whoosh_index import build_stats
+from gongkai.search.query import parse_query, query_tokens, ranked, required_of
+from gongkai.search.synonyms import SynonymTable, check, load_synonyms
+from gongkai.search.whoosh_index import build_stats
 
 CASES = json.loads((Path(__file__).parent / "search_cases.json").read_text(encoding="utf-8"))
 CASE_TABLE = SynonymTable.build(CASES["synonyms"])
@@ -260,7 +260,7 @@ def test_shards_hold_their_tokens_and_counts_are_powers_of_two():
 
 
 def test_export_layout_and_meta():
-    from catalogue.model import Catalogue, Category, Subcategory, Unit
+    from gongkai.model import Catalogue, Category, Subcategory, Unit
 
     catalogue = Catalogue([Category("社会救助", "shehui", "", [Subcategory("临时救助", "linshi", "", "社会救助"),
                                                        Subcategory("最低生活保障", "dibao", "", "社会救助")])],

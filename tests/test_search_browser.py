@@ -15,10 +15,10 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import expect
 
-from catalogue.validate import Paths, load_catalogue
+from gongkai.catalogue import Paths, load_catalogue
 from conftest import REPO, _QuietHandler, axe_violations, copy_project, run_build
-from search_index.analysis import char_kind, normalise
-from search_index.cli import search_catalogue
+from gongkai.search.analysis import char_kind, normalise
+from gongkai_tools.search import search_catalogue
 
 CASES = json.loads((REPO / "tests/search_cases.json").read_text(encoding="utf-8"))
 DOCUMENT_NUMBER = "示民〔2024〕37号"

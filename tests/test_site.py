@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from catalogue.validate import Paths, load_catalogue
+from gongkai.catalogue import Paths, load_catalogue
 from conftest import EXAMPLES, make_mini_project, run_build
 
 SCENARIOS = {"hostile_item.md": "社会救助/恶意正文.md", "internal_item.md": "社会救助/内部考勤.md",

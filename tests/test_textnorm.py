@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from catalogue.textnorm import INVISIBLE_RANGES, fold, visible
+from gongkai.textnorm import INVISIBLE_RANGES, fold, visible
 from conftest import REPO
-from search_index.analysis import normalise
+from gongkai.search.analysis import normalise
 
 
 def test_visible_is_nfkc_without_invisible_characters():

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from catalogue.validate import Paths, load_catalogue
+from gongkai.catalogue import Paths, load_catalogue
 from conftest import EXAMPLES, REPO
 
 SCHEMA_KEYS = list(json.loads((REPO / "schema/item.schema.json").read_text(encoding="utf-8"))["properties"])
@@ -159,7 +159,7 @@ def test_index_pattern_can_be_overridden_for_a_region(mini_project):
 
 
 def test_parsing_on_several_cores_gives_the_serial_result(mini_project, monkeypatch):
-    from catalogue import parallel
+    from gongkai import parallel
 
     for n in range(3, 9):
         (mini_project / f"content/items/社会救助/第{n}项.md").write_text(

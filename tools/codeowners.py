@@ -102,10 +102,10 @@ def write(root: Path, files: dict[str, str]) -> list[str]:
 
 def codeowners_command(root: Path, check: bool = False, stream=None) -> int:
     """`invoke codeowners [--check]`: write both files, or report (exit 1) those that are out of date."""
-    from catalogue.build import paths_from_settings
-    from catalogue.errors import format_report
-    from catalogue.settings import read_project_settings
-    from catalogue.validate import load_catalogue
+    from gongkai_pelican.build import paths_from_settings
+    from gongkai.errors import format_report
+    from gongkai.settings import read_project_settings
+    from gongkai.catalogue import load_catalogue
 
     stream = stream or sys.stdout
     settings = read_project_settings(root)

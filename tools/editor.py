@@ -15,8 +15,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tools.serve import serve_and_watch
-from tools.testenv import ensure_decap_server
+from gongkai_tools.serve import serve_and_watch
+from gongkai_tools.testenv import ensure_decap_server
 
 INSTRUCTIONS = """\
 网页编辑器已启动：请用浏览器打开 http://localhost:{port}/admin/ ，点“登录”即可编辑（不需要账号）。

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import yaml
 
-from catalogue import limits
-from catalogue.frontmatter import (BLOCK_SCALAR_START, FENCE, FULLWIDTH_COLON_KEY, FULLWIDTH_SPACE, TAB_INDENT,
+from gongkai import limits
+from gongkai.frontmatter import (BLOCK_SCALAR_START, FENCE, FULLWIDTH_COLON_KEY, FULLWIDTH_SPACE, TAB_INDENT,
                                    Loader)
 
 SCHEMA = Path(__file__).resolve().parents[1] / "schema" / "item.schema.json"

@@ -38,8 +38,8 @@ from concurrent.futures import ThreadPoolExecutor, wait, FIRST_EXCEPTION
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from catalogue.errors import CatalogueError
-from catalogue.settings import read_project_settings
+from gongkai.errors import CatalogueError
+from gongkai.settings import read_project_settings
 
 MANIFEST = ".gongkai-manifest.json"
 MANIFEST_NOTE = "由 python3 -m invoke publish 写入：已发布文件的内容哈希，用于只上传有变化的文件。请勿修改或删除"
@@ -180,7 +180,7 @@ class LocalFile:
 def check_output(output: Path, shown: str, settings: dict) -> list[str]:
     """A publishable build: output/ exists and holds a home page (a failed build never replaces it),
     and no web editor that only the internal build (pelicanconf.py) carries."""
-    from editor.admin import wanted
+    from gongkai.editor.admin import wanted
 
     if not output.is_dir():
         return [f"{shown}/ 不存在：先运行 python3 -m invoke build --publish 生成网站"]

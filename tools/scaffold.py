@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from catalogue.errors import CatalogueError, format_report
-from catalogue.registry import load_categories, load_units
-from catalogue.validate import Paths
+from gongkai.errors import CatalogueError, format_report
+from gongkai.registry import load_categories, load_units
+from gongkai.catalogue import Paths
 
 from .yamlwrite import IndexAllocator, item_text, safe_file_name
 

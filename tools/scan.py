@@ -4,9 +4,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from catalogue.build import paths_from_settings
-from catalogue.settings import read_project_settings
-from catalogue.validate import load_catalogue
+from gongkai_pelican.build import paths_from_settings
+from gongkai.settings import read_project_settings
+from gongkai.catalogue import load_catalogue
 
 from .pages import page_problems, page_scanned
 from .scan import format_report, scan_catalogue

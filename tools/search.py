@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalogue.build import check_all
+from gongkai_pelican.build import check_all
 
 from . import documents
 from .export import build_search_data
@@ -24,7 +24,7 @@ class Outcome:
 
 def search_catalogue(root: Path, query: str, settings: dict | None = None) -> Outcome:
     """Load the catalogue (public items only), index it as the build does, rank the query."""
-    from catalogue.settings import read_project_settings
+    from gongkai.settings import read_project_settings
 
     settings = settings or read_project_settings(Path(root))
     catalogue, paths, problems = check_all(settings, use_cache=False)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from catalogue.frontmatter import Loader, decode
+from gongkai.frontmatter import Loader, decode
 
 INDENT = "  "
 # Characters Windows forbids in file names, plus control characters.
@@ -95,7 +95,7 @@ def safe_file_name(name: str, limit: int = 80) -> str:
 
 
 def _ignored(path: Path) -> bool:
-    from catalogue.validate import _ignored as ignored_by_the_build  # the build's own rule, not a copy
+    from gongkai.catalogue import _ignored as ignored_by_the_build  # the build's own rule, not a copy
 
     return ignored_by_the_build(path)
 

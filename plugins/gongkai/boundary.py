@@ -4,7 +4,8 @@ A file may be published only if it is a regular file under content/ (judged afte
 neither `..` nor a symlink can lead out), has an attachment's file type, and was named by
 something the catalogue accepted (an item's 附件 or a link in a 公开指南 page). It is published
 at a content-addressed ASCII URL (files/<hash>.<ext>), never at a path an editor chose, and
-copy() is the only way it gets there. The source files the catalogue reads (items, pages) pass
+Boundary.copy() is the only way it gets there. The file types are the schema's (x-file-types on
+附件.文件, read through the vocabulary), so a Boundary is made per project: Boundary.of(paths). The source files the catalogue reads (items, pages) pass
 source_refusal() for the same reason: a symlinked item would otherwise publish any file.
 
 Pelican itself reads nothing from content/ (pelicanconf.py: no article, page or static paths,
@@ -20,9 +21,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import CatalogueError, Problem
+from . import vocabulary
+from .errors import BoundaryRefused, Problem
 
-PUBLISHABLE_SUFFIXES = frozenset({".pdf", ".ofd", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".jpg", ".jpeg", ".png"})
 MAX_BYTES = 20 * 1024 * 1024
 
 OUTSIDE = "“{written}”在 content/ 目录以外：附件和链接的文件必须放在 content/ 目录内，路径相对于 content/ 书写，不能用 .. 跳出 content/"
@@ -30,7 +31,7 @@ SYMLINK = ("“{written}”是指向 content/ 以外的符号链接（{target}�
            "请把文件本身放进 content/，不要用符号链接")
 MISSING = "找不到附件文件 content/{relative}：请确认文件已提交，路径相对于 content/，大小写一致"
 NOT_A_FILE = "content/{relative} 不是文件：请写出具体的文件名"
-WRONG_TYPE = "“{written}”不能发布：附件和链接的文件只能是 pdf、ofd、doc、docx、xls、xlsx、wps、jpg、png 格式"
+WRONG_TYPE = "“{written}”不能发布：附件和链接的文件只能是 {names} 格式"
 TOO_BIG = "附件 {size:.1f} MB，超过 20 MB 上限：请压缩或拆分"
 SOURCE_SYMLINK = "这个文件是指向 content/ 以外的符号链接（{target}）：不会读取，也不会发布。请把文件本身放进 content/，不要用符号链接"
 SYMLINKED_FOLDER = "这个文件夹是符号链接：其中的文件不会读取。请把文件本身放进 content/，不要用符号链接"
@@ -50,24 +51,44 @@ class Publishable:
         return f"files/{_digest(self.source, self.size, self.mtime_ns)}{self.source.suffix.lower()}"
 
 
-class Refused(CatalogueError):
-    """Raised by copy() when a file fails the boundary at copy time (it changed after the checks)."""
+@dataclass(frozen=True)
+class Boundary:
+    """The publish boundary of one project: its content/ folder and the file types it publishes."""
 
-    def __init__(self, problem: Problem):
-        self.problem = problem
-        super().__init__(str(problem))
+    content: Path
+    suffixes: frozenset   # {".pdf", …}, lower case
+    names: str            # "pdf、ofd、…" for messages
 
+    @classmethod
+    def of(cls, paths) -> "Boundary":
+        """The boundary of the project at `paths` (settings.Paths), with its schema's file types."""
+        words = vocabulary.load(paths.item_schema)
+        return cls(Path(paths.content).resolve(), frozenset(words.file_types), words.file_type_names)
 
-def accept(written: str, content: Path, base: Path | None = None) -> tuple[Publishable | None, str | None]:
-    """(file, None) when content/<written> may be published, else (None, why not, in Chinese).
+    def accept(self, written: str, base: Path | None = None) -> tuple[Publishable | None, str | None]:
+        """(file, None) when content/<written> may be published, else (None, why not, in Chinese).
 
-    `written` is relative to content/ (an item's 附件) or, when `base` is given and `written`
-    does not start with '/', to that folder (a link in a page, like Pelican's {attach})."""
-    try:
-        file, reason = _judge(written, Path(content).resolve(), base)
-    except (OSError, ValueError):  # a NUL byte, a name too long for the file system
-        file, reason = None, MISSING.format(relative=written)
-    return file, reason and _clipped(reason, written)
+        `written` is relative to content/ (an item's 附件) or, when `base` is given and `written`
+        does not start with '/', to that folder (a link in a page, like Pelican's {attach})."""
+        try:
+            file, reason = _judge(written, self.content, base, self)
+        except (OSError, ValueError):  # a NUL byte, a name too long for the file system
+            file, reason = None, MISSING.format(relative=written)
+        return file, reason and _clipped(reason, written)
+
+    def copy(self, file: Publishable, output: Path, display: str) -> str:
+        """Copy an accepted file into output/ at its URL; the only way a content/ file gets there.
+
+        Judged again here, so a file replaced by a symlink between the checks and the copy is not
+        followed; returns the URL."""
+        again, reason = self.accept(file.source.relative_to(self.content).as_posix())
+        if reason or again.url != file.url:
+            raise BoundaryRefused(Problem(display, None, "", reason or f"“{file.source.name}”在检查之后被改动：请重新生成网站"))
+        target = Path(output) / file.url
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(file.source, target, follow_symlinks=False)
+        return file.url
 
 
 def _clipped(message: str, written: str, limit: int = 120) -> str:
@@ -75,7 +96,7 @@ def _clipped(message: str, written: str, limit: int = 120) -> str:
     return message.replace(written, written[:limit] + "…") if len(written) > limit else message
 
 
-def _judge(written: str, content: Path, base: Path | None) -> tuple[Publishable | None, str | None]:
+def _judge(written: str, content: Path, base: Path | None, rules: Boundary) -> tuple[Publishable | None, str | None]:
     start = content if base is None or written.startswith("/") else Path(base)
     lexical = Path(os.path.normpath(start / written.lstrip("/")))
     if not _inside(lexical, content):
@@ -88,8 +109,8 @@ def _judge(written: str, content: Path, base: Path | None) -> tuple[Publishable 
         return None, MISSING.format(relative=relative)
     if not resolved.is_file():
         return None, NOT_A_FILE.format(relative=relative)
-    if lexical.suffix.lower() not in PUBLISHABLE_SUFFIXES or resolved.suffix.lower() not in PUBLISHABLE_SUFFIXES:
-        return None, WRONG_TYPE.format(written=written)
+    if lexical.suffix.lower() not in rules.suffixes or resolved.suffix.lower() not in rules.suffixes:
+        return None, WRONG_TYPE.format(written=written, names=rules.names)
     stat = resolved.stat()
     if stat.st_size > MAX_BYTES:
         return None, TOO_BIG.format(size=stat.st_size / 1024 / 1024)
@@ -104,22 +125,6 @@ def source_refusal(path: Path, content: Path) -> str | None:
         return SYMLINKED_FOLDER
     resolved = path.resolve()
     return None if _inside(resolved, Path(content).resolve()) else SOURCE_SYMLINK.format(target=resolved.as_posix())
-
-
-def copy(file: Publishable, content: Path, output: Path, display: str) -> str:
-    """Copy an accepted file into output/ at its URL; the only way a content/ file gets there.
-
-    Judged again here, so a file replaced by a symlink between the checks and the copy is not
-    followed; returns the URL."""
-    content = Path(content).resolve()
-    again, reason = accept(file.source.relative_to(content).as_posix(), content)
-    if reason or again.url != file.url:
-        raise Refused(Problem(display, None, "", reason or f"“{file.source.name}”在检查之后被改动：请重新生成网站"))
-    target = Path(output) / file.url
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(file.source, target, follow_symlinks=False)
-    return file.url
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -1,4 +1,6 @@
-"""Every cache the build keeps between runs goes through this module: one key, one file format.
+"""Every cache the build keeps between runs lives in this module: one key, one file format, and
+the two caches themselves (ParseCache: each item file's parse, checks and rendered body;
+PageReuse: unchanged item pages taken from the previous output/).
 
 A cache is a shortcut past the checks, so it fails in two dangerous ways:
 - stale: an entry made before a change is served after it (an item switched to 内部 with the same
@@ -18,16 +20,21 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import json
 import os
 import pickle
 import secrets
+import stat
 import sys
 import tempfile
 from pathlib import Path
 
+from .parallel import run_all
+
 MAGIC = b"gongkai-cache-1\n"
 TAG_BYTES = 32
 SECRET_BYTES = 32
+# The code a build runs: the core and the Pelican adapter (plugins/), hashed into every key.
 PLUGINS = Path(__file__).resolve().parents[1]
 
 
@@ -47,7 +54,8 @@ def installed() -> list[str]:
 
 @functools.lru_cache(maxsize=None)
 def environment() -> str:
-    """The code a build runs: Python, the installed distributions and every plugin source file."""
+    """The code a build runs: Python, the installed distributions and every source file of the
+    core and the adapter."""
     digest = hashlib.sha256(sys.version.encode())
     digest.update("\n".join(installed()).encode())
     for path in sorted(PLUGINS.rglob("*.py")):
@@ -145,3 +153,115 @@ def _write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# ---------------------------------------------------------------- the parse cache
+
+class ParseCache:
+    """Per-file results keyed by the file's content hash, so a rebuild re-reads only the files that
+    changed; the whole cache keyed (derive_key) on code, library versions, schema and settings."""
+
+    def __init__(self, path: Path | None, key: str, project: Path):
+        self.path, self.key, self.project, self.dirty = path, key, project, False
+        stored = load(path, key, project) if path else None
+        self.entries = stored if isinstance(stored, dict) else {}
+
+    def results(self, jobs: list[tuple[Path, str]], work) -> list:
+        """work(job) per job: cached when the file's content is unchanged, else worked out (in parallel)."""
+        hashes = [_content(file) for file, _shown in jobs]
+        misses = [i for i, (job, digest) in enumerate(zip(jobs, hashes))
+                  if digest is None or self.entries.get(job[1], (None,))[0] != digest]
+        fresh = {}
+        for i, result in zip(misses, run_all(work, [jobs[i] for i in misses])):
+            fresh[jobs[i][1]] = result
+            # Kept only if the file did not change while it was parsed (an editor saving mid-build).
+            if hashes[i] is not None and _content(jobs[i][0]) == hashes[i]:
+                self.entries[jobs[i][1]], self.dirty = (hashes[i], result), True
+        return [fresh[shown] if shown in fresh else self.entries[shown][1] for _file, shown in jobs]
+
+    def save(self) -> None:
+        if self.path and self.dirty:
+            save(self.path, self.key, self.entries, self.project)
+
+
+def _content(file: Path) -> str | None:
+    """None when unreadable: the file is then parsed, which reports why."""
+    try:
+        return content_hash(file)
+    except OSError:
+        return None
+
+
+# ---------------------------------------------------------------- reusing unchanged item pages
+#
+# An item page is a pure function of the values in its key (the item, its neighbours, its badge,
+# its attachments' content, the registries, the settings, the templates, and through derive_key
+# the code and library versions). The store records, per page, that key and the SHA-256 of the
+# bytes the build wrote for it. A page is reused (hard-linked into the new output) only when its
+# key is unchanged AND the file now in output/ has exactly those bytes. So the store never has to
+# be kept in step with output/: a build killed after saving it but before the swap, an output/
+# restored or edited by hand, a page from another build — each fails the byte check and the page
+# is rendered again.
+
+SETTINGS_IN_PAGES = ("SITENAME", "SITEURL", "RELATIVE_URLS", "DEFAULT_LANG")
+NOT_IN_PAGES = {"GONGKAI_FINAL_OUTPUT", "GONGKAI_BUILD_WAIT", "GONGKAI_CACHE"}
+
+
+def fingerprint(settings: dict, registries: list[Path]) -> str:
+    """Everything every page depends on beyond the code: templates, registries and the settings they read."""
+    digest = hashlib.sha256()
+    folder = Path(settings["THEME"]) / "templates"
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    for path in registries:
+        digest.update(path.read_bytes() if path.is_file() else b"-")
+    chosen = {k: v for k, v in settings.items() if k in SETTINGS_IN_PAGES
+              or (k.startswith("GONGKAI_") and k not in NOT_IN_PAGES)}
+    digest.update(json.dumps(chosen, sort_keys=True, ensure_ascii=False, default=str).encode())
+    return derive_key("pages", digest.hexdigest())
+
+
+class PageReuse:
+    def __init__(self, store: Path | None, previous_output: Path, fingerprint: str, project: Path):
+        self.store, self.previous, self.fingerprint, self.project = store, previous_output, fingerprint, project
+        stored = load(store, fingerprint, project) if store else None
+        self.old = stored if isinstance(stored, dict) else {}
+        self.new = {}
+
+    def key(self, *parts) -> str:
+        return derive_key(self.fingerprint, *parts)
+
+    def reuse(self, save_as: str, key: str, output: Path) -> bool:
+        """Link the previous build's page into `output` when its key and its bytes are the recorded ones."""
+        recorded = self.old.get(save_as)
+        old = self.previous / save_as
+        if not recorded or recorded[0] != key or not _plain_file(old):
+            return False
+        data = old.read_bytes()
+        if hashlib.sha256(data).hexdigest() != recorded[1]:
+            return False
+        target = output / save_as
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(old, target)
+        except OSError:  # no hard links on this file system: a copy is still cheaper than rendering
+            target.write_bytes(data)
+        self.new[save_as] = recorded
+        return True
+
+    def written(self, save_as: str, key: str, output: Path) -> None:
+        """Record a page this build rendered."""
+        self.new[save_as] = (key, hashlib.sha256((output / save_as).read_bytes()).hexdigest())
+
+    def save(self) -> None:
+        if self.store:
+            save(self.store, self.fingerprint, self.new, self.project)
+
+
+def _plain_file(path: Path) -> bool:
+    """A regular file, not a symlink (a link would make the new output share whatever it points at)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False

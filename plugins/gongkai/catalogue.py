@@ -1,5 +1,11 @@
-"""Load and check the whole catalogue: every item file, both registries, and the cross-file rules
-JSON Schema cannot state. Problems are collected, never raised one by one."""
+"""Load and check the whole catalogue: every item file, both registries, the 公开指南 pages, and
+the cross-file rules JSON Schema cannot state. Problems are collected, never raised one by one.
+
+Each item file is read, schema-checked, rendered (for a build) and put through the per-item rules
+(ITEM_RULES: 保密审查, 变更记录 dates, 公开时限 limits) in one job, cached per file by content
+(cache.ParseCache) and spread over the cores (parallel.py). project.load_project() runs this as
+its first step.
+"""
 from __future__ import annotations
 
 import difflib
@@ -8,44 +14,31 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import body, boundary, cache, guide, limits, schema
-from .cache import derive_key
+from . import body, guide, limits, schema
+from .boundary import Boundary, source_refusal
+from .cache import ParseCache, derive_key
+from .datafile import display
 from .errors import Problem, quote
-from .parallel import run_all
 from .frontmatter import read_source
 from .model import Catalogue, Item
-from .registry import _display, load_categories, load_units
+from .registry import load_categories, load_units
+from .settings import Paths
 
 ITEM_SUFFIXES = {".md"}
-ATTACHMENT_SUFFIXES = boundary.PUBLISHABLE_SUFFIXES
 IGNORED_NAMES = {"thumbs.db", "desktop.ini", "readme.md"}
+# The rules every item file is put through after its schema check, as 'module:function' names (a
+# worker process imports them itself). An office's own come from GONGKAI_ITEM_CHECKS.
+ITEM_RULES = ("gongkai.secrecy.scan:item_problems", "gongkai.history.notes:item_problems",
+              "gongkai.freshness.limits:item_problems")
+NOT_AN_ITEM = "事项文件必须以 .md 结尾（例如 低保名单.md）；如果是附件，格式应为 {names}"
 
 
-@dataclass(frozen=True)
-class Paths:
-    """Where things live; all derived from the project root unless a setting says otherwise."""
-
-    root: Path
-    content: Path
-    schema_dir: Path
-    items_dir: Path
-
-    @property
-    def pages_dir(self) -> Path:
-        """公开指南 pages: content/pages/."""
-        return self.content / "pages"
-
-    @classmethod
-    def for_root(cls, root: Path, content: str = "content", schema_dir: str = "schema", items: str = "items"):
-        root = Path(root).resolve()
-        return cls(root, root / content, root / schema_dir, root / content / items)
-
-
-def item_files(paths: Paths) -> tuple[list[Path], list[Problem]]:
+def item_files(paths: Paths, boundary: Boundary | None = None) -> tuple[list[Path], list[Problem]]:
     """Every item file under content/items/ at any depth; stray non-item files are reported."""
+    boundary = boundary or Boundary.of(paths)
     files, problems = [], []
     for path in sorted(paths.items_dir.rglob("*")):
-        refusal = boundary.source_refusal(path, paths.content)
+        refusal = source_refusal(path, paths.content)
         if refusal:
             problems.append(Problem(_relative(path, paths.root), None, "", refusal))
             continue
@@ -54,11 +47,10 @@ def item_files(paths: Paths) -> tuple[list[Path], list[Problem]]:
         suffix = path.suffix.lower()
         if suffix in ITEM_SUFFIXES:
             files.append(path)
-        elif suffix not in ATTACHMENT_SUFFIXES:
-            problems.append(Problem(_display(path, paths.root), None, "",
-                "事项文件必须以 .md 结尾（例如 低保名单.md）；如果是附件，格式应为 pdf、ofd、doc、docx、xls、xlsx、wps、jpg、png"))
+        elif suffix not in boundary.suffixes:
+            problems.append(Problem(display(path, paths.root), None, "", NOT_AN_ITEM.format(names=boundary.names)))
     if not files and not problems:
-        problems.append(Problem(_display(paths.items_dir, paths.root), None, "", "没有找到任何事项文件（.md）"))
+        problems.append(Problem(display(paths.items_dir, paths.root), None, "", "没有找到任何事项文件（.md）"))
     return files, problems
 
 
@@ -67,19 +59,21 @@ def _ignored(path: Path) -> bool:
     return name.startswith((".", "~$")) or name in IGNORED_NAMES
 
 
-def parse_item(path: Path, display: str, validator) -> tuple[Item | None, list[Problem]]:
+def parse_item(path: Path, shown: str, validator) -> tuple[Item | None, list[Problem]]:
     """One file on its own: syntax, then schema. Cross-file rules come later."""
-    source = read_source(path, display)
+    source = read_source(path, shown)
     if source.meta is None:
         return None, source.problems
-    problems = source.problems + schema.check(validator, source.meta, source.lines, display)
-    item = Item(display, source.meta, source.body, source.lines, source.body_line, valid=not problems)
+    problems = source.problems + schema.check(validator, source.meta, source.lines, shown)
+    item = Item(shown, source.meta, source.body, source.lines, source.body_line, valid=not problems,
+                defaults=schema.defaults(validator.schema))
     return item, problems
 
 
 @dataclass
 class ItemWork:
-    """What happens to one file: parse, check the schema, render the body, run per-item checks.
+    """What happens to one file: parse, check the schema, render the body, run the per-item rules.
+    Returns (item or None, the file's own problems, what the rules found).
 
     Holds only names and flags, so it can be sent to a worker process, which builds its own
     validator and renderer on first use."""
@@ -87,26 +81,23 @@ class ItemWork:
     schema_path: str
     index_pattern: str | None = None
     render: bool = False
-    checks: tuple = ()
+    checks: tuple = ITEM_RULES
 
     def __call__(self, job: tuple[Path, str]):
-        file, display = job
+        file, shown = job
         validator, renderer, checks = self._tools()
-        item, problems = parse_item(file, display, validator)
+        item, problems = parse_item(file, shown, validator)
         if item:
             rendered, failed = None, []
             if (self.render or body.may_embed(item.body)) and limits.renderable(problems):
-                rendered, failed = limits.render_checked(renderer.render, item.body, item.body_line, display)
+                rendered, failed = limits.render_checked(renderer.render, item.body, item.body_line, shown)
             found = body.body_problems(item.source, item.body, item.body_line, rendered) + failed
             item.valid, problems = item.valid and not found, problems + found
         if item and item.valid:
             if self.render:
                 item.html = rendered.html
-            for check in checks:
-                problems = problems + check(item)
-        elif item:
-            problems = problems + _checks_on_invalid(item, checks)
-        return item, problems
+            return item, problems, [p for check in checks for p in check(item)]
+        return item, problems, (_checks_on_invalid(item, checks) if item else [])
 
     def _tools(self):
         tools = getattr(self, "_cached_tools", None)
@@ -139,77 +130,44 @@ def _checks_on_invalid(item: Item, checks) -> list[Problem]:
 
 
 def resolve(name: str):
-    """'package.module:function' -> the function (checks are named in settings, not imported)."""
+    """'package.module:function' -> the function (rules are named, so a worker imports them itself)."""
     module, _, func = name.partition(":")
     return getattr(importlib.import_module(module), func)
 
 
-class ParseCache:
-    """Per-file results keyed by the file's content hash, so a rebuild re-reads only the files that
-    changed. Kept through catalogue.cache: signed, and the whole cache keyed on code, library
-    versions, schema and settings."""
-
-    def __init__(self, path: Path | None, key: str, project: Path):
-        self.path, self.key, self.project, self.dirty = path, key, project, False
-        stored = cache.load(path, key, project) if path else None
-        self.entries = stored if isinstance(stored, dict) else {}
-
-    def results(self, jobs: list[tuple[Path, str]], work: ItemWork) -> list:
-        """(item, problems) per job: cached when the file's content is unchanged, else worked out (in parallel)."""
-        hashes = [_content(file) for file, _display in jobs]
-        misses = [i for i, (job, digest) in enumerate(zip(jobs, hashes))
-                  if digest is None or self.entries.get(job[1], (None,))[0] != digest]
-        fresh = {}
-        for i, result in zip(misses, run_all(work, [jobs[i] for i in misses])):
-            fresh[jobs[i][1]] = result
-            # Kept only if the file did not change while it was parsed (an editor saving mid-build).
-            if hashes[i] is not None and _content(jobs[i][0]) == hashes[i]:
-                self.entries[jobs[i][1]], self.dirty = (hashes[i], result), True
-        return [fresh[display] if display in fresh else self.entries[display][1] for _file, display in jobs]
-
-    def save(self) -> None:
-        if self.path and self.dirty:
-            cache.save(self.path, self.key, self.entries, self.project)
-
-
-def _content(file: Path) -> str | None:
-    """None when unreadable: the file is then parsed, which reports why."""
-    try:
-        return cache.content_hash(file)
-    except OSError:
-        return None
-
-
 def load_catalogue(paths: Paths, index_pattern: str | None = None, cache_path: Path | None = None,
-                   render: bool = False, item_checks: tuple = ()) -> tuple[Catalogue, list[Problem]]:
-    """Read and check everything; returns the catalogue of valid items and every problem found.
+                   render: bool = False, extra_checks: tuple = ()) -> tuple[Catalogue, list[Problem], list[Problem]]:
+    """Read and check everything: (the catalogue of valid items, the files' own problems, what the
+    per-item rules found). Items the schema rejected are kept in catalogue.rejected.
 
-    `render` fills item.html, and `item_checks` ('module:function' names taking an item, e.g. the
-    保密审查 scan) run once per file; with a cache, only for files changed since the last build."""
+    `render` fills item.html; ITEM_RULES and `extra_checks` (GONGKAI_ITEM_CHECKS) run once per
+    file; with a cache, only for files changed since the last build."""
+    boundary = Boundary.of(paths)
     categories, problems = load_categories(paths.schema_dir, paths.root)
     units, unit_problems = load_units(paths.schema_dir, paths.root)
     problems += unit_problems
-    schema_file = paths.schema_dir / "item.schema.json"
+    schema_file = paths.item_schema
     schema.compiled(str(schema_file), index_pattern)  # a broken schema fails here, once, not per file
-    work = ItemWork(str(schema_file), index_pattern, render, tuple(item_checks))
+    work = ItemWork(str(schema_file), index_pattern, render, ITEM_RULES + tuple(extra_checks))
     schemas = sorted((p.name, p.read_bytes()) for p in paths.schema_dir.glob("*.json"))
-    # Plugin code is in every key; a per-item check may live elsewhere, so its module's source too.
-    checks = [Path(importlib.import_module(name.partition(":")[0]).__file__).read_bytes() for name in item_checks]
+    # The package's code is in every key; an office's own check may live elsewhere, so its source too.
+    checks = [Path(importlib.import_module(name.partition(":")[0]).__file__).read_bytes() for name in extra_checks]
     parsed = ParseCache(cache_path, derive_key("items", schemas, checks, repr(work)), paths.root)
-    files, file_problems = item_files(paths)
+    files, file_problems = item_files(paths, boundary)
     problems += file_problems
-    items, rejected = [], []
+    items, rejected, rule_problems = [], [], []
     jobs = [(f, _relative(f, paths.root)) for f in files]
-    for item, item_problems in parsed.results(jobs, work):
+    for item, item_problems, found in parsed.results(jobs, work):
         problems += item_problems
+        rule_problems += found
         if item:
             (items if item.valid else rejected).append(item)
     parsed.save()
-    pages, page_problems = guide.load_pages(paths.pages_dir, paths.content, lambda p: _relative(p, paths.root))
+    pages, page_problems = guide.load_pages(paths.pages_dir, boundary, lambda p: _relative(p, paths.root))
     problems += page_problems
-    catalogue = Catalogue(categories, units, items, pages)
-    problems += cross_check(catalogue, paths, registries_ok=bool(categories and units), rejected=rejected)
-    return catalogue, problems
+    catalogue = Catalogue(categories, units, items, pages, rejected)
+    problems += cross_check(catalogue, boundary, registries_ok=bool(categories and units))
+    return catalogue, problems, rule_problems
 
 
 def _relative(file: Path, root: Path) -> str:
@@ -217,17 +175,18 @@ def _relative(file: Path, root: Path) -> str:
     try:
         return file.relative_to(root).as_posix()
     except ValueError:
-        return _display(file, root)
+        return display(file, root)
 
 
-def cross_check(catalogue: Catalogue, paths: Paths, registries_ok: bool = True, rejected=()) -> list[Problem]:
+def cross_check(catalogue: Catalogue, boundary: Boundary, registries_ok: bool = True) -> list[Problem]:
     """Rules across files. Items the schema rejected still take part where their values are text,
     so an editor is not sent back a second time for a problem that could be named now."""
     problems = []
+    rejected = catalogue.rejected
     for item in catalogue.items:
         if registries_ok:
             problems += check_registered(item, catalogue)
-        problems += check_dates(item) + check_attachments(item, paths)
+        problems += check_dates(item) + check_attachments(item, boundary)
     for item in rejected:
         if registries_ok:
             problems += check_registered(item, catalogue)
@@ -267,11 +226,11 @@ def check_dates(item: Item) -> list[Problem]:
     return []
 
 
-def check_attachments(item: Item, paths: Paths) -> list[Problem]:
-    """Every 附件 must pass the publish boundary (boundary.accept), the same test the copy makes."""
+def check_attachments(item: Item, boundary: Boundary) -> list[Problem]:
+    """Every 附件 must pass the publish boundary (Boundary.accept), the same test the copy makes."""
     problems = []
     for i, attachment in enumerate(item.meta.get("附件", [])):
-        _file, reason = boundary.accept(attachment["文件"], paths.content)
+        _file, reason = boundary.accept(attachment["文件"])
         if reason:
             problems.append(Problem(item.source, item.lines.get(("附件", i, "文件")), f"附件[{i + 1}].文件", reason))
     return problems

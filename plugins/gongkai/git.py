@@ -1,5 +1,6 @@
-"""Every call to git the tools make goes through here, so that a ref or a path typed by a person (or
-written into a commit) can never become an option, a refspec or a file outside our folder.
+"""Every call to git goes through here (the history step's `git log`, the review's base version),
+so that a ref or a path typed by a person (or written into a commit) can never become an option, a
+refspec or a file outside our folder.
 
 - refs are checked once by check_ref() (git check-ref-format rules, and nothing that git would read
   as an option, a refspec or a range) and always follow `--end-of-options`;
@@ -17,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import CatalogueError
+from .errors import BadRef, GitError
 
 NO_GIT = "找不到 git 程序"
 # Our own namespace for fetched refs: a fetch never moves a branch or a tag.
@@ -29,15 +30,6 @@ MAX_REF_LENGTH = 255
 # Ancestry suffixes (main~2, HEAD^) are allowed after a ref name: they cannot name another ref.
 _ANCESTRY = re.compile(r"(?:[~^][0-9]{0,6})+$")
 _REGULAR_FILE_MODES = {"100644", "100755"}
-
-
-class GitError(CatalogueError):
-    """Raised by run_git() when git is missing or fails (the message is git's first line of
-    stderr), and by git() when git is missing."""
-
-
-class BadRef(CatalogueError):
-    """Raised by check_ref() for a ref that could be read as an option, a refspec or a range."""
 
 
 def _env() -> dict:

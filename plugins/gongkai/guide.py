@@ -4,7 +4,7 @@ Pelican reads nothing from content/ (pelicanconf.py), so neither a reStructuredT
 Pelican's {attach}/{static} copying can publish a file from elsewhere on the build machine. A
 page is a few `Key: value` lines (Title, Slug, optionally Status), a blank line, then Markdown,
 rendered and sanitised like an item body. Its links keep Pelican's spelling: {attach} and
-{static} name a file under content/, which goes through the publish boundary (boundary.accept)
+{static} name a file under content/, which goes through the publish boundary (Boundary.accept)
 and is published at its files/<hash> URL; {filename} names another page. `Status: draft` pages
 are checked but never published.
 """
@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import body, boundary, limits
+from . import body, limits
+from .boundary import Boundary, source_refusal
 from .errors import Problem
 from .frontmatter import decode
 from .render import BodyRenderer
@@ -74,7 +75,7 @@ def page_files(pages_dir: Path, content: Path, display) -> tuple[list[Path], lis
         name = path.name.lower()
         if name.startswith((".", "~$")) or name in ("thumbs.db", "desktop.ini", "readme.md"):
             continue
-        refusal = boundary.source_refusal(path, content)
+        refusal = source_refusal(path, content)
         if refusal or (path.is_file() and path.suffix.lower() != PAGE_SUFFIX):
             problems.append(Problem(display(path), None, "", refusal or NOT_MARKDOWN))
         elif path.is_file():
@@ -145,8 +146,9 @@ def check_unique(pages: list[GuidePage]) -> list[Problem]:
 class LinkResolver:
     """Rewrites one page's {attach}/{static}/{filename} links as the renderer meets them."""
 
-    def __init__(self, page: GuidePage, by_path: dict, content: Path, problems: list):
-        self.page, self.by_path, self.content, self.problems = page, by_path, content, problems
+    def __init__(self, page: GuidePage, by_path: dict, boundary: Boundary, problems: list):
+        self.page, self.by_path, self.boundary, self.problems = page, by_path, boundary, problems
+        self.content = boundary.content
         self.lines = page.body.split("\n")
 
     def __call__(self, _tag: str, _attribute: str, value: str):
@@ -163,7 +165,7 @@ class LinkResolver:
         return self._refuse(value, UNSUPPORTED_LINK.format(link=body.clip(value)))
 
     def _file(self, value: str, path: str):
-        file, reason = boundary.accept(path, self.content, base=self.page.path.parent)
+        file, reason = self.boundary.accept(path, base=self.page.path.parent)
         if reason:
             return self._refuse(value, reason)
         self.page.files.append(file)
@@ -184,10 +186,10 @@ class LinkResolver:
         return None
 
 
-def load_pages(pages_dir: Path, content: Path, display) -> tuple[list[GuidePage], list[Problem]]:
+def load_pages(pages_dir: Path, boundary: Boundary, display) -> tuple[list[GuidePage], list[Problem]]:
     """Every page read, checked (header, slugs, body rules, links) and rendered; `display(path)`
     gives the path shown in messages. Pages with problems are returned with valid=False."""
-    files, problems = page_files(pages_dir, content, display)
+    files, problems = page_files(pages_dir, boundary.content, display)
     read = [read_page(path, display(path)) for path in files]
     pages = [page for page, _ in read]
     problems += [p for _, found in read for p in found] + check_unique(pages)
@@ -197,7 +199,7 @@ def load_pages(pages_dir: Path, content: Path, display) -> tuple[list[GuidePage]
         found = limits.body_problems(page.body, page.body_line, page.source)
         rendered = None
         if not found:  # a body over a limit never reaches the renderer
-            links = LinkResolver(page, by_path, content, found)
+            links = LinkResolver(page, by_path, boundary, found)
             rendered, failed = limits.render_checked(lambda text: renderer.render(text, links), page.body,
                                                      page.body_line, page.source)
             found += failed + body.body_problems(page.source, page.body, page.body_line, rendered)

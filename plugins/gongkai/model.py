@@ -6,8 +6,13 @@ text) and exposes the few values code needs under English names.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
+
+from . import urls
+
+# The 公开对象 value whose items never reach the public site (any page, count, feed, download or
+# search): the one place that names it.
+INTERNAL = "内部"
 
 
 @dataclass
@@ -40,11 +45,6 @@ class Unit:
     line: int | None = None
 
 
-def unit_slug(name: str) -> str:
-    """A stable ASCII slug for a unit registered without one (URLs carry no Chinese)."""
-    return "unit-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
-
-
 def parse_date(value) -> dt.date | None:
     """A valid YYYY-MM-DD text as a date, anything else None (the schema reports it)."""
     try:
@@ -64,7 +64,9 @@ class Item:
     # False when the front matter broke a schema rule: such an item never reaches the site, but
     # it is still checked against the registries and scanned, so the editor sees every problem.
     valid: bool = True
-    # Filled by the history plugin: the public 变更记录 ([ChangeNote(date, text)] from the item's own
+    # The schema's defaults ({"有效性": "有效"}: vocabulary.Vocabulary.defaults), for absent keys.
+    defaults: dict = field(default_factory=dict)
+    # Filled by the history step (history.gitlog.annotate): the public 变更记录 ([ChangeNote(date, text)] from the item's own
     # 变更记录 field, newest first; never commit messages), and the later of the newest note and the
     # last commit that edited the file (used when 更新日期 is absent).
     history: list = field(default_factory=list)
@@ -77,8 +79,10 @@ class Item:
     unit = property(lambda self: self.meta["公开主体"])
     audience = property(lambda self: self.meta["公开对象"])
     limit_type = property(lambda self: self.meta["公开时限"]["类型"])
-    validity = property(lambda self: self.meta.get("有效性", "有效"))
-    is_public = property(lambda self: self.meta["公开对象"] != "内部")
+    validity = property(lambda self: self.meta.get("有效性", self.defaults.get("有效性")))
+    # False once the document is 失效 or 废止 (the schema's default 有效 means in force).
+    in_force = property(lambda self: self.validity == self.defaults.get("有效性"))
+    is_public = property(lambda self: self.meta["公开对象"] != INTERNAL)
     published = property(lambda self: parse_date(self.meta["发布日期"]))
     updated = property(lambda self: parse_date(self.meta.get("更新日期")) or self.git_updated)
     formed = property(lambda self: parse_date(self.meta.get("成文日期")))
@@ -88,17 +92,9 @@ class Item:
         """更新日期 when given, else 发布日期: what "newest first" and feeds sort by."""
         return self.updated or self.published
 
-    @property
-    def slug(self) -> str:
-        return self.index_no.replace("/", "-")
-
-    @property
-    def url(self) -> str:
-        return f"items/{self.slug}/"
-
-    @property
-    def save_as(self) -> str:
-        return f"items/{self.slug}/index.html"
+    slug = property(lambda self: urls.item_slug(self.index_no))
+    url = property(lambda self: urls.item_url(self.index_no))
+    save_as = property(lambda self: urls.save_as(self.url))
 
 
 @dataclass
@@ -107,6 +103,8 @@ class Catalogue:
     units: list[Unit]
     items: list[Item]
     pages: list = field(default_factory=list)  # guide.GuidePage: 公开指南, drafts and invalid ones too
+    # Items the schema rejected: never on the site, but the review and the scan name them.
+    rejected: list = field(default_factory=list)
 
     @property
     def public_items(self) -> list[Item]:

@@ -14,8 +14,8 @@ from pathlib import Path
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
 from . import limits
-from .errors import Problem, quote
-from .frontmatter import describe, dotted
+from .errors import Problem, dotted, quote
+from .frontmatter import describe
 
 TYPE_NAMES = {"string": "文本", "array": "列表（每行以“- ”开头）", "object": "映射（字段: 值）",
               "integer": "整数", "number": "数字", "boolean": "是/否值"}
@@ -65,6 +65,18 @@ def compiled(path: str, index_pattern: str | None = None) -> Draft202012Validato
     schema = load_schema(path, index_pattern)
     Validator.check_schema(schema)
     return Validator(schema, format_checker=FormatChecker())
+
+
+_DEFAULTS: dict[int, tuple] = {}
+
+
+def defaults(schema: dict) -> dict:
+    """The top-level fields with a `default` ({"有效性": "有效"}), one shared dict per schema."""
+    entry = _DEFAULTS.get(id(schema))
+    if entry is None or entry[0] is not schema:
+        entry = _DEFAULTS[id(schema)] = (schema, {k: v["default"] for k, v in schema.get("properties", {}).items()
+                                                  if "default" in v})
+    return entry[1]
 
 
 def check(validator: Draft202012Validator, data, lines: dict, display: str) -> list[Problem]:

@@ -1,10 +1,16 @@
-"""Every GONGKAI_* setting the plugins and tasks read: name, type, default and one line of doc.
+"""The project's settings: every GONGKAI_* setting (name, type, default, one line of doc), where
+things live (Paths), and reading pelicanconf.py / publishconf.py without Pelican.
 
 Declared once here and checked at start-up, so a typo in pelicanconf.py fails loudly instead of
-silently falling back to a default.
+silently falling back to a default. A build gets its settings from Pelican; the commands read the
+same file here (read_project_settings), with Pelican's own rules for the few Pelican settings the
+core uses (tests/test_project.py compares both readings).
 """
 from __future__ import annotations
 
+import importlib.util
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SettingsError
@@ -20,10 +26,13 @@ DECLARED = {
     "GONGKAI_OFFICE_REVIEWERS": (list, [], "Git-host handles of the catalogue office, e.g. ['@gongkai-ban']."),
     "GONGKAI_FEEDBACK_URL": (OptionalStr, None, "mailto: or form URL for 意见反馈; 索引号 and 事项名称 are appended."),
     "GONGKAI_FOOTER": (dict, {}, "Footer facts: 主办单位, 联系方式, ICP备案号, 公安备案号, 网站标识码 (empty ones hidden)."),
-    "GONGKAI_CHECKS": (list, [], "Extra checks run by validate and build, as 'module:function' taking (catalogue, paths)."),
-    "GONGKAI_ITEM_CHECKS": (list, [], "Per-item checks ('module:function' taking an item), cached with each file's parse."),
+    "GONGKAI_CHECKS": (list, [], "An office's own extra checks run by validate and every build, as 'module:function' "
+                       "taking (catalogue, paths); the project's rules always run (project.py)."),
+    "GONGKAI_ITEM_CHECKS": (list, [], "An office's own per-item checks ('module:function' taking an item), cached with "
+                            "each file's parse; the project's per-item rules always run (catalogue.ITEM_RULES)."),
     "GONGKAI_INTRO": (str, "", "One paragraph on the home page saying what the catalogue is."),
     "GONGKAI_CACHE": (bool, True, "Keep parse results and unchanged item pages between builds (signed, see catalogue/cache.py)."),
+    "GONGKAI_SEARCH": (bool, True, "Write the search page and index (False only to time a build without them)."),
     "GONGKAI_BUILD_WAIT": (int, 1800, "Seconds a build waits for another build of the same output/ before refusing."),
     "GONGKAI_PUBLIC_BUILD": (bool, False, "True in publishconf.py: this build is the public site."),
     "GONGKAI_EDITOR": (str, "none", "Web editor under /admin/: 'none', 'internal' (pelicanconf.py builds only, never the "
@@ -42,7 +51,7 @@ DECLARED = {
 }
 
 
-# Set by the plugins themselves during a build, never by pelicanconf.py.
+# Set by the build itself (gongkai_pelican), never by pelicanconf.py.
 INTERNAL = {"GONGKAI_FINAL_OUTPUT"}
 # Pelican must read nothing from content/: the catalogue reads items and pages, and its publish
 # boundary (boundary.py) is the only way a file from content/ reaches output/.
@@ -58,7 +67,7 @@ def resolve(settings: dict) -> dict:
             wrong.append(f"{name} 应为 {kind}，实际为 {type(value).__name__}")
     unknown = [k for k in settings if k.startswith("GONGKAI_") and k not in DECLARED and k not in INTERNAL]
     wrong += [f"未知的设置 {k}（拼写错误？）" for k in unknown]
-    wrong += [f"{k} 必须为 []：content/ 中的文件只由 catalogue 插件读取和发布" for k in READS_NOTHING if settings.get(k)]
+    wrong += [f"{k} 必须为 []：content/ 中的文件只由 gongkai 读取和发布" for k in READS_NOTHING if settings.get(k)]
     if wrong:
         raise SettingsError("pelicanconf.py 设置有误：" + "；".join(wrong))
     return settings
@@ -69,9 +78,73 @@ def project_root(settings: dict) -> Path:
     return Path(settings["PATH"]).resolve().parent
 
 
-def read_project_settings(root: Path, publish: bool = False) -> dict:
-    """The resolved Pelican settings of a project, for tasks and tools that run outside Pelican."""
-    from pelican.settings import read_settings
+@dataclass(frozen=True)
+class Paths:
+    """Where things live; all derived from the project root unless a setting says otherwise."""
 
+    root: Path
+    content: Path
+    schema_dir: Path
+    items_dir: Path
+
+    @property
+    def pages_dir(self) -> Path:
+        """公开指南 pages: content/pages/."""
+        return self.content / "pages"
+
+    @property
+    def item_schema(self) -> Path:
+        return self.schema_dir / "item.schema.json"
+
+    @classmethod
+    def for_root(cls, root: Path, content: str = "content", schema_dir: str = "schema", items: str = "items"):
+        root = Path(root).resolve()
+        return cls(root, root / content, root / schema_dir, root / content / items)
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> "Paths":
+        root = project_root(settings)
+        content = Path(settings["PATH"]).resolve()
+        return cls(root, content, root / settings["GONGKAI_SCHEMA_DIR"], content / settings["GONGKAI_ITEMS_DIR"])
+
+
+# ---------------------------------------------------------------- reading the settings file
+
+# Pelican's defaults for the Pelican settings the core reads (pelican.settings.DEFAULT_CONFIG;
+# tests/test_project.py checks they still agree). THEME is only needed by the build.
+PELICAN_DEFAULTS = {"PATH": ".", "OUTPUT_PATH": "output", "CACHE_PATH": "cache", "SITENAME": "A Pelican Blog",
+                    "SITEURL": "", "RELATIVE_URLS": False, "DEFAULT_LANG": "en", "ARTICLE_PATHS": [""],
+                    "PAGE_PATHS": ["pages"], "STATIC_PATHS": ["images"]}
+# Relative to the settings file, as Pelican makes them (THEME only when it names a folder).
+PATH_SETTINGS = ("PATH", "OUTPUT_PATH", "THEME", "CACHE_PATH")
+
+
+def read_settings_file(path: Path) -> dict:
+    """The upper-case names a settings file defines, read as Pelican reads it (executed as a
+    module named after the file); paths made absolute relative to the file, as Pelican does."""
+    path = Path(path).resolve()
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except (OSError, SyntaxError) as exc:
+        raise SettingsError(f"无法读取 {path.name}：{exc}") from exc
+    settings = {k: v for k, v in vars(module).items() if k.isupper()}
+    for name in PATH_SETTINGS:
+        value = settings.get(name)
+        if isinstance(value, str) and not os.path.isabs(value):
+            absolute = os.path.abspath(os.path.normpath(os.path.join(path.parent, value)))
+            if name != "THEME" or os.path.exists(absolute):
+                settings[name] = absolute
+    return settings
+
+
+def read_project_settings(root: Path, publish: bool = False) -> dict:
+    """The resolved settings of a project (pelicanconf.py, or publishconf.py for the public site),
+    for the commands that run without Pelican; the same values a build gets for what they read."""
     conf = Path(root) / ("publishconf.py" if publish else "pelicanconf.py")
-    return resolve(read_settings(str(conf)))
+    settings = {**{k: (list(v) if isinstance(v, list) else v) for k, v in PELICAN_DEFAULTS.items()},
+                **read_settings_file(conf)}
+    settings["DEFAULT_LANG"] = settings["DEFAULT_LANG"].lower()
+    settings["SITEURL"] = settings["SITEURL"].removesuffix("/")
+    return resolve(settings)

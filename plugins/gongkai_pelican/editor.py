@@ -8,8 +8,8 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from catalogue import settings as declared
-from catalogue.build import fail
+from gongkai import settings as declared
+from gongkai_pelican.build import fail
 
 from . import admin
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from catalogue.build import fail
-from freshness.status import build_date
-from public_site.badges import freshness_for
+from gongkai_pelican.build import fail
+from gongkai.freshness.status import build_date
+from gongkai.freshness.verdicts import freshness_for
 
 from . import documents
 from .export import build_search_data, export

@@ -7,9 +7,9 @@ from pathlib import Path
 from markupsafe import Markup, escape
 from pelican.generators import Generator
 
-from catalogue import boundary
-from catalogue.build import fail
-from freshness.status import build_date
+from gongkai import boundary
+from gongkai_pelican.build import fail
+from gongkai.freshness.status import build_date
 
 from . import data, feeds, pages
 from .badges import freshness_for

@@ -17,13 +17,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from catalogue import schema as schema_checks
-from catalogue.errors import format_report
-from catalogue.registry import load_categories, load_units
-from catalogue.tabular import (CellError, channels_of, choose_audience, choose_method, combine_channels, join_name,
+from gongkai import schema as schema_checks
+from gongkai.errors import format_report
+from gongkai.registry import load_categories, load_units
+from gongkai.table import (CellError, channels_of, choose_audience, choose_method, combine_channels, join_name,
                                levels_from, parse_audience, parse_channels, parse_levels, parse_limit, parse_method,
                                split_basis, split_content, tick)
-from catalogue.validate import Paths
+from gongkai.catalogue import Paths
 
 from .tablefile import MAX_COLUMNS, ImportTableError, Sheet, read_sheets
 from .yamlwrite import IndexAllocator, item_text, safe_file_name, scalar
@@ -709,7 +709,7 @@ def office_reviewers(root: Path) -> list[str]:
     their own reviewers; without that setting, a placeholder handle the report asks to replace."""
     conf = Path(root) / "pelicanconf.py"
     if conf.is_file():
-        from catalogue.settings import read_project_settings
+        from gongkai.settings import read_project_settings
 
         found = read_project_settings(Path(root)).get("GONGKAI_OFFICE_REVIEWERS") or []
         if found:

@@ -16,8 +16,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from catalogue.errors import CatalogueError
-from catalogue.tabular import as_written
+from gongkai.errors import CatalogueError
+from gongkai.table import as_written
 
 MAX_COLUMNS = 200            # a catalogue has 10–40; anything further right is ignored (and said so)
 MAX_CELLS = 6_000_000        # cells kept in memory (100,000 rows of 40 columns fit)

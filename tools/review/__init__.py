@@ -17,10 +17,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalogue import git
-from catalogue.build import check_all
-from catalogue.errors import CatalogueError, Problem
-from catalogue.settings import read_project_settings
+from gongkai import git
+from gongkai_pelican.build import check_all
+from gongkai.errors import CatalogueError, Problem
+from gongkai.settings import read_project_settings
 
 from .compare import (ADDED, REMOVED, Comparison, FieldChange, Pair, compare, diff_generic, page_changes, registry_changes,
                       schema_order)
@@ -116,10 +116,10 @@ def touched(comparison: Comparison) -> list[Entry]:
 def check_sections(comparison: Comparison, before: Snapshot, after: Snapshot, problems: list[Problem],
                    paths) -> list[tuple[list[str], int]]:
     """校验, 时限检查 and 保密审查 of the changed items, as (lines, cut rank)."""
-    from freshness.audit import audit
-    from freshness.status import build_date
-    from freshness.workdays import load_calendar
-    from secrecy import acknowledgements, scan_item
+    from gongkai.freshness.audit import audit
+    from gongkai.freshness.status import build_date
+    from gongkai.freshness.workdays import load_calendar
+    from gongkai.secrecy import acknowledgements, scan_item
 
     entries = touched(comparison)
     items = [e.item for e in entries if e.item is not None]

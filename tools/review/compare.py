@@ -14,7 +14,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from catalogue.model import unit_slug
+from gongkai.model import unit_slug
 
 from .snapshot import REGISTRIES, Entry, Page, Snapshot
 

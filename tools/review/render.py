@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from catalogue.errors import Problem
+from gongkai.errors import Problem
 
 from .compare import ADDED, NONE, REMOVED, Comparison, Exposure, FieldChange, Note, Pair, PageChange, list_parts
 from .snapshot import INTERNAL, Entry
@@ -63,7 +63,7 @@ def fenced(lines: list[str], lang: str = "") -> list[str]:
 
 def mask(text: str) -> str:
     """Personal numbers shown masked (138****5678), as the 保密审查 prints them."""
-    from secrecy import find_sensitive
+    from gongkai.secrecy import find_sensitive
 
     out = []
     for line in text.split("\n"):
@@ -211,7 +211,7 @@ def _changed_details(pair: Pair) -> list[str]:
 def public_note_lines(pair: Pair) -> list[str]:
     """What the item page's 变更记录 will say about this change: only the notes the editor added
     (commit messages are never published), so the reviewer approves the public wording too."""
-    from history.notes import new_notes
+    from gongkai.history.notes import new_notes
 
     if pair.after.internal:
         return []
@@ -329,7 +329,7 @@ def validation_section(problems: list[Problem], touched_paths: set[str], item_pa
 
 def audit_lines(findings: list, day, count: int) -> list[str]:
     """逾期未更新 / 超期公开 among the changed items: `invoke audit`'s table, every cell escaped."""
-    from freshness.audit import COLUMNS, INTERNAL_MARK, NOTHING_FOUND, format_audit
+    from gongkai.freshness.audit import COLUMNS, INTERNAL_MARK, NOTHING_FOUND, format_audit
 
     lines = ["## 时限检查（逾期未更新、超期公开）", "", f"检查日期：{day}，检查本次改动的 {count} 个有效事项。", ""]
     if not findings:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import yaml
 
-from catalogue import git
-from catalogue.frontmatter import Loader, read_source
-from catalogue.validate import Paths, item_files, load_catalogue
+from gongkai import git
+from gongkai.frontmatter import Loader, read_source
+from gongkai.catalogue import Paths, item_files, load_catalogue
 
 # Editor-maintained registries compared entry by entry; any other file in schema/ only as "changed".
 REGISTRIES = ("categories.yaml", "units.yaml", "synonyms.yaml", "holidays.yaml")

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import escape
 
-from catalogue.errors import Problem
+from gongkai.errors import Problem
 
 from .config import editor_config, formats, to_yaml
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from catalogue.errors import CatalogueError, Problem
-from catalogue.registry import load_categories, load_units
+from gongkai.errors import CatalogueError, Problem
+from gongkai.registry import load_categories, load_units
 
 GENERATED = "plugins/editor/cms-config.yml"  # relative to the project root
 HEADER = ("# 网页编辑器（Decap CMS）的配置：由 python3 -m invoke editor-config 根据 schema/ 中的字段定义和登记表生成，"

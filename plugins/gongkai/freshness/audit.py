@@ -6,17 +6,9 @@ well and marked as such; the public site never shows them.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
-from catalogue.errors import format_report
-
-from history import annotate, file_histories
-
-from .status import LATE, OVERDUE, assess, effective_meta
-from .workdays import WorkCalendar, load_calendar
+from .status import LATE, OVERDUE
 
 COLUMNS = ("索引号", "事项名称", "公开主体", "状态", "说明", "文件")
 STATUS_ORDER = {OVERDUE: 0, LATE: 1}
@@ -37,11 +29,11 @@ class Finding:
     internal: bool
 
 
-def audit(items, build_date: dt.date, calendar: WorkCalendar) -> list[Finding]:
-    """Every item whose freshness has a status, 逾期未更新 first, then by 索引号."""
+def audit(items, freshness: dict) -> list[Finding]:
+    """Every item whose verdict (project.freshness) has a status, 逾期未更新 first, then by 索引号."""
     findings = []
     for item in items:
-        verdict = assess(effective_meta(item), build_date, calendar)
+        verdict = freshness[item.index_no]
         if verdict.status:
             findings.append(Finding(item.index_no, item.title, item.unit, verdict.status, verdict.detail,
                                     _location(item, verdict.status), not item.is_public))
@@ -73,27 +65,3 @@ def _count_line(findings: list[Finding]) -> str:
     internal = sum(f.internal for f in findings)
     tail = f"；其中内部事项 {internal} 项（不在公开网站显示）" if internal else ""
     return f"共发现 {len(findings)} 项逾期或超期事项：{counts}{tail}。"
-
-
-def audit_project(root: Path, strict: bool = False, stream=None, environ=os.environ) -> int:
-    """`invoke audit [--strict]`: print the findings; 1 if the catalogue is invalid, or strict and any found."""
-    from catalogue.build import check_all
-    from catalogue.settings import read_project_settings
-
-    from .status import build_date
-
-    stream = stream or sys.stdout
-    catalogue, paths, problems = check_all(read_project_settings(Path(root)), use_cache=False)
-    calendar, calendar_problems = load_calendar(paths.schema_dir, paths.root)
-    if problems or calendar_problems:
-        print(format_report(problems + calendar_problems), file=stream)
-        return 1
-    day = build_date(environ)
-    folder = paths.items_dir.relative_to(paths.root).as_posix()
-    annotate(catalogue.items, file_histories(paths.root, folder))  # 更新日期 from git, as the site does
-    findings = audit(catalogue.items, day, calendar)
-    print(f"检查日期：{day}，共检查 {len(catalogue.items)} 个事项。", file=stream)
-    for warning in calendar.warnings():
-        print(warning, file=stream)
-    print(format_audit(findings), file=stream)
-    return 1 if strict and findings else 0

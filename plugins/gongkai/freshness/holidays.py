@@ -10,10 +10,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from catalogue import schema
-from catalogue.errors import Problem
-from catalogue.frontmatter import describe, dotted
-from catalogue.registry import _display, read_yaml_file
+from ..datafile import display, load_checked
+from ..errors import Problem, dotted
+from ..frontmatter import describe
 
 FILE_NAME = "holidays.yaml"
 SCHEMA_NAME = "holidays.schema.json"
@@ -44,20 +43,16 @@ class _Collected:
 def load_holidays(schema_dir: Path, root: Path) -> tuple[HolidayTable, list[Problem]]:
     """Read and check schema/holidays.yaml; the table is empty whenever there are problems."""
     path = Path(schema_dir) / FILE_NAME
-    display = _display(path, Path(root))
+    shown = display(path, Path(root))
     if path.is_file() and _only_comments(path):
-        return HolidayTable(display=display), []  # every entry deleted, `[]` forgotten: nothing to add
-    source = read_yaml_file(path, display)
-    problems = list(source.problems)
-    if source.meta is not None:
-        validator = schema.compiled(str(Path(schema_dir) / SCHEMA_NAME))
-        problems += schema.check(validator, source.meta, source.lines, display)
+        return HolidayTable(display=shown), []  # every entry deleted, `[]` forgotten: nothing to add
+    source, problems = load_checked(path, Path(schema_dir) / SCHEMA_NAME, Path(root))
     if problems:
-        return HolidayTable(display=display), problems
-    found = _collect(source.meta, source.lines, display)
+        return HolidayTable(display=shown), problems
+    found = _collect(source.meta, source.lines, shown)
     if found.problems:
-        return HolidayTable(display=display), found.problems
-    return HolidayTable(frozenset(found.years), frozenset(found.off), frozenset(found.work), display), []
+        return HolidayTable(display=shown), found.problems
+    return HolidayTable(frozenset(found.years), frozenset(found.off), frozenset(found.work), shown), []
 
 
 def _only_comments(path: Path) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from catalogue.errors import Problem
+from ..errors import Problem
 
 WORKDAYS, CALENDAR_DAYS = "工作日", "日"
 STATUTORY_WORKDAYS = 20

@@ -1,6 +1,8 @@
 """The freshness verdict of one item: its 公开时限 badge, and 逾期未更新 / 超期公开 when it applies.
 
-Pure functions of the item's front matter, the build date and a WorkCalendar; no Pelican.
+Pure functions of the item's front matter, the build date, a WorkCalendar and the vocabulary
+(badge labels and classes, the months of each 周期, from schema/item.schema.json).
+project.load_project() computes every item's verdict once, for the site and the commands.
 """
 from __future__ import annotations
 
@@ -9,24 +11,16 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
-from catalogue.errors import CatalogueError
-from catalogue.model import parse_date
-
+from ..errors import BuildDateError
+from ..model import parse_date
+from ..vocabulary import LIMIT, PERIOD, VALIDITY, Vocabulary
 from .limits import CALENDAR_DAYS, Limit, limit_from_text
 from .workdays import WorkCalendar
 
 OVERDUE, LATE = "逾期未更新", "超期公开"
-# Badge per 公开时限 type: CSS class (the colours live in theme/static/css/site.css) and label.
-BADGES = {"长期": ("badge-long", "长期"), "定期": ("badge-periodic", "定期"), "即时": ("badge-instant", "即时")}
 STATUS_CSS = "badge-alert"
-# 周期 -> (months, how the detail sentence names it).
-PERIODS = {"月度": (1, "按月更新"), "季度": (3, "按季度更新"), "半年": (6, "每半年更新"), "年度": (12, "按年度更新")}
 # China has kept UTC+8 without daylight saving since 1991, so a fixed offset needs no tz database.
 CHINA = dt.timezone(dt.timedelta(hours=8))
-
-
-class BuildDateError(CatalogueError):
-    """Raised by build_date() when SOURCE_DATE_EPOCH is set but is not a whole number of seconds."""
 
 
 @dataclass(frozen=True)
@@ -70,38 +64,41 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return day.replace(year=year, month=month, day=min(day.day, month_calendar.monthrange(year, month)[1]))
 
 
-def assess(meta: dict, today: dt.date, calendar: WorkCalendar) -> Freshness:
+def assess(meta: dict, today: dt.date, calendar: WorkCalendar, words: Vocabulary) -> Freshness:
     """The verdict for one item's front matter (Chinese keys, dates as YYYY-MM-DD text)."""
     limit = meta["公开时限"]
     kind = limit["类型"]
-    css, label = BADGES[kind]
+    css, label = f"badge-{words.slug(LIMIT, kind)}", words.badge(LIMIT, kind)
     if limit.get("周期"):
         label = f"{label}·{limit['周期']}"
-    return RULES[kind](Freshness(kind, label, css), meta, today, calendar)
+    return RULES[kind](Freshness(kind, label, css), meta, today, calendar, words)
 
 
-def _long_term(base: Freshness, meta: dict, today: dt.date, calendar: WorkCalendar) -> Freshness:
+def _long_term(base: Freshness, meta: dict, today: dt.date, calendar: WorkCalendar, words: Vocabulary) -> Freshness:
     return _with(base, detail="长期公开")
 
 
-def _periodic(base: Freshness, meta: dict, today: dt.date, calendar: WorkCalendar) -> Freshness:
-    period = PERIODS.get(meta["公开时限"].get("周期"))
+def _periodic(base: Freshness, meta: dict, today: dt.date, calendar: WorkCalendar, words: Vocabulary) -> Freshness:
+    period = meta["公开时限"].get("周期")
+    months = words.annotation(PERIOD, "months").get(period)
     updated, published = parse_date(meta.get("更新日期")), parse_date(meta.get("发布日期"))
     last = updated or published
-    if period is None or last is None:
+    if months is None or last is None:
         return base  # the schema reports a missing 周期 or a bad date
-    if meta.get("有效性", "有效") != "有效":  # a repealed or expired document is no longer kept up to date
-        return _with(base, detail=f"已{meta['有效性']}，不再按期更新")
-    due = add_months(last, period[0])
+    in_force = words.default(VALIDITY)
+    if meta.get(VALIDITY, in_force) != in_force:  # a repealed or expired document is no longer kept up to date
+        return _with(base, detail=f"{words.badge(VALIDITY, meta[VALIDITY])}，不再按期更新")
+    due = add_months(last, months)
     since = f"上次更新 {last}" if updated else f"发布于 {last}"
+    phrase = words.annotation(PERIOD, "phrases")[period]
     if due < today:
         late = (today - due).days
-        detail = f"{period[1]}：{since}，应于 {due} 前更新，已逾期 {late} 天"
+        detail = f"{phrase}：{since}，应于 {due} 前更新，已逾期 {late} 天"
         return _with(base, status=OVERDUE, detail=detail, due=due, late_by=late)
-    return _with(base, detail=f"{period[1]}：{since}，下次应于 {due} 前更新", due=due)
+    return _with(base, detail=f"{phrase}：{since}，下次应于 {due} 前更新", due=due)
 
 
-def _prompt(base: Freshness, meta: dict, today: dt.date, calendar: WorkCalendar) -> Freshness:
+def _prompt(base: Freshness, meta: dict, today: dt.date, calendar: WorkCalendar, words: Vocabulary) -> Freshness:
     limit = limit_from_text(meta["公开时限"].get("说明"))
     formed, published = parse_date(meta.get("成文日期")), parse_date(meta.get("发布日期"))
     if not limit.realistic:  # validation refuses it (limits.item_problems); never count that far
@@ -135,18 +132,19 @@ def _with(base: Freshness, **changes) -> Freshness:
     return Freshness(**{**base.__dict__, **changes})
 
 
+# One rule per 公开时限 type (tests/test_vocabulary.py: one for every value of the schema's enum).
 RULES = {"长期": _long_term, "定期": _periodic, "即时": _prompt}
 
 
 def effective_meta(item) -> dict:
     """The front matter as the catalogue reads it: 更新日期 falls back to the last commit date
-    (item.git_updated, set by the history plugin), so a 定期 item whose data was updated by a
+    (item.git_updated, set by the history step), so a 定期 item whose data was updated by a
     commit is not shown as 逾期未更新 beside an 更新日期 that says otherwise."""
     if "更新日期" in item.meta or not getattr(item, "git_updated", None):
         return item.meta
     return {**item.meta, "更新日期": item.git_updated.isoformat()}
 
 
-def assess_all(items, today: dt.date, calendar: WorkCalendar) -> dict:
+def assess_all(items, today: dt.date, calendar: WorkCalendar, words: Vocabulary) -> dict:
     """{索引号: Freshness} for every item, internal ones included (the audit needs them)."""
-    return {item.index_no: assess(effective_meta(item), today, calendar) for item in items}
+    return {item.index_no: assess(effective_meta(item), today, calendar, words) for item in items}

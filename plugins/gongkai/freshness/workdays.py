@@ -11,8 +11,7 @@ from pathlib import Path
 
 import chinese_calendar
 
-from catalogue.errors import Problem
-
+from ..errors import Problem
 from .holidays import HolidayTable, load_holidays
 
 UNKNOWN_YEAR_WARNING = ("警告：{year} 年的节假日安排未知（chinesecalendar 和 {display} 都没有），"
@@ -78,8 +77,3 @@ def load_calendar(schema_dir: Path, root: Path) -> tuple[WorkCalendar, list[Prob
 def add_workdays(start: dt.date, n: int, calendar: WorkCalendar | None = None) -> dt.date:
     """Convenience form of WorkCalendar.add_workdays (library data only when no calendar is given)."""
     return (calendar or WorkCalendar()).add_workdays(start, n)
-
-
-def check_holidays(_catalogue, paths) -> list[Problem]:
-    """GONGKAI_CHECKS entry: a broken schema/holidays.yaml fails validate and the build."""
-    return load_calendar(paths.schema_dir, paths.root)[1]

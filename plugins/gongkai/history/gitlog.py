@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalogue.errors import CatalogueError
-
+from ..errors import GitError
+from ..git import NO_GIT, check_ref, run_git
 from .notes import change_notes
 
 log = logging.getLogger(__name__)
@@ -24,7 +22,6 @@ log = logging.getLogger(__name__)
 RECORD, FIELD = "\x1e", "\x1f"
 # Commit id (to recognise a shallow clone's boundary) and committer date YYYY-MM-DD: nothing else.
 LOG_FORMAT = "%x1e%H%x1f%cs"
-NO_GIT = "找不到 git 程序"
 NOT_EDITS = {"A", "R100"}  # git statuses that leave the content as it was
 # What git (or we) said -> the info line: these mean "built from a tarball", which is normal.
 EXPECTED = {"not a git repository": "不在 git 仓库中", "不是 git 仓库": "不在 git 仓库中", NO_GIT: NO_GIT}
@@ -42,35 +39,18 @@ class Commit:
     edited: bool = True
 
 
-class GitUnavailable(CatalogueError):
-    """Raised by run_git() when git is missing or the folder is not a checkout; means "no history"."""
-
-
-def run_git(root: Path, *args: str) -> str:
-    """git's standard output as text; GitUnavailable when there is no usable repository."""
-    # A user's log.follow or log.showSignature would change the output we parse; LANGUAGE=C keeps
-    # git's own error messages in English so that "not a git repository" is recognised.
-    command = ["git", "-c", "core.quotepath=false", "-c", "log.follow=false", "-c", "log.showSignature=false", *args]
-    try:
-        done = subprocess.run(command, cwd=root, capture_output=True, encoding="utf-8", errors="replace",
-                              env=dict(os.environ, LANGUAGE="C"))
-    except OSError as exc:  # git not installed
-        raise GitUnavailable(NO_GIT) from exc
-    if done.returncode != 0:
-        raise GitUnavailable(done.stderr.strip().splitlines()[0] if done.stderr.strip() else f"git 退出码 {done.returncode}")
-    return done.stdout
-
-
-def file_histories(root: Path, folder: str) -> dict[str, list[Commit]]:
-    """path (relative to root, as git and Item.source write it) -> its commits, newest first.
+def file_histories(root: Path, folder: str, ref: str | None = None) -> dict[str, list[Commit]]:
+    """path (relative to root, as git and Item.source write it) -> its commits, newest first, as
+    of `ref` (the review's base version) or of HEAD.
 
     Two git processes however many items there are. Empty outside a git checkout.
     """
+    at = ["--end-of-options", check_ref(ref)] if ref else []
     try:
         shallow, shallow_file = run_git(root, "rev-parse", "--is-shallow-repository", "--git-path", "shallow").split("\n")[:2]
         text = run_git(root, "log", "-z", "--no-merges", f"--format={LOG_FORMAT}", "--name-status", "-M",
-                       "--relative", "--", folder)
-    except GitUnavailable as exc:
+                       "--relative", *at, "--", folder)
+    except GitError as exc:
         _explain(str(exc))
         return {}
     boundary = set()

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from catalogue.errors import Problem
-from catalogue.model import Item, parse_date
+from gongkai.errors import Problem
+from gongkai.model import Item, parse_date
 
 NOTES_KEY = "变更记录"
 

@@ -13,7 +13,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from catalogue.textnorm import visible
+from gongkai.textnorm import visible
 
 # Han code point ranges, the same list as HAN_RANGES in theme/static/js/search-core.js.
 HAN_RANGES = ((0x3007, 0x3007), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),

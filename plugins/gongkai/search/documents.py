@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-LIMIT_KINDS = ("长期", "定期", "即时")
-BADGE_CLASSES = {"长期": "badge-long", "定期": "badge-periodic", "即时": "badge-instant"}
 SNIPPET_CHARS = 200  # of 公开内容 + body kept per result: records are fetched per query
 
 
@@ -63,14 +61,6 @@ def plain_text(markdown: str) -> str:
 
 def field_texts(item) -> dict[str, str]:
     return {field.name: field.text(item) for field in FIELDS}
-
-
-def order(items, categories) -> list:
-    """Registry order (一级, then 二级), newest first, then 索引号: document numbers follow it, so a
-    query's results often sit in the same few document chunks."""
-    rank = {(c.name, s.name): (ci, si) for ci, c in enumerate(categories) for si, s in enumerate(c.subcategories)}
-    return sorted(items, key=lambda i: (rank.get((i.category, i.subcategory), (999, 999)),
-                                        -i.last_changed.toordinal(), i.index_no))
 
 
 def snippet_source(item) -> str:

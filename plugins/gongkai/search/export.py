@@ -17,15 +17,16 @@ import json
 from array import array
 from dataclasses import dataclass
 
+from ..vocabulary import LIMIT, Vocabulary
 from .analysis import compact, fold_map
-from .documents import BADGE_CLASSES, FIELDS, LIMIT_KINDS, TITLE, badge, field_texts, snippet_source
+from .documents import FIELDS, TITLE, badge, field_texts, snippet_source
 from .query import B, EXACT_PREFIX, K1, SCALE
 from .whoosh_index import build_stats
 
 CHUNK = 8                  # result records per file: a page of results fetches few bytes
 POSTINGS_PER_SHARD = 1500  # average; the shard count is the power of two nearest to total / this
 MIN_SHARDS, MAX_SHARDS = 8, 8192
-GENERATED_NOTE = "由 search_index 插件在构建时生成，请勿手工修改"
+GENERATED_NOTE = "由 search_index 插件在构建时生成，请勿手工修改"  # kept as published: the index's own words
 
 
 @dataclass
@@ -137,10 +138,10 @@ def doc_files(items: list, freshness: dict) -> dict[str, bytes]:
             for start in range(0, len(items), CHUNK)}
 
 
-def facets(items: list, catalogue) -> tuple[dict, dict]:
+def facets(items: list, catalogue, words: Vocabulary) -> tuple[dict, dict]:
     """Facet names (registry order, only those used) and each document's facet numbers."""
     names = {"category": [c.name for c in catalogue.categories],
-             "unit": [u.name for u in catalogue.units], "limit": list(LIMIT_KINDS)}
+             "unit": [u.name for u in catalogue.units], "limit": list(words.values(LIMIT))}
     values = {"category": [i.category for i in items], "unit": [i.unit for i in items],
               "limit": [i.limit_type for i in items]}
     used = {k: [n for n in names[k] if n in set(values[k])] for k in names}
@@ -148,7 +149,7 @@ def facets(items: list, catalogue) -> tuple[dict, dict]:
     return used, numbers
 
 
-def export(data: SearchData, catalogue, synonyms, freshness: dict) -> dict[str, bytes]:
+def export(data: SearchData, catalogue, synonyms, freshness: dict, words: Vocabulary) -> dict[str, bytes]:
     """Every file of the search index, path (relative to search/) -> bytes."""
     shards, files = shard_files(data.postings)
     files.update(doc_files(data.items, freshness))
@@ -156,11 +157,12 @@ def export(data: SearchData, catalogue, synonyms, freshness: dict) -> dict[str, 
     for path in sorted(files):
         digest.update(path.encode() + b"\0" + files[path])
     folder = f"data-{digest.hexdigest()[:10]}/"
-    names, numbers = facets(data.items, catalogue)
+    names, numbers = facets(data.items, catalogue, words)
+    badge_classes = {kind: f"badge-{slug}" for kind, slug in words.slugs(LIMIT).items()}
     fold = fold_map()
     meta = {"说明": GENERATED_NOTE, "version": 1, "data": folder, "docs": data.doc_count,
             "shards": shards, "chunk": CHUNK, "bm25": {"k1": K1, "b": B, "scale": SCALE},
-            "facets": names, "docFacets": numbers, "badgeClasses": BADGE_CLASSES,
+            "facets": names, "docFacets": numbers, "badgeClasses": badge_classes,
             "fold": {"from": "".join(fold), "to": "".join(fold.values())},
             "synonyms": [list(g) for g in synonyms.groups]}
     result = {folder + path: content for path, content in files.items()}

@@ -8,9 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalogue import schema
-from catalogue.errors import Problem, quote
-from catalogue.registry import _display, read_yaml_file
+from ..datafile import display, load_checked
+from ..errors import Problem, quote
 
 from .analysis import compact
 
@@ -48,14 +47,9 @@ EMPTY = SynonymTable((), {})
 def load_synonyms(schema_dir: Path, root: Path) -> tuple[SynonymTable, list[Problem]]:
     """Read and check schema/synonyms.yaml; on any problem the table is empty."""
     path = schema_dir / FILE_NAME
-    display = _display(path, root)
-    source = read_yaml_file(path, display)
-    problems = list(source.problems)
-    if source.meta is not None:
-        validator = schema.compiled(str(schema_dir / "synonyms.schema.json"))
-        problems += schema.check(validator, source.meta, source.lines, display)
+    source, problems = load_checked(path, schema_dir / "synonyms.schema.json", root)
     if not problems:
-        problems += overlaps(source.meta, source.lines, display)
+        problems += overlaps(source.meta, source.lines, display(path, root))
     return (EMPTY, problems) if problems else (SynonymTable.build(source.meta), [])
 
 
@@ -77,8 +71,3 @@ def overlaps(groups: list[list[str]], lines: dict, display: str) -> list[Problem
             else:
                 seen[key] = (line, term)
     return problems
-
-
-def check(catalogue, paths) -> list[Problem]:
-    """For GONGKAI_CHECKS ('search_index.synonyms:check'): `invoke validate` reports these too."""
-    return load_synonyms(paths.schema_dir, paths.root)[1]

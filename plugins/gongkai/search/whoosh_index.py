@@ -16,7 +16,7 @@ import os
 from array import array
 from dataclasses import dataclass, field
 
-from catalogue.parallel import main_module_hidden
+from gongkai.parallel import main_module_hidden
 from whoosh import fields as whoosh_fields
 from whoosh.analysis import Token, Tokenizer
 from whoosh.codec.memory import MemoryCodec

@@ -18,7 +18,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from catalogue.textnorm import Folded, fold
+from gongkai.textnorm import Folded, fold
 
 ID_CARD, MOBILE, BANK_CARD, MARKING = "居民身份证号码", "手机号码", "银行卡号", "密级标识"
 KINDS = (ID_CARD, MOBILE, BANK_CARD, MARKING)

@@ -6,7 +6,7 @@ published, so, like 内部 items, they are not scanned until they are.
 """
 from __future__ import annotations
 
-from catalogue.errors import Problem
+from gongkai.errors import Problem
 
 from .detect import MARKING
 from .scan import findings_in_text

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from catalogue.errors import Problem
-from catalogue.frontmatter import dotted
-from catalogue.model import Item
-from catalogue.schema import line_of
+from gongkai.errors import Problem
+from gongkai.frontmatter import dotted
+from gongkai.model import Item
+from gongkai.schema import line_of
 
 from .detect import BANK_CARD, FILLERS, ID_CARD, MARKING, MOBILE, find_sensitive
 

@@ -1,17 +1,7 @@
-"""Public site plugin: writes every page of the public catalogue from the checked catalogue.
+"""The public site as data: what pages exist (pages.py: SiteData, listings, page specs), the
+non-HTML files (data.py: CSV/JSON downloads, sitemap, robots.txt, attachments through the publish
+boundary) and the Atom feeds (feeds.py). Plain functions of a loaded project; gongkai_pelican
+renders the pages with the theme's templates and writes everything.
 
-Pages are declared in pages.py as data; this module only wires the generator into Pelican.
+Only catalogue.public_items enter SiteData, so 内部 items cannot reach any page.
 """
-from pelican import signals
-
-from .generator import SiteGenerator
-
-
-def _generators(_pelican):
-    return SiteGenerator
-
-
-def register():
-    # get_generators: generate_output runs after every generate_context, so the catalogue
-    # put into the context by the catalogue plugin is there when pages are written.
-    signals.get_generators.connect(_generators)

@@ -12,14 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from catalogue import boundary
-from catalogue.errors import Problem
-from catalogue.tabular import CSV_COLUMNS, item_row
-
+from ..boundary import Boundary, Publishable
+from ..errors import BoundaryRefused, Problem
+from ..table import CSV_COLUMNS, item_row
+from ..vocabulary import Vocabulary
 from .pages import SiteData
 
-TYPE_LABELS = {".pdf": "PDF", ".ofd": "OFD", ".doc": "Word", ".docx": "Word", ".xls": "Excel", ".xlsx": "Excel",
-               ".wps": "WPS", ".jpg": "JPG 图片", ".jpeg": "JPG 图片", ".png": "PNG 图片"}
 # Review bookkeeping stays in the repository; everything else an editor writes is public.
 PRIVATE_KEYS = {"保密审查"}
 
@@ -27,7 +25,7 @@ PRIVATE_KEYS = {"保密审查"}
 @dataclass(frozen=True)
 class Attachment:
     name: str
-    file: boundary.Publishable
+    file: Publishable
     kind: str
     size: str
     download: str
@@ -35,17 +33,18 @@ class Attachment:
     url = property(lambda self: self.file.url)
 
 
-def attachments(item, content: Path) -> list[Attachment]:
+def attachments(item, boundary: Boundary, words: Vocabulary) -> list[Attachment]:
     """An item's 附件 as the publish boundary accepted them: content-addressed ASCII URLs
     (files/<hash>.<ext>), no Chinese in URLs, identical files stored once, and the editor's
-    name kept for the download."""
+    name kept for the download; the type label from the schema's file types."""
     found = []
     for entry in item.meta.get("附件", []):
-        file, reason = boundary.accept(entry["文件"], content)
+        file, reason = boundary.accept(entry["文件"])
         if reason:  # validate reported it and stopped the build; a file changed since then
-            raise boundary.Refused(Problem(item.source, None, "附件", reason))
+            raise BoundaryRefused(Problem(item.source, None, "附件", reason))
         suffix = file.source.suffix.lower()
-        found.append(Attachment(entry["名称"], file, TYPE_LABELS[suffix], human_size(file.size), entry["名称"] + suffix))
+        found.append(Attachment(entry["名称"], file, words.file_types[suffix], human_size(file.size),
+                                entry["名称"] + suffix))
     return found
 
 
@@ -55,15 +54,15 @@ def human_size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def copy_files(site: SiteData, content: Path, output: Path) -> None:
+def copy_files(site: SiteData, boundary: Boundary, output: Path) -> None:
     """Every file the published pages link to: public items' 附件 and files linked from 公开指南
     pages, each through the boundary's copy (nothing else from content/ reaches output/)."""
     for item in site.items:
-        for attachment in attachments(item, content):
-            boundary.copy(attachment.file, content, output, item.source)
+        for attachment in attachments(item, boundary, site.vocabulary):
+            boundary.copy(attachment.file, output, item.source)
     for page in site.pages:
         for file in page.files:
-            boundary.copy(file, content, output, page.source)
+            boundary.copy(file, output, page.source)
 
 
 def catalogue_csv(site: SiteData, site_url: str) -> bytes:
@@ -86,10 +85,10 @@ def json_fields(schema: dict) -> list[tuple[str, str, str]]:
 
 def catalogue_json(site: SiteData, site_url: str, schema: dict) -> bytes:
     keys = [k for k, _t, _d in json_fields(schema)]
+    defaults = site.vocabulary.defaults  # a field left out is its schema default (有效性: 有效)
     records = []
     for item in site.items:
-        values = dict(item.meta, 网址=absolute(site_url, item.url), 正文=item.body.strip())
-        values.setdefault("有效性", "有效")
+        values = dict(defaults, **item.meta, 网址=absolute(site_url, item.url), 正文=item.body.strip())
         records.append({k: values.get(k) for k in keys})
     head = {"名称": site.catalogue_title, "生成日期": site.build_date.isoformat(), "事项数": len(records),
             "字段": [{"键": k, "名称": t, "说明": d} for k, t, d in json_fields(schema)]}

@@ -5,8 +5,9 @@ import datetime as dt
 
 from feedgenerator import Atom1Feed
 
+from ..ordering import newest_first
 from .data import absolute
-from .pages import SiteData
+from .pages import SiteData, updated_items
 
 FEED_LENGTH = 50
 CHINA = dt.timezone(dt.timedelta(hours=8))
@@ -27,13 +28,12 @@ def _at_midnight(day: dt.date) -> dt.datetime:
 
 def feed_specs(site: SiteData):
     """(path, title, items, date-of-entry) for every feed."""
-    new = sorted(site.items, key=lambda i: (i.published, i.index_no), reverse=True)
-    updated = sorted((i for i in site.items if i.updated and i.updated > i.published),
-                     key=lambda i: (i.updated, i.index_no), reverse=True)
+    new = newest_first(site.items, "published")
+    updated = newest_first(updated_items(site.items), "updated")
     yield "feeds/new.atom.xml", "新发布的公开事项", new, "published"
     yield "feeds/updated.atom.xml", "更新的公开事项", updated, "updated"
     for category in site.categories:
-        items = sorted(site.by_category.get(category.name, []), key=lambda i: (i.last_changed, i.index_no), reverse=True)
+        items = newest_first(site.by_category.get(category.name, []), "last_changed")
         yield f"feeds/{category.slug}.atom.xml", f"{category.name}：新发布和更新的事项", items, "last_changed"
 
 

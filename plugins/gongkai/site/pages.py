@@ -11,12 +11,11 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
-from catalogue.errors import Problem
-from catalogue.model import Catalogue, Category, Item, Unit
-
-LIMIT_FACETS = [("长期", "long"), ("定期", "periodic"), ("即时", "instant")]
-FIVE_FACETS = [("决策公开", "decision"), ("执行公开", "execution"), ("管理公开", "management"),
-               ("服务公开", "service"), ("结果公开", "result")]
+from .. import urls
+from ..errors import Problem
+from ..model import Catalogue, Category, Item, Unit
+from ..ordering import catalogue_order, newest_first
+from ..vocabulary import FIVE, LIMIT, METHOD, Vocabulary
 
 
 @dataclass
@@ -39,7 +38,7 @@ class Listing:
 
     @property
     def save_as(self) -> str:
-        return self.url + "index.html"
+        return urls.save_as(self.url)
 
 
 @dataclass
@@ -55,11 +54,13 @@ class SiteData:
     by_sub: dict
     categories: list[Category]  # those with public items, each with only such 二级事项
     units: list[Unit]           # those with public items
+    vocabulary: Vocabulary
     pages: list = field(default_factory=list)  # 公开指南 pages: checked, not drafts
 
     @classmethod
-    def build(cls, catalogue: Catalogue, title: str, build_date: dt.date, freshness: dict) -> "SiteData":
-        items = sort_items(catalogue.public_items, catalogue)
+    def build(cls, catalogue: Catalogue, title: str, build_date: dt.date, freshness: dict,
+              vocabulary: Vocabulary) -> "SiteData":
+        items = catalogue_order(catalogue.public_items, catalogue.categories)
         by_category, by_sub = defaultdict(list), defaultdict(list)
         for item in items:
             by_category[item.category].append(item)
@@ -69,7 +70,12 @@ class SiteData:
         used = {i.unit for i in items}
         units = [u for u in catalogue.units if u.name in used]
         return cls(catalogue, title, items, build_date, freshness, dict(by_category), dict(by_sub),
-                   categories, units, catalogue.public_pages)
+                   categories, units, vocabulary, catalogue.public_pages)
+
+    @property
+    def limit_kinds(self) -> tuple[str, ...]:
+        """The 公开时限 types, in the schema's order (the 目录总表 filter)."""
+        return self.vocabulary.values(LIMIT)
 
     def count(self, category: str, sub: str | None = None) -> int:
         return len(self.by_sub.get((category, sub), [])) if sub else len(self.by_category.get(category, []))
@@ -82,29 +88,28 @@ class SiteData:
                 yield item, padded[index - 1], padded[index + 1]
 
     def recent(self, n: int = 8) -> list[Item]:
-        return sorted(self.items, key=lambda i: (i.published, i.index_no), reverse=True)[:n]
+        return newest_first(self.items, "published")[:n]
 
     def recently_updated(self, n: int = 8) -> list[Item]:
-        updated = [i for i in self.items if i.updated and i.updated > i.published]
-        return sorted(updated, key=lambda i: (i.updated, i.index_no), reverse=True)[:n]
+        return newest_first(updated_items(self.items), "updated")[:n]
 
     def category_url(self, name: str, sub: str | None = None) -> str:
         category = self.catalogue.category(name)
-        return f"category/{category.slug}/" + (f"{category.sub(sub).slug}/" if sub else "")
+        return urls.category_url(category.slug, category.sub(sub).slug if sub else None)
 
     def unit_url(self, name: str) -> str:
-        return f"unit/{self.catalogue.unit(name).slug}/"
+        return urls.unit_url(self.catalogue.unit(name).slug)
 
     def limit_url(self, kind: str) -> str:
-        return f"limit/{dict(LIMIT_FACETS)[kind]}/"
+        return urls.limit_url(self.vocabulary.slug(LIMIT, kind))
 
     def five_url(self, value: str) -> str:
-        return f"five/{dict(FIVE_FACETS)[value]}/"
+        return urls.five_url(self.vocabulary.slug(FIVE, value))
 
     def limit_counts(self) -> list[tuple[str, str, int]]:
         """(公开时限 type, slug, public items) for the types that have any."""
         counted = Counter(i.limit_type for i in self.items)
-        return [(kind, slug, counted[kind]) for kind, slug in LIMIT_FACETS if counted[kind]]
+        return [(kind, slug, counted[kind]) for kind, slug in self.vocabulary.slugs(LIMIT).items() if counted[kind]]
 
     def flagged(self) -> list[Item]:
         """Items whose badge carries 逾期未更新 or 超期公开."""
@@ -120,8 +125,8 @@ class SiteData:
     def stat_tables(self):
         """(id, heading, column label, rows) for the 统计 page: what an annual report counts."""
         years = sorted({i.published.year for i in self.items}, reverse=True)
-        orders = {"category": [c.name for c in self.categories], "limit": [k for k, _s in LIMIT_FACETS],
-                  "method": ["主动", "依申请"], "year": [f"{y} 年" for y in years]}
+        orders = {"category": [c.name for c in self.categories], "limit": list(self.vocabulary.values(LIMIT)),
+                  "method": list(self.vocabulary.values(METHOD)), "year": [f"{y} 年" for y in years]}
         return [(f"s-{slug}", f"按{label}", label, self.counts(key, orders.get(slug))) for slug, label, key in STATS]
 
 
@@ -134,14 +139,9 @@ STATS = [
 ]
 
 
-def sort_items(items: list[Item], catalogue: Catalogue) -> list[Item]:
-    """Registry order (一级, then 二级), then newest first, then 索引号 so the order is total."""
-    rank = {}
-    for ci, category in enumerate(catalogue.categories):
-        for si, sub in enumerate(category.subcategories):
-            rank[(category.name, sub.name)] = (ci, si)
-    return sorted(items, key=lambda i: (rank.get((i.category, i.subcategory), (999, 999)),
-                                        -i.last_changed.toordinal(), i.index_no))
+def updated_items(items) -> list[Item]:
+    """Items updated after they were published (更新日期, or the history step's date)."""
+    return [i for i in items if i.updated and i.updated > i.published]
 
 
 def listings(site: SiteData) -> list[Listing]:
@@ -157,9 +157,9 @@ def listings(site: SiteData) -> list[Listing]:
                                  [(category.name, site.category_url(category.name)), (sub.name, "")]))
     for unit in site.units:
         pages.append(_facet(site, unit.name, site.unit_url(unit.name), "公开主体", lambda i, n=unit.name: i.unit == n))
-    for kind, _slug in LIMIT_FACETS:
+    for kind in site.vocabulary.values(LIMIT):
         pages.append(_facet(site, f"{kind}公开事项", site.limit_url(kind), "公开时限", lambda i, k=kind: i.limit_type == k))
-    for value, _slug in FIVE_FACETS:
+    for value in site.vocabulary.values(FIVE):
         pages.append(_facet(site, value, site.five_url(value), "五公开", lambda i, v=value: i.meta.get("五公开") == v))
     return [page for page in pages if page.items]  # nothing to show: no page, no link, no "0 项"
 
@@ -186,12 +186,12 @@ def page_specs(site: SiteData):
 # The first part of every address the site writes besides 公开指南 pages: a page's Slug must not
 # take one (tests/test_boundary.py checks this list against a built site).
 SECTIONS = ("items", "category", "unit", "limit", "five", "table", "stats", "downloads", "search", "feeds",
-            "files", "theme", "admin", "index.html", "404.html", "sitemap.xml", "robots.txt")  # admin: the editor plugin
+            "files", "theme", "admin", "index.html", "404.html", "sitemap.xml", "robots.txt")  # admin: the web editor
 SLUG_TAKEN = "Slug“{slug}”与网站自身的栏目 /{slug}/ 冲突：请换一个网址名（不能用 {sections}）"
 
 
-def page_url_problems(catalogue: Catalogue, paths=None) -> list[Problem]:
-    """The GONGKAI_CHECKS entry point: a 公开指南 page may not overwrite a page of the catalogue."""
+def page_url_problems(catalogue: Catalogue) -> list[Problem]:
+    """A 公开指南 page may not overwrite a page of the catalogue (a rule of load_project)."""
     taken = {name.casefold() for name in SECTIONS}
     listed = "、".join(s for s in SECTIONS if "." not in s)
     return [Problem(page.source, page.lines.get("slug"), "Slug", SLUG_TAKEN.format(slug=page.slug, sections=listed))
