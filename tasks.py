@@ -1,6 +1,9 @@
-"""Tasks: the editor's and reviewer's interface. `python -m invoke --list` shows them all.
+"""Tasks: the editor's and reviewer's interface. `python -m invoke --list` shows them all (inside the
+project's .venv; `python3 tools/run.py <task>` creates and uses it).
 
-Each task is a few lines calling into plugins/ or tools/; nothing reads settings at import time.
+Each task is a few lines calling into the installed packages (gongkai_tools, gongkai); nothing reads
+settings at import time. finish() is the one place a command's outcome becomes an exit status: the
+code raises gongkai.errors.GongkaiError, never SystemExit.
 """
 import subprocess
 import sys
@@ -9,12 +12,24 @@ from pathlib import Path
 from invoke import task
 
 ROOT = Path(__file__).resolve().parent
-sys.path[:0] = [str(ROOT / "plugins"), str(ROOT)]
 
 
-def _pelican(conf: str) -> int:
+def finish(command, *args, **kwargs) -> None:
+    """Run `command`; its return value (an exit code, or None) or the Chinese message of the
+    GongkaiError it raised (printed on stderr, exit status 1) ends the task."""
+    from gongkai.errors import GongkaiError
+
+    try:
+        code = command(*args, **kwargs)
+    except GongkaiError as exc:
+        print(exc, file=sys.stderr)
+        code = 1
+    sys.exit(code or 0)
+
+
+def _pelican(conf: str, *extra: str) -> int:
     """Run Pelican exactly as `pelican content -s <conf>` would, so both behave the same."""
-    return subprocess.call([sys.executable, "-m", "pelican", "content", "-s", conf], cwd=ROOT)
+    return subprocess.call([sys.executable, "-m", "pelican", "content", "-s", conf, *extra], cwd=ROOT)
 
 
 @task
@@ -22,23 +37,21 @@ def validate(c):
     """检查全部事项和登记表，一次列出所有问题（有问题时退出码为 1）。"""
     from gongkai_tools.validate import validate_project
 
-    sys.exit(validate_project(ROOT))
+    finish(validate_project, ROOT)
 
 
 @task(help={"publish": "使用 publishconf.py（绝对网址，正式发布）"})
 def build(c, publish=False):
     """生成公开网站到 output/（失败时保留上一次的 output/）。"""
-    code = _pelican("publishconf.py" if publish else "pelicanconf.py")
-    if code:
-        sys.exit(code)
+    finish(_pelican, "publishconf.py" if publish else "pelicanconf.py")
 
 
 @task(help={"dry_run": "只列出将要上传和删除的文件，不写入对象存储"})
 def publish(c, dry_run=False):
     """把 output/ 发布到对象存储（阿里云 OSS、腾讯云 COS、华为云 OBS、MinIO），只上传有变化的文件。"""
-    from gongkai_tools.publish import publish_cli
+    from gongkai_tools.publish import publish as publish_site
 
-    sys.exit(publish_cli(ROOT, dry_run=dry_run))
+    finish(publish_site, ROOT, dry_run=dry_run)
 
 
 @task(help={"port": "端口，默认 8000"})
@@ -46,16 +59,15 @@ def serve(c, port=8000):
     """生成网站，在 http://localhost:8000 预览，文件改动后自动重新生成。"""
     from gongkai_tools.serve import serve_and_watch
 
-    serve_and_watch(ROOT, int(port), lambda: _pelican("pelicanconf.py"))
+    finish(serve_and_watch, ROOT, int(port), lambda: _pelican("pelicanconf.py"))
 
 
 @task
 def test(c):
-    """安装浏览器测试所需的组件，运行全部测试。"""
-    from gongkai_tools.testenv import ensure_browser_deps
+    """安装浏览器测试所需的组件，检查代码风格（ruff），运行全部测试。"""
+    from gongkai_tools.testenv import run_tests
 
-    ensure_browser_deps(ROOT)
-    sys.exit(subprocess.call([sys.executable, "-m", "pytest", "-q"], cwd=ROOT))
+    finish(run_tests, ROOT)
 
 
 @task
@@ -71,9 +83,9 @@ def docs(c):
 @task(help={"strict": "发现逾期或超期事项时以退出码 1 结束（用于持续集成）"})
 def audit(c, strict=False):
     """列出所有逾期未更新（定期）和超期公开（即时）的事项。"""
-    from gongkai.freshness.audit import audit_project
+    from gongkai_tools.validate import audit_project
 
-    sys.exit(audit_project(ROOT, strict=strict))
+    finish(audit_project, ROOT, strict=strict)
 
 
 @task
@@ -81,7 +93,7 @@ def scan(c):
     """保密审查：检查公开事项中的身份证号码、手机号码、银行卡号和密级标识。"""
     from gongkai_tools.scan import scan_project
 
-    sys.exit(scan_project(ROOT))
+    finish(scan_project, ROOT)
 
 
 @task(help={"check": "只检查是否最新（持续集成用），不写文件"})
@@ -89,7 +101,7 @@ def codeowners(c, check=False):
     """根据 schema/units.yaml 生成 .github/CODEOWNERS 和 .gitlab/CODEOWNERS。"""
     from gongkai_tools.codeowners import codeowners_command
 
-    sys.exit(codeowners_command(ROOT, check=check))
+    finish(codeowners_command, ROOT, check=check)
 
 
 @task(help={"title": "事项名称", "category": "一级事项", "subcategory": "二级事项", "unit": "公开主体",
@@ -98,14 +110,10 @@ def codeowners(c, check=False):
 def new(c, title=None, category=None, subcategory=None, unit=None, limit=None, period=None, method=None,
         audience=None, date=None):
     """新建一个事项文件：逐项询问（或用参数给出），自动分配索引号，生成能通过校验的文件。"""
-    from gongkai_tools.scaffold import ScaffoldError, ask_new_item
+    from gongkai_tools.scaffold import new_command
 
-    try:
-        path = ask_new_item(ROOT, title=title, category=category, subcategory=subcategory, unit=unit,
-                            limit_type=limit, period=period, method=method, audience=audience, date=date)
-    except ScaffoldError as exc:
-        sys.exit(str(exc))
-    print(f"已新建：{path.relative_to(ROOT).as_posix()}（请补全文件中标有“待填写”的字段）")
+    finish(new_command, ROOT, title=title, category=category, subcategory=subcategory, unit=unit, limit_type=limit,
+           period=period, method=method, audience=audience, date=date)
 
 
 @task(name="import", help={"file": "目录表格：.xlsx 或 .csv（UTF-8 / GBK）", "date": "发布日期，默认今天",
@@ -113,25 +121,17 @@ def new(c, title=None, category=None, subcategory=None, unit=None, limit=None, p
                            "code": "新登记单位的机构代码"})
 def import_(c, file, date=None, force=False, dry_run=False, code=None):
     """把现有的政务公开目录表格导入为事项文件，并登记新的分类和单位。"""
-    from gongkai_tools.importer import ImportTableError, import_table
+    from gongkai_tools.importer import import_command
 
-    try:
-        report = import_table(Path(file), ROOT, date=date, force=force, dry_run=dry_run, code=code)
-    except ImportTableError as exc:
-        sys.exit(str(exc))
-    print(report.text())
-    sys.exit(0 if report.ok else 1)
+    finish(import_command, Path(file), ROOT, date=date, force=force, dry_run=dry_run, code=code)
 
 
 @task(help={"path": "要修复的文件或文件夹，默认 content/items", "write": "写入修改（不加时只显示差异）"})
 def fix(c, path="content/items", write=False):
     """修复机械性错误：GBK 编码、全角冒号和空格、Tab 缩进、--- 分隔行。"""
-    from gongkai_tools.fixer import fix as fix_files
+    from gongkai_tools.fixer import fix_command
 
-    diff, changed = fix_files([ROOT / path], write=write, root=ROOT)
-    print(diff or "没有需要自动修复的问题。")
-    if changed and not write:
-        print(f"以上 {len(changed)} 个文件可以自动修复：加上 --write 写入。")
+    finish(fix_command, ROOT, ROOT / path, write=write)
 
 
 @task(help={"base": "对比的基准：分支名或提交号，例如 origin/main", "output": "写入文件（默认打印到屏幕；不超过评论的长度上限）",
@@ -140,7 +140,7 @@ def review(c, base, output=None, full=None):
     """审核报告：对比基准版本与当前工作区，列出新增、修改、移动、撤销的事项和各项检查结果。"""
     from gongkai_tools.review import review_cli
 
-    sys.exit(review_cli(ROOT, base, output, full=full))
+    finish(review_cli, ROOT, base, output, full=full)
 
 
 @task(help={"query": "查询词，例如 \"低保 名单\"", "limit": "最多显示几个结果，默认 10"})
@@ -148,7 +148,7 @@ def search(c, query, limit=10):
     """按网站搜索的规则查找事项（同样的分词、同义词和排序）；新增事项前先查重。"""
     from gongkai_tools.search import search_cli
 
-    print(search_cli(ROOT, query, int(limit)))
+    finish(lambda: print(search_cli(ROOT, query, int(limit))))
 
 
 @task(help={"port": "预览和编辑器的端口，默认 8000", "backend_port": "编辑器本机后台的端口，默认 8081"})
@@ -156,19 +156,12 @@ def edit(c, port=8000, backend_port=8081):
     """在本机用网页编辑器新建、修改事项（http://localhost:8000/admin/），同时预览网站；按 Ctrl+C 结束。"""
     from gongkai_tools.editor import edit as run_editor
 
-    run_editor(ROOT, int(port), int(backend_port))
+    finish(run_editor, ROOT, int(port), int(backend_port))
 
 
 @task(name="editor-config", help={"check": "只检查是否最新（持续集成用），不写文件"})
 def editor_config(c, check=False):
-    """根据 schema/ 和登记表重新生成网页编辑器的配置 plugins/editor/cms-config.yml。"""
-    from gongkai.editor.config import GENERATED, EditorConfigError, generated_text, write_generated
+    """根据 schema/ 和登记表重新生成网页编辑器的配置 plugins/gongkai/editor/cms-config.yml。"""
+    from gongkai_tools.validate import editor_config_command
 
-    try:
-        generated_text(ROOT)
-    except EditorConfigError as exc:
-        sys.exit(f"登记表有错误，无法生成编辑器配置（请先运行 invoke validate）：\n{exc}")
-    if check:
-        fresh = (ROOT / GENERATED).is_file() and (ROOT / GENERATED).read_text(encoding="utf-8") == generated_text(ROOT)
-        sys.exit(0 if fresh else f"{GENERATED} 已过期：请运行 python3 -m invoke editor-config 并提交。")
-    print(f"已更新 {GENERATED}。" if write_generated(ROOT) else f"{GENERATED} 已是最新。")
+    finish(editor_config_command, ROOT, check=check)

@@ -22,8 +22,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent / "plugins"), str(HERE)]
 
-from gongkai.frontmatter import read_source  # noqa: E402
 from generate_catalogue import generate  # noqa: E402
+
+from gongkai.frontmatter import read_source  # noqa: E402
 
 PLAIN_CONF = """
 PATH = "content"

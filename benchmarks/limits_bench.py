@@ -18,11 +18,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "plugins"), str(ROOT), str(ROOT / "benchmarks")]
 
+from generate_catalogue import generate  # noqa: E402
+
 from gongkai import limits  # noqa: E402
+from gongkai.catalogue import ItemWork  # noqa: E402
 from gongkai.frontmatter import parse_text  # noqa: E402
 from gongkai.render import BodyRenderer  # noqa: E402
-from gongkai.catalogue import ItemWork  # noqa: E402
-from generate_catalogue import generate  # noqa: E402
 
 
 def best_us(func, count: int, repeat: int = 5) -> float:

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "plugins"), str(ROOT), str(ROOT / "benchmarks")]
 
 from generate_catalogue import generate  # noqa: E402
+
 from gongkai_tools.review import review_report  # noqa: E402
 from gongkai_tools.review.render import LIMIT  # noqa: E402
 

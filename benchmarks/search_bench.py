@@ -45,8 +45,10 @@ QUERIES = ["低保 标准", "养老机构 等级", "公积金 缴存", "采购 �
 CHROMIUM = "/usr/bin/chromium"
 EPOCH = "1795406400"  # the tests' fixed build date
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国志红玉海燕文斌辉鹏飞宇晨浩然轩雨欣梓涵思彤宏亮春梅淑珍德胜永福凤琴云松柏林晓东"
+SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金"
+            "石廖贾夏韦付方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+GIVEN = ("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国志红玉海燕文斌辉鹏飞宇晨浩然轩雨欣梓涵思彤宏亮春梅淑珍德胜永福凤琴"
+         "云松柏林晓东")
 PLACE = "东西南北上下中新大小前后高长青石水山河湖江桥岭坪坝湾沟塘庄寨屯堡铺岗坡林竹松柏杨柳桃李梅花龙凤云星金银玉宝安和平丰盛兴旺"
 
 
@@ -134,11 +136,11 @@ def measure(cmd: list[str], cwd: Path) -> dict:
 
 def index_only(root: Path, out: Path) -> None:
     """Run in a child process: load the catalogue, then build and write our index, timed apart."""
-    from gongkai_pelican.build import check_all
-    from gongkai.settings import read_project_settings
     from gongkai.search import documents
     from gongkai.search.export import build_search_data, export
     from gongkai.search.synonyms import load_synonyms
+    from gongkai.settings import read_project_settings
+    from gongkai_pelican.build import check_all
 
     start = time.perf_counter()
     catalogue, paths, problems = check_all(read_project_settings(root), use_cache=False)

@@ -16,8 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "plugins"), str(ROOT), str(ROOT / "benchmarks")]
 
-from gongkai.catalogue import Paths, load_catalogue  # noqa: E402
 from generate_catalogue import generate  # noqa: E402
+
+from gongkai.catalogue import Paths, load_catalogue  # noqa: E402
 from gongkai.secrecy import scan_item  # noqa: E402
 
 

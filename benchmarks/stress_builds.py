@@ -56,7 +56,7 @@ def set_version(root: Path, version: int) -> None:
     text = path.read_text(encoding="utf-8").replace("（压力测试第二版）", "")
     if version == 2:
         lines = text.splitlines(keepends=True)
-        text = "".join(l.rstrip("\n") + "（压力测试第二版）\n" if l.startswith("事项名称: ") else l for l in lines)
+        text = "".join(line.rstrip("\n") + "（压力测试第二版）\n" if line.startswith("事项名称: ") else line for line in lines)
     path.write_text(text, encoding="utf-8")
 
 

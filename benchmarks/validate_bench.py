@@ -15,9 +15,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "plugins"), str(ROOT), str(ROOT / "benchmarks")]
 
+from generate_catalogue import generate  # noqa: E402
+
 from gongkai import schema  # noqa: E402
 from gongkai.catalogue import Paths, load_catalogue  # noqa: E402
-from generate_catalogue import generate  # noqa: E402
 
 
 def main(n: int) -> None:

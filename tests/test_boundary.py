@@ -5,19 +5,18 @@ and line, a non-zero exit, the previous output/ byte for byte, and none of the s
 """
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLES, make_mini_project, run_build, run_invoke
 
+from gongkai.errors import SettingsError
 from gongkai.render import BodyRenderer, is_remote
 from gongkai.settings import resolve
-from gongkai.errors import SettingsError
-from gongkai.textsafe import UNSAFE, finalize, printable
-from conftest import EXAMPLES, make_mini_project, run_build, run_invoke
 from gongkai.site.pages import SECTIONS
+from gongkai.textsafe import UNSAFE, finalize, printable
 
 GIT_SECRET = "AUTHORIZATION: basic c2VjcmV0LXRva2VuLTlmM2E="
 INTERNAL_TITLE = "机关干部考勤与请销假登记"  # in the parse cache, never on the site
@@ -221,7 +220,7 @@ def test_symlinks_out_of_content_are_refused(built):
     out = attempt(built, {"content/items/社会救助/带附件.md": item}, links)
     refused = "是指向 content/ 以外的符号链接（{}）：不会读取，也不会发布。请把文件本身放进 content/，不要用符号链接"
     assert problem_lines(out["validate"]) == [
-        f"content/items/外部文件夹: 这个文件夹是符号链接：其中的文件不会读取。请把文件本身放进 content/，不要用符号链接",
+        "content/items/外部文件夹: 这个文件夹是符号链接：其中的文件不会读取。请把文件本身放进 content/，不要用符号链接",
         f"content/items/社会救助/外部事项.md: 这个文件{refused.format(outside / 'item.md')}",
         f"content/items/社会救助/带附件.md:22: 附件[1].文件: “attachments/外部.pdf”是指向 content/ 以外的符号链接"
         f"（{outside / 'secret.pdf'}）：只能发布 content/ 中的文件，请把文件本身放进 content/，不要用符号链接",

@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES, copy_project, make_mini_project, run_build, run_invoke
 from test_validation import BAD, MISTAKES
 

@@ -20,7 +20,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import BUILD_EPOCH, REPO, copy_project, make_mini_project, run_build, run_invoke
 from test_build import snapshot
 from test_serve import fetch, free_port, wait_for

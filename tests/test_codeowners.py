@@ -4,11 +4,10 @@ from __future__ import annotations
 import io
 
 import pytest
+from conftest import REPO
 
 from gongkai.model import Catalogue, Item, Unit
-from conftest import REPO
-from gongkai_tools.codeowners import (GITHUB, GITLAB, HEADER, codeowners_command, escape, generate, generate_files,
-                              is_stale, write)
+from gongkai_tools.codeowners import GITHUB, GITLAB, HEADER, codeowners_command, escape, generate, generate_files, is_stale, write
 
 OFFICE = ["@gongkai-ban"]
 

@@ -14,11 +14,11 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from conftest import REPO, TINY_PDF, _QuietHandler, copy_project, run_build, run_invoke
+from test_serve import free_port
 
 from gongkai.frontmatter import parse_text
 from gongkai.registry import load_categories, load_units
-from conftest import REPO, TINY_PDF, _QuietHandler, copy_project, run_build, run_invoke
-from test_serve import free_port
 from gongkai_tools.editor import start_backend, stop
 from gongkai_tools.testenv import decap_server_path
 from gongkai_tools.yamlwrite import item_text, scalar

@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 
 import pytest
 import yaml
-
-from gongkai.registry import load_categories, load_units
 from conftest import REPO, copy_project, run_build, run_invoke
+
 from gongkai.editor import admin
 from gongkai.editor.config import GENERATED, ITEMS, CollectionSpec, editor_config, formats, generated_text
+from gongkai.registry import load_categories, load_units
 
 SCHEMA = json.loads((REPO / "schema/item.schema.json").read_text(encoding="utf-8"))
 GITLAB = {"name": "gitlab", "repo": "gongkai/catalogue", "base_url": "https://git.example.gov.cn", "app_id": "abc123"}

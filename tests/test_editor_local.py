@@ -11,6 +11,7 @@ import sys
 
 from conftest import BUILD_EPOCH, REPO, copy_project
 from test_serve import fetch, free_port, wait_for
+
 from gongkai_tools.editor import backend_answers, port_free
 from gongkai_tools.testenv import decap_server_path
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import registry_project
 
-from gongkai.errors import format_report
 from gongkai.catalogue import Paths, load_catalogue
+from gongkai.errors import format_report
 from gongkai_tools.fixer import fix
 
 REPO = Path(__file__).resolve().parents[1]

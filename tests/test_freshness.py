@@ -11,14 +11,27 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from gongkai.model import Item
 from conftest import BUILD_EPOCH, REPO
-from gongkai.freshness import (BuildDateError, Limit, WorkCalendar, add_months, add_workdays, assess, audit,
-                       audit_project, build_date, chinese_number, format_audit, limit_from_text,
-                       load_calendar, load_holidays)
+
+from gongkai.freshness import (
+    BuildDateError,
+    Limit,
+    WorkCalendar,
+    add_months,
+    add_workdays,
+    assess,
+    audit,
+    audit_project,
+    build_date,
+    chinese_number,
+    format_audit,
+    limit_from_text,
+    load_calendar,
+    load_holidays,
+)
 from gongkai.freshness.limits import CALENDAR_DAYS, WORKDAYS
 from gongkai.freshness.status import CHINA
+from gongkai.model import Item
 
 D = dt.date.fromisoformat
 BUILD_DAY = D("2026-11-23")  # what conftest.BUILD_EPOCH means in China

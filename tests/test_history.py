@@ -8,13 +8,13 @@ import shutil
 import subprocess
 
 import pytest
+from conftest import make_mini_project, run_build, run_invoke
 
 from gongkai.frontmatter import parse_text
-from gongkai.model import Item
-from conftest import make_mini_project, run_build, run_invoke
 from gongkai.history import gitlog
 from gongkai.history.gitlog import Commit, annotate, file_histories, parse_log
 from gongkai.history.notes import ChangeNote, change_notes, item_problems, new_notes
+from gongkai.model import Item
 
 DIBAO = "content/items/社会救助/低保名单.md"
 BUDGET = "content/items/财政信息/2024 年/部门预算.md"

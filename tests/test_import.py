@@ -3,19 +3,29 @@ the shapes counties use) come in as valid items; the site's CSV download imports
 from __future__ import annotations
 
 import csv
+import io
 import subprocess
 import sys
-import io
 from pathlib import Path
 
 import pytest
+from conftest import make_mini_project, registry_project, run_build
 
+from gongkai.catalogue import Paths, load_catalogue
 from gongkai.errors import format_report
 from gongkai.model import Item
-from gongkai.table import (CSV_COLUMNS, CellError, item_row, parse_audience, parse_channels, parse_levels,
-                               parse_limit, parse_method, split_basis, split_content)
-from gongkai.catalogue import Paths, load_catalogue
-from conftest import make_mini_project, run_build, registry_project
+from gongkai.table import (
+    CSV_COLUMNS,
+    CellError,
+    item_row,
+    parse_audience,
+    parse_channels,
+    parse_levels,
+    parse_limit,
+    parse_method,
+    split_basis,
+    split_content,
+)
 from gongkai_tools.importer import ImportTableError, import_table
 
 REPO = Path(__file__).resolve().parents[1]

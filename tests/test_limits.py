@@ -8,17 +8,16 @@ megabytes, 30,000 nested brackets — are made here, in GENERATED.
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLES, REPO, make_mini_project, run_build, run_invoke
 
 from gongkai import limits, schema
+from gongkai.catalogue import Paths, load_catalogue
 from gongkai.characters import has_visible, label
 from gongkai.errors import Problem, dotted, quote
 from gongkai.frontmatter import describe, parse_text
-from gongkai.catalogue import Paths, load_catalogue
-from conftest import EXAMPLES, REPO, make_mini_project, run_build, run_invoke
 
 REFUSED = EXAMPLES / "refused"
 FOLDER = "content/items/社会救助"

@@ -4,11 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES, registry_project
 
-from gongkai.errors import format_report
 from gongkai.catalogue import Paths, load_catalogue
+from gongkai.errors import format_report
 from gongkai_tools.scaffold import ScaffoldError, ask_new_item, new_item
 
 REPO = Path(__file__).resolve().parents[1]

@@ -19,7 +19,6 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
-
 from conftest import BUILD_EPOCH, copy_project, make_mini_project, run_build
 from s3_server import RcloneS3, RecordingProxy
 

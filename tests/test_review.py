@@ -12,10 +12,9 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import BUILD_EPOCH, make_mini_project
-from gongkai_tools.review import (ADDED, REMOVED, BaseUnknown, FieldChange, describe_change, diff_generic, fenced,
-                          review, review_cli)
+
+from gongkai_tools.review import ADDED, REMOVED, BaseUnknown, FieldChange, describe_change, diff_generic, fenced, review, review_cli
 from gongkai_tools.review.render import note_text
 
 DIBAO = "content/items/社会救助/低保名单.md"

@@ -10,18 +10,17 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import REPO, make_mini_project, run_build
 
 from gongkai.model import Item
-from conftest import REPO, make_mini_project, run_build
 from gongkai.search import analysis
 from gongkai.search.analysis import compact, fold_map, normalise, tokens
-from gongkai_tools.search import search_catalogue, search_cli
 from gongkai.search.documents import FIELDS, plain_text
-from gongkai.search.export import (EXACT_PREFIX, build_search_data, export, shard_count, shard_of,
-                                 weighted_postings)
+from gongkai.search.export import EXACT_PREFIX, build_search_data, export, shard_count, shard_of, weighted_postings
 from gongkai.search.query import parse_query, query_tokens, ranked, required_of
 from gongkai.search.synonyms import SynonymTable, check, load_synonyms
 from gongkai.search.whoosh_index import build_stats
+from gongkai_tools.search import search_catalogue, search_cli
 
 CASES = json.loads((Path(__file__).parent / "search_cases.json").read_text(encoding="utf-8"))
 CASE_TABLE = SynonymTable.build(CASES["synonyms"])

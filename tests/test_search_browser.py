@@ -13,10 +13,10 @@ from http.server import ThreadingHTTPServer
 from urllib.parse import quote
 
 import pytest
+from conftest import REPO, _QuietHandler, axe_violations, copy_project, run_build
 from playwright.sync_api import expect
 
 from gongkai.catalogue import Paths, load_catalogue
-from conftest import REPO, _QuietHandler, axe_violations, copy_project, run_build
 from gongkai.search.analysis import char_kind, normalise
 from gongkai_tools.search import search_catalogue
 

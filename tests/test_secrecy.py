@@ -5,17 +5,16 @@ import io
 import textwrap
 
 import pytest
+from conftest import REPO, run_invoke
 
 from gongkai import schema
+from gongkai.catalogue import Paths, load_catalogue
 from gongkai.frontmatter import parse_text
 from gongkai.model import Item
-from gongkai.catalogue import Paths, load_catalogue
-from conftest import REPO, run_invoke
-from gongkai.secrecy import (BANK_CARD, ID_BAD_CHECK, ID_CARD, MARKING, MOBILE, acknowledgements, find_sensitive,
-                     findings_in_text, scan_item)
-from gongkai_tools.scan import scan_project
+from gongkai.secrecy import BANK_CARD, ID_BAD_CHECK, ID_CARD, MARKING, MOBILE, acknowledgements, find_sensitive, findings_in_text, scan_item
 from gongkai.secrecy.detect import id_card_ok, luhn_ok, mask_card
 from gongkai.secrecy.scan import format_report, scan_catalogue
+from gongkai_tools.scan import scan_project
 
 # Synthetic numbers built to pass (or, for near-misses, to fail) the checks; none is a real person's.
 ID_OK = "530102199003071238"            # GB 11643 check character 8

@@ -12,9 +12,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from conftest import EXAMPLES, make_mini_project, run_build
 
 from gongkai.catalogue import Paths, load_catalogue
-from conftest import EXAMPLES, make_mini_project, run_build
 
 SCENARIOS = {"hostile_item.md": "社会救助/恶意正文.md", "internal_item.md": "社会救助/内部考勤.md",
              "withdrawn_item.md": "社会救助/旧细则.md", "periodic_overdue.md": "社会救助/季度支出.md",

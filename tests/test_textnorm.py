@@ -5,10 +5,10 @@ import json
 import re
 
 import pytest
-
-from gongkai.textnorm import INVISIBLE_RANGES, fold, visible
 from conftest import REPO
+
 from gongkai.search.analysis import normalise
+from gongkai.textnorm import INVISIBLE_RANGES, fold, visible
 
 
 def test_visible_is_nfkc_without_invisible_characters():

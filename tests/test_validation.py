@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import EXAMPLES, REPO
 
 from gongkai.catalogue import Paths, load_catalogue
-from conftest import EXAMPLES, REPO
 
 SCHEMA_KEYS = list(json.loads((REPO / "schema/item.schema.json").read_text(encoding="utf-8"))["properties"])
 MINIMAL = (EXAMPLES / "minimal_item.md").read_text(encoding="utf-8")

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from invoke import Collection
-
 from conftest import REPO
+from invoke import Collection
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml")) + [REPO / ".gitlab-ci.yml"]
 SCRIPT_KEYS = {"run", "script", "before_script", "after_script"}

@@ -102,14 +102,13 @@ def write(root: Path, files: dict[str, str]) -> list[str]:
 
 def codeowners_command(root: Path, check: bool = False, stream=None) -> int:
     """`invoke codeowners [--check]`: write both files, or report (exit 1) those that are out of date."""
-    from gongkai_pelican.build import paths_from_settings
     from gongkai.errors import format_report
+    from gongkai.project import load_project
     from gongkai.settings import read_project_settings
-    from gongkai.catalogue import load_catalogue
 
     stream = stream or sys.stdout
-    settings = read_project_settings(root)
-    catalogue, problems = load_catalogue(paths_from_settings(settings), settings["GONGKAI_INDEX_PATTERN"])
+    project = load_project(read_project_settings(root))
+    catalogue, settings, problems = project.catalogue, project.settings, project.file_problems
     if problems:
         # Items that do not load would be missing from the rules: never write a partial file.
         print(format_report(problems), file=stream)

@@ -15,8 +15,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-from gongkai_tools.serve import serve_and_watch
-from gongkai_tools.testenv import ensure_decap_server
+from gongkai.errors import EditorStartError
+
+from .serve import serve_and_watch
+from .testenv import ensure_decap_server
 
 INSTRUCTIONS = """\
 网页编辑器已启动：请用浏览器打开 http://localhost:{port}/admin/ ，点“登录”即可编辑（不需要账号）。
@@ -24,10 +26,6 @@ INSTRUCTIONS = """\
   · 网站预览 http://localhost:{port}/ 会在保存后自动重新生成；
   · 保存后请照常运行 python3 -m invoke validate，检查无误后用 git 提交并发起合并请求，由科室和政务公开办审核。
 编辑结束后在这里按 Ctrl+C 关闭编辑器和预览。"""
-
-
-class EditorStartError(SystemExit):
-    """Raised by start_backend when the local backend cannot start; the message is for the editor."""
 
 
 def port_free(port: int) -> bool:

@@ -23,19 +23,17 @@ from pathlib import Path
 import yaml
 
 from gongkai import limits
-from gongkai.frontmatter import (BLOCK_SCALAR_START, FENCE, FULLWIDTH_COLON_KEY, FULLWIDTH_SPACE, TAB_INDENT,
-                                   Loader)
+from gongkai.frontmatter import BLOCK_SCALAR_START, FENCE, FULLWIDTH_COLON_KEY, FULLWIDTH_SPACE, TAB_INDENT, Loader
 
-SCHEMA = Path(__file__).resolve().parents[1] / "schema" / "item.schema.json"
 # A line of three or more dash-like characters (ASCII, full-width, em/en dashes), spaces allowed.
 GARBLED_FENCE = re.compile(r"^[ \t\u3000]*(?:[-－—–―─ー][ \t\u3000]*){3,}$")
 # A key line: a known key, optional spaces, then an ASCII or full-width colon.
 KEY_LINE = re.compile(r"^([^\s:：#\-][^:：\s]{0,15})[ \t\u3000]*[:：]")
 
 
-def known_keys() -> tuple[set[str], set[str]]:
+def known_keys(schema: dict) -> tuple[set[str], set[str]]:
     """(top-level keys, keys that appear nested or in list entries), both from the item schema."""
-    properties = json.loads(SCHEMA.read_text(encoding="utf-8"))["properties"]
+    properties = schema["properties"]
     nested = {key for spec in properties.values() for key in _nested_properties(spec)}
     return set(properties), nested
 
@@ -120,7 +118,7 @@ def _front_matter_end(lines: list[str], top: set[str]) -> int:
 
 
 def _more_fields_follow(lines: list[str], index: int, top: set[str]) -> bool:
-    following = next((l for l in lines[index + 1:] if l.strip() and not l.startswith("#")), "")
+    following = next((line for line in lines[index + 1:] if line.strip() and not line.startswith("#")), "")
     return _is_key_line(following, top)
 
 
@@ -268,11 +266,13 @@ def _write(path: Path, data: bytes) -> None:
         file.write(data)
 
 
-def fix(paths: list[Path], write: bool, root: Path | None = None) -> tuple[str, list[Path]]:
+def fix(paths: list[Path], write: bool, root: Path | None = None, schema: dict | None = None) -> tuple[str, list[Path]]:
     """A unified diff of every repair (with a Chinese list of what was done), and the files that
     change. Files are written only when `write` is true, and only regular files inside `root` (the
-    project; by default the folder given) are read at all: a link or a file elsewhere is named."""
-    keys, chunks, changed = known_keys(), [], []
+    project; by default the folder given) are read at all: a link or a file elsewhere is named.
+    Field names are the item schema's (by default the one of the project the first path is in)."""
+    schema = schema or json.loads(_schema_near(paths[0]).read_text(encoding="utf-8"))
+    keys, chunks, changed = known_keys(schema), [], []
     for path, folder in item_paths(paths):
         refusal = next((text for test, text in REFUSALS if test(path, root or folder)), None)
         if refusal:
@@ -294,3 +294,24 @@ def fix(paths: list[Path], write: bool, root: Path | None = None) -> tuple[str, 
         if write:
             _write(path, data)
     return "".join(chunk if chunk.endswith("\n") else chunk + "\n" for chunk in chunks), changed
+
+
+def _schema_near(path: Path) -> Path:
+    """schema/item.schema.json of the project a path is in (the nearest folder that has one)."""
+    for folder in [Path(path).resolve(), *Path(path).resolve().parents]:
+        if (folder / "schema" / "item.schema.json").is_file():
+            return folder / "schema" / "item.schema.json"
+    raise FileNotFoundError(f"{path} 不在项目中：找不到 schema/item.schema.json")
+
+
+def fix_command(root: Path, target: Path, write: bool = False) -> int:
+    """`invoke fix [--write]`: show (or write) the repairs under `target`, with the project's schema."""
+    from gongkai.project import load_project
+    from gongkai.settings import settings_for
+
+    project = load_project(settings_for(root))
+    diff, changed = fix([target], write=write, root=root, schema=project.schema)
+    print(diff or "没有需要自动修复的问题。")
+    if changed and not write:
+        print(f"以上 {len(changed)} 个文件可以自动修复：加上 --write 写入。")
+    return 0

@@ -14,7 +14,8 @@ Interrupted runs: before the first write the manifest is rewritten without the e
 file about to change, and only after the last step is the full manifest written. A run killed at
 any point therefore leaves no entry claiming content that may not be there, and a rerun re-uploads
 exactly what is in doubt. (The ETag check alone would catch a replaced object on every server we
-know; the two together do not depend on how a server computes its ETags.) The manifest is also the mark that this location belongs to the site:
+know; the two together do not depend on how a server computes its ETags.) The manifest is also the mark
+that this location belongs to the site:
 objects under a prefix that has none are never deleted.
 
 Order of writes (each step finishes before the next starts): content-hashed files (attachments,
@@ -34,11 +35,12 @@ import json
 import os
 import re
 import sys
-from concurrent.futures import ThreadPoolExecutor, wait, FIRST_EXCEPTION
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gongkai.errors import CatalogueError
+from gongkai import output as builds
+from gongkai.errors import PublishError
 from gongkai.settings import read_project_settings
 
 MANIFEST = ".gongkai-manifest.json"
@@ -93,11 +95,6 @@ STEPS = (
     Step("delete_pages", "删除不再存在的网页、订阅和数据文件", delete=True),
     Step("delete_assets", "删除不再存在的其他文件", delete=True),
 )
-
-
-class PublishError(CatalogueError):
-    """Raised by the publish tool with a Chinese message for the web administrator: a setting or
-    credential missing, an incomplete build, or the object store refusing a request."""
 
 
 # ---------------------------------------------------------------- what and where
@@ -476,10 +473,11 @@ def refuse_foreign_deletes(plan: Plan, target: Target) -> None:
 
 # ---------------------------------------------------------------- the command
 
-def prepare(root: Path):
+WAITING = "另一个生成正在进行，等待它完成后再发布……"
+
+
+def prepare(root: Path, settings: dict):
     """Settings, credentials and the build, each problem collected; then the client and the local tree."""
-    root = Path(root).resolve()
-    settings = read_project_settings(root, publish=True)
     target, problems = read_target(settings)
     session, credentials = session_without_metadata_probes()
     if credentials is None:
@@ -495,8 +493,16 @@ def prepare(root: Path):
 
 
 def publish(root: Path, dry_run: bool = False, stream=None) -> None:
-    stream = stream or sys.stdout
-    store, local, shown = prepare(root)
+    """`invoke publish [--dry-run]`, holding the builds' lock (output.lock) from the first look at
+    output/ to the last upload, so a build never replaces output/ while it is being read."""
+    root = Path(root).resolve()
+    settings = read_project_settings(root, publish=True)
+    with builds.build_lock(Path(settings["OUTPUT_PATH"]), settings["GONGKAI_BUILD_WAIT"], WAITING):
+        _publish(root, settings, dry_run, stream or sys.stdout)
+
+
+def _publish(root: Path, settings: dict, dry_run: bool, stream) -> None:
+    store, local, shown = prepare(root, settings)
     remote = store.listing()
     manifest = store.manifest()
     recorded = manifest["files"] if manifest else {}
@@ -513,12 +519,3 @@ def publish(root: Path, dry_run: bool = False, stream=None) -> None:
         return
     execute(store, plan, local, remote, recorded, stream)
     print(f"发布完成：上传 {len(plan.uploads)} 个，删除 {len(plan.deletes)} 个，没有变化 {len(plan.unchanged)} 个。", file=stream)
-
-
-def publish_cli(root: Path, dry_run: bool = False) -> int:
-    try:
-        publish(root, dry_run=dry_run)
-    except PublishError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    return 0

@@ -5,48 +5,49 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from gongkai.errors import CatalogueError, format_report
-from gongkai.registry import load_categories, load_units
-from gongkai.catalogue import Paths
+from gongkai.errors import ScaffoldError, format_report
+from gongkai.project import load_project
+from gongkai.settings import settings_for
+from gongkai.vocabulary import AUDIENCE, CHANNEL, LIMIT, METHOD, PERIOD
 
 from .yamlwrite import IndexAllocator, item_text, safe_file_name
 
-LIMIT_TYPES = ["长期", "定期", "即时"]
-PERIODS = ["月度", "季度", "半年", "年度"]
-METHODS = ["主动", "依申请"]
-AUDIENCES = ["全社会", "特定群体", "内部"]
 # Placeholders validate, so the file is usable at once; the comments say they must be replaced.
 PLACEHOLDER_CONTENT = "待填写：公开内容要素"
 PLACEHOLDER_GROUP = "待填写：哪些群体，例如低保对象及其家庭成员"
 DEFAULT_BASIS = "《中华人民共和国政府信息公开条例》"
 STATUTORY_LIMIT = "自该信息形成或者变更之日起20个工作日内"
-CHANNEL_CHOICES = "政府网站、政府公报、两微一端、发布会/听证会、广播电视、纸质媒体、公开查阅点、政务服务中心、便民服务站、入户/现场、公示栏、电子屏、精准推送、12345热线、其他"
 
 COMMENTS = {
     "公开内容": "待填写：公开内容要素，每行一项，以“- ”开头；请替换下面的示例行",
     "公开依据": "待补充：法律、法规、规章或文件，每行一项；下面一行只是起点",
     "公开时限": "请核对：说明默认是《政府信息公开条例》第二十六条的时限，另有规定时照规定改写",
-    "公开渠道": f"请核对：可选 {CHANNEL_CHOICES}；具体平台写在“渠道说明”并选“其他”",
+    "公开渠道": "请核对：可选 {channels}；具体平台写在“渠道说明”并选“其他”",
     "对象说明": "待填写：写明是哪些群体",
 }
 
 
-class ScaffoldError(CatalogueError):
-    """Raised by new_item / ask_new_item when the answers do not fit the registries, the unit has
-    no 机构代码, or the file already exists. The message is for the editor, in Chinese."""
+class Choices:
+    """What `invoke new` offers, from the loaded project: its registries and the vocabulary."""
+
+    def __init__(self, project):
+        if project.catalogue.registry_problems:
+            raise ScaffoldError("登记表有错误，请先修正（invoke validate）：\n" + format_report(project.catalogue.registry_problems))
+        self.project = project
+        self.categories, self.units = project.catalogue.categories, project.catalogue.units
+        words = project.vocabulary
+        self.limits, self.periods = list(words.values(LIMIT)), list(words.values(PERIOD))
+        self.methods, self.audiences = list(words.values(METHOD)), list(words.values(AUDIENCE))
+        self.channels = "、".join(words.values(CHANNEL))
 
 
-def _registries(paths: Paths):
-    categories, problems = load_categories(paths.schema_dir, paths.root)
-    units, unit_problems = load_units(paths.schema_dir, paths.root)
-    if problems or unit_problems:
-        raise ScaffoldError("登记表有错误，请先修正（invoke validate）：\n" + format_report(problems + unit_problems))
-    return categories, units
+def _choices(root) -> Choices:
+    return Choices(load_project(settings_for(Path(root))))
 
 
-def _check(title, category, subcategory, unit, limit_type, period, method, audience, categories, units) -> list[str]:
+def _check(title, category, subcategory, unit, limit_type, period, method, audience, choices: Choices) -> list[str]:
     """Every wrong answer at once, each saying what is allowed."""
-    wrong = []
+    categories, units, wrong = choices.categories, choices.units, []
     if not 2 <= len(title.strip()) <= 120:
         wrong.append(f"事项名称应为 2–120 个字，现在是 {len(title.strip())} 个字")
     found = next((c for c in categories if c.name == category), None)
@@ -59,12 +60,12 @@ def _check(title, category, subcategory, unit, limit_type, period, method, audie
         wrong.append(f"公开主体“{unit}”没有登记，可选：{'、'.join(u.name for u in units)}")
     elif not registered.code:
         wrong.append(f"公开主体“{unit}”在 schema/units.yaml 中没有机构代码，无法生成索引号：请先补登“机构代码”")
-    for value, allowed, label in ((limit_type, LIMIT_TYPES, "公开时限类型"), (method, METHODS, "公开方式"),
-                                  (audience, AUDIENCES, "公开对象")):
+    for value, allowed, label in ((limit_type, choices.limits, "公开时限类型"), (method, choices.methods, "公开方式"),
+                                  (audience, choices.audiences, "公开对象")):
         if value not in allowed:
             wrong.append(f"{label}“{value}”无效，可选：{'、'.join(allowed)}")
-    if limit_type == "定期" and period not in PERIODS:
-        wrong.append(f"公开时限为定期时必须选择周期：{'、'.join(PERIODS)}")
+    if limit_type == "定期" and period not in choices.periods:
+        wrong.append(f"公开时限为定期时必须选择周期：{'、'.join(choices.periods)}")
     if limit_type != "定期" and period:
         wrong.append("只有公开时限为定期时才能选择周期")
     return wrong
@@ -88,10 +89,10 @@ def _meta(title, index_no, category, subcategory, unit, limit_type, period, meth
 def new_item(root, *, title: str, category: str, subcategory: str, unit: str, limit_type: str,
              period: str | None = None, method: str = "主动", audience: str = "全社会", date=None) -> Path:
     """Write content/items/<一级事项>/<事项名称>.md and return its path; never overwrites."""
-    paths = Paths.for_root(root)
+    choices = _choices(root)
+    paths, units = choices.project.paths, choices.units
     day = date if isinstance(date, dt.date) else (dt.date.fromisoformat(date) if date else dt.date.today())
-    categories, units = _registries(paths)
-    wrong = _check(title, category, subcategory, unit, limit_type, period, method, audience, categories, units)
+    wrong = _check(title, category, subcategory, unit, limit_type, period, method, audience, choices)
     if wrong:
         raise ScaffoldError("无法新建事项：\n" + "\n".join(f"  {w}" for w in wrong))
     target = paths.items_dir / safe_file_name(category) / f"{safe_file_name(title)}.md"
@@ -101,7 +102,8 @@ def new_item(root, *, title: str, category: str, subcategory: str, unit: str, li
     code = next(u.code for u in units if u.name == unit)
     index_no = IndexAllocator(paths.items_dir).next(code, day.year)
     meta = _meta(title, index_no, category, subcategory, unit, limit_type, period, method, audience, day)
-    comments = {k: v for k, v in COMMENTS.items() if k in meta and (k != "公开时限" or limit_type == "即时")}
+    comments = {k: v.format(channels=choices.channels) for k, v in COMMENTS.items()
+                if k in meta and (k != "公开时限" or limit_type == "即时")}
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(item_text(meta, comments=comments), encoding="utf-8")
     return target
@@ -142,8 +144,8 @@ def _ask_title(ask, say) -> str:
 def ask_new_item(root, *, ask=input, say=print, date=None, **given) -> Path:
     """Ask for whatever `given` (title, category, subcategory, unit, limit_type, period, method,
     audience) lacks, offering the registries' entries as numbered choices; then new_item()."""
-    paths = Paths.for_root(root)
-    categories, units = _registries(paths)
+    choices = _choices(root)
+    paths, categories, units = choices.project.paths, choices.categories, choices.units
     answers = dict(given)
     answers["title"] = answers.get("title") or _ask_title(ask, say)
     answers["category"] = answers.get("category") or _choose(ask, say, "一级事项", [c.name for c in categories])
@@ -151,13 +153,20 @@ def ask_new_item(root, *, ask=input, say=print, date=None, **given) -> Path:
     if chosen and not answers.get("subcategory"):
         answers["subcategory"] = _choose(ask, say, "二级事项", [s.name for s in chosen.subcategories])
     answers["unit"] = answers.get("unit") or _choose(ask, say, "公开主体", [u.name for u in units])
-    answers["limit_type"] = answers.get("limit_type") or _choose(ask, say, "公开时限类型", LIMIT_TYPES)
+    answers["limit_type"] = answers.get("limit_type") or _choose(ask, say, "公开时限类型", choices.limits)
     if answers["limit_type"] == "定期" and not answers.get("period"):
-        answers["period"] = _choose(ask, say, "更新周期", PERIODS)
-    answers["method"] = answers.get("method") or _choose(ask, say, "公开方式", METHODS, default="主动")
-    answers["audience"] = answers.get("audience") or _choose(ask, say, "公开对象", AUDIENCES, default="全社会")
+        answers["period"] = _choose(ask, say, "更新周期", choices.periods)
+    answers["method"] = answers.get("method") or _choose(ask, say, "公开方式", choices.methods, default=choices.methods[0])
+    answers["audience"] = answers.get("audience") or _choose(ask, say, "公开对象", choices.audiences, default=choices.audiences[0])
     answers.setdefault("subcategory", "")
     path = new_item(root, date=date, **answers)
     say(f"已新建：{path.relative_to(paths.root).as_posix()}")
     say("请打开文件，按“# 待填写”“# 请核对”的提示补全内容，然后运行 invoke validate 检查。")
     return path
+
+
+def new_command(root, **given) -> int:
+    """`invoke new`: ask for what is missing, write the file, say where it is."""
+    path = ask_new_item(root, **given)
+    print(f"已新建：{path.relative_to(Path(root).resolve()).as_posix()}（请补全文件中标有“待填写”的字段）")
+    return 0

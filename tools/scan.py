@@ -4,24 +4,21 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from gongkai_pelican.build import paths_from_settings
+from gongkai.project import load_project
+from gongkai.secrecy.pages import page_problems, page_scanned
+from gongkai.secrecy.scan import format_report, scan_catalogue
 from gongkai.settings import read_project_settings
-from gongkai.catalogue import load_catalogue
-
-from .pages import page_problems, page_scanned
-from .scan import format_report, scan_catalogue
 
 
 def scan_project(root: Path, stream=None) -> int:
     """Print every finding (or the all-clear) and return 1 if anything must be fixed."""
     stream = stream or sys.stdout
-    settings = read_project_settings(root)
-    paths = paths_from_settings(settings)
-    catalogue, load_problems = load_catalogue(paths, settings["GONGKAI_INDEX_PATTERN"])
-    problems = scan_catalogue(catalogue, paths) + page_problems(catalogue)
+    project = load_project(read_project_settings(root))
+    catalogue = project.catalogue
+    problems = scan_catalogue(catalogue) + page_problems(catalogue)
     pages = sum(map(page_scanned, catalogue.pages))
     print(format_report(problems, len(catalogue.public_items), pages), file=stream)
-    if load_problems:
+    if project.file_problems:
         # Files that do not load cannot be scanned: an all-clear would be a false promise.
-        print(f"另有 {len(load_problems)} 个格式问题，相关事项未能检查：请先运行 invoke validate 逐条修正。", file=stream)
-    return 1 if problems or load_problems else 0
+        print(f"另有 {len(project.file_problems)} 个格式问题，相关事项未能检查：请先运行 invoke validate 逐条修正。", file=stream)
+    return 1 if problems or project.file_problems else 0

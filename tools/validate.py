@@ -1,21 +1,61 @@
-"""Command-line entry points behind the invoke tasks (plain functions returning exit codes)."""
+"""`invoke validate`, `invoke audit` and `invoke editor-config`: the loaded project's problems, its
+逾期/超期 items, and the web editor's configuration generated from it."""
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from .build import check_all
-from .errors import format_report
-from .settings import read_project_settings
+from gongkai.editor.config import GENERATED, generated_text, is_fresh, write_generated
+from gongkai.errors import CatalogueInvalid, format_report
+from gongkai.freshness.audit import audit, format_audit
+from gongkai.project import load_project
+from gongkai.settings import read_project_settings
 
 
 def validate_project(root: Path, stream=None) -> int:
     """`invoke validate`: every problem at once, then a count; 1 if any."""
     stream = stream or sys.stdout
-    catalogue, _paths, problems = check_all(read_project_settings(root), use_cache=False)
-    if problems:
-        print(format_report(problems), file=stream)
+    project = load_project(read_project_settings(root))
+    if project.problems:
+        print(format_report(project.problems), file=stream)
         return 1
+    catalogue = project.catalogue
     internal = len(catalogue.items) - len(catalogue.public_items)
     print(f"校验通过：共 {len(catalogue.items)} 个事项（其中内部公开 {internal} 个，不上公开网站），没有发现问题。", file=stream)
+    return 0
+
+
+def audit_project(root: Path, strict: bool = False, stream=None) -> int:
+    """`invoke audit [--strict]`: print the findings (internal items too, marked); 1 if the
+    catalogue is invalid, or strict and any found. The verdicts are the site's (load_project)."""
+    stream = stream or sys.stdout
+    project = load_project(read_project_settings(Path(root)))
+    if project.problems:
+        print(format_report(project.problems), file=stream)
+        return 1
+    items = project.catalogue.items
+    findings = audit(items, project.freshness)
+    print(f"检查日期：{project.build_date}，共检查 {len(items)} 个事项。", file=stream)
+    for warning in project.warnings():
+        print(warning, file=stream)
+    print(format_audit(findings), file=stream)
+    return 1 if strict and findings else 0
+
+
+def editor_config_command(root: Path, check: bool = False, stream=None) -> int:
+    """`invoke editor-config [--check]`: regenerate the editor's configuration, or (--check) exit 1
+    when the committed one is out of date. Problems in items do not matter, only in the registries."""
+    project = load_project(read_project_settings(Path(root)))
+    try:
+        generated_text(project)
+    except CatalogueInvalid as exc:
+        print("登记表有错误，无法生成编辑器配置（请先运行 invoke validate）：\n" + "\n".join(map(str, exc.problems)),
+              file=sys.stderr)
+        return 1
+    if check:
+        if is_fresh(project):
+            return 0
+        print(f"{GENERATED} 已过期：请运行 python3 -m invoke editor-config 并提交。", file=sys.stderr)
+        return 1
+    print(f"已更新 {GENERATED}。" if write_generated(project) else f"{GENERATED} 已是最新。", file=stream or sys.stdout)
     return 0

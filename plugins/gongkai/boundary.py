@@ -5,7 +5,8 @@ neither `..` nor a symlink can lead out), has an attachment's file type, and was
 something the catalogue accepted (an item's 附件 or a link in a 公开指南 page). It is published
 at a content-addressed ASCII URL (files/<hash>.<ext>), never at a path an editor chose, and
 Boundary.copy() is the only way it gets there. The file types are the schema's (x-file-types on
-附件.文件, read through the vocabulary), so a Boundary is made per project: Boundary.of(paths). The source files the catalogue reads (items, pages) pass
+附件.文件, read through the vocabulary), so a Boundary is made per project: Boundary.of(paths).
+The source files the catalogue reads (items, pages) pass
 source_refusal() for the same reason: a symlinked item would otherwise publish any file.
 
 Pelican itself reads nothing from content/ (pelicanconf.py: no article, page or static paths,
@@ -60,7 +61,7 @@ class Boundary:
     names: str            # "pdf、ofd、…" for messages
 
     @classmethod
-    def of(cls, paths) -> "Boundary":
+    def of(cls, paths) -> Boundary:
         """The boundary of the project at `paths` (settings.Paths), with its schema's file types."""
         words = vocabulary.load(paths.item_schema)
         return cls(Path(paths.content).resolve(), frozenset(words.file_types), words.file_type_names)
@@ -131,7 +132,7 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or path.is_relative_to(folder)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _digest(source: Path, _size: int, _mtime_ns: int) -> str:
     """Hashed once per build (the page linking it and the copy both need it); files are up to 20 MB."""
     return hashlib.sha256(source.read_bytes()).hexdigest()[:16]

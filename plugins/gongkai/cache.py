@@ -52,7 +52,7 @@ def installed() -> list[str]:
     return sorted(found)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def environment() -> str:
     """The code a build runs: Python, the installed distributions and every source file of the
     core and the adapter."""

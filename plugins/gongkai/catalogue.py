@@ -146,6 +146,7 @@ def load_catalogue(paths: Paths, index_pattern: str | None = None, cache_path: P
     categories, problems = load_categories(paths.schema_dir, paths.root)
     units, unit_problems = load_units(paths.schema_dir, paths.root)
     problems += unit_problems
+    registry_problems = list(problems)
     schema_file = paths.item_schema
     schema.compiled(str(schema_file), index_pattern)  # a broken schema fails here, once, not per file
     work = ItemWork(str(schema_file), index_pattern, render, ITEM_RULES + tuple(extra_checks))
@@ -165,7 +166,7 @@ def load_catalogue(paths: Paths, index_pattern: str | None = None, cache_path: P
     parsed.save()
     pages, page_problems = guide.load_pages(paths.pages_dir, boundary, lambda p: _relative(p, paths.root))
     problems += page_problems
-    catalogue = Catalogue(categories, units, items, pages, rejected)
+    catalogue = Catalogue(categories, units, items, pages, rejected, registry_problems)
     problems += cross_check(catalogue, boundary, registries_ok=bool(categories and units))
     return catalogue, problems, rule_problems
 

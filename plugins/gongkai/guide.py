@@ -31,7 +31,8 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 INTRASITE = re.compile(r"^[{|]([^|}]*)[|}](.*)$", re.DOTALL)
 PAGE_TOP_LEVEL = 2  # a page's body sits directly under its <h1> title
 
-NOT_MARKDOWN = "content/pages/ 中只能放 Markdown（.md）格式的公开指南页面；不支持 reStructuredText、HTML 等格式，附件请放在 content/attachments/"
+NOT_MARKDOWN = ("content/pages/ 中只能放 Markdown（.md）格式的公开指南页面；不支持 reStructuredText、HTML 等格式，"
+                "附件请放在 content/attachments/")
 BAD_HEADER = ("文件开头每行写一个“字段: 值”（英文冒号），例如 Title: 政府信息公开指南；"
               "字段写完后空一行再写正文")
 UNKNOWN_KEY = "公开指南页面只能写 Title（标题）、Slug（网址名）和 Status（draft 表示草稿，不发布）三个字段"
@@ -42,7 +43,8 @@ BLANK_TITLE = "Title 没有可以显示的文字：请写出页面标题"
 BAD_SLUG = "Slug“{value}”只能由小写英文字母、数字和连字符（-）组成，例如 guide：它是页面的网址"
 DUPLICATE_SLUG = "Slug“{value}”与 {others} 相同：每个页面的网址名必须唯一"
 BAD_STATUS = "Status 只能是 published（发布，默认）或 draft（草稿，不发布），实际为“{value}”"
-UNSUPPORTED_LINK = "不支持的链接写法“{link}”：公开指南中只能用 {{attach}} 或 {{static}} 链接 content/ 中的附件，用 {{filename}} 链接其他公开指南页面"
+UNSUPPORTED_LINK = ("不支持的链接写法“{link}”：公开指南中只能用 {{attach}} 或 {{static}} 链接 content/ 中的附件，"
+                    "用 {{filename}} 链接其他公开指南页面")
 NOT_A_PAGE = "链接“{link}”指向的不是 content/pages/ 中的公开指南页面：请写成 {{filename}}/pages/文件名.md"
 DRAFT_TARGET = "链接“{link}”指向的页面是草稿（Status: draft），不会发布：请先发布该页面或删除链接"
 
@@ -200,7 +202,7 @@ def load_pages(pages_dir: Path, boundary: Boundary, display) -> tuple[list[Guide
         rendered = None
         if not found:  # a body over a limit never reaches the renderer
             links = LinkResolver(page, by_path, boundary, found)
-            rendered, failed = limits.render_checked(lambda text: renderer.render(text, links), page.body,
+            rendered, failed = limits.render_checked(lambda text, links=links: renderer.render(text, links), page.body,
                                                      page.body_line, page.source)
             found += failed + body.body_problems(page.source, page.body, page.body_line, rendered)
         page.html, page.valid = rendered.html if rendered else "", page.valid and not found

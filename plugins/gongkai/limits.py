@@ -18,7 +18,7 @@ from contextlib import contextmanager
 import yaml
 
 from .characters import BODY_FORBIDDEN, MULTILINE_FORBIDDEN, VALUE_FORBIDDEN, has_visible, is_bidi, label
-from .errors import CatalogueError, Problem
+from .errors import Problem, RenderTooSlow
 
 MB = 1024 * 1024
 
@@ -275,10 +275,6 @@ BODY_CHECKS = (_characters, _html_depth, _block_depth, _bracket_work, _tag_work,
 
 
 # ---------------------------------------------------------------- rendering, the last resort
-
-class RenderTooSlow(CatalogueError):
-    """Raised by render_guard() when one body takes longer than RENDER_SECONDS to render."""
-
 
 @contextmanager
 def render_guard(seconds: float | None = None):

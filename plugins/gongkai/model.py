@@ -103,8 +103,10 @@ class Catalogue:
     units: list[Unit]
     items: list[Item]
     pages: list = field(default_factory=list)  # guide.GuidePage: 公开指南, drafts and invalid ones too
-    # Items the schema rejected: never on the site, but the review and the scan name them.
+    # Items the schema rejected: never on the site, but checked against the registries too.
     rejected: list = field(default_factory=list)
+    # What is wrong with schema/categories.yaml and units.yaml (then both lists above are empty).
+    registry_problems: list = field(default_factory=list)
 
     @property
     def public_items(self) -> list[Item]:

@@ -15,10 +15,15 @@ output/; a build killed between the two renames leaves no output/, and the next 
 anything else, renames the newest output.old-* back (it was output/ a moment before). Every other
 left-over beside output/ is deleted, and only when it is a real folder: a committed symlink is
 never followed. output/ itself must be a real folder inside the project, or the build refuses.
+
+Plain functions of the settings: the Pelican adapter calls begin() before any generator exists and
+commit() when everything is written; `invoke publish` holds the same lock (build_lock) while it
+reads output/, so it never uploads a site a build is replacing.
 """
 from __future__ import annotations
 
 import atexit
+import contextlib
 import ctypes
 import errno
 import os
@@ -34,6 +39,7 @@ import time
 from pathlib import Path
 
 from . import settings as declared
+from .errors import BuildRefused
 
 # Test hook (tests/test_build_integrity.py, benchmarks/stress_builds.py): space-separated words.
 # "kill@<step>" ends the build at that step as kill -9 would; "no-exchange" takes the portable swap.
@@ -43,20 +49,14 @@ FAULTS = "GONGKAI_TEST_FAULTS"
 LEFT_OVER = re.compile(r"\.(staging|staging-\w+|old-\d+|trash-[0-9a-f]{12}|replaced-\d+-\d+)", re.ASCII)
 OLD = re.compile(r"\.old-(\d+)", re.ASCII)
 _lock = None
+WAITING = "另一个生成正在进行（invoke build、invoke serve 或 pelican），等待它完成后再生成……"
 
 
-class BuildRefused(SystemExit):
-    """The build cannot run or cannot swap safely: the reason is printed, exit status 1, no traceback."""
-
-    def __init__(self, message: str):
-        print(message, file=sys.stderr, flush=True)
-        super().__init__(1)
-
-
-def begin(pelican) -> None:
+def begin(settings: dict) -> Path:
     """Before any generator exists: check where output/ goes, wait for the lock, repair what a
-    killed build left, and redirect this build into its own staging folder."""
-    settings = declared.resolve(pelican.settings)
+    killed build left, and redirect this build into its own staging folder (returned; also set as
+    OUTPUT_PATH, with the real output/ kept as GONGKAI_FINAL_OUTPUT)."""
+    settings = declared.resolve(settings)
     # Pelican's reader cache is an unsigned pickle under .cache/, which a commit can place: never load it.
     settings["CACHE_CONTENT"] = settings["LOAD_CONTENT_CACHE"] = False
     final = checked_output(settings)
@@ -74,13 +74,15 @@ def begin(pelican) -> None:
     # A failed build stops with an exception: its half-written folder goes on the way out.
     atexit.register(discard, staging, final)
     settings["GONGKAI_FINAL_OUTPUT"] = str(final)
-    pelican.output_path = settings["OUTPUT_PATH"] = str(staging)
+    settings["OUTPUT_PATH"] = str(staging)
+    return staging
 
 
-def commit(pelican) -> None:
-    """Swap the finished staging folder into place; the replaced site is deleted in the background."""
-    final = Path(pelican.settings["GONGKAI_FINAL_OUTPUT"])
-    staging = Path(pelican.output_path)
+def commit(settings: dict, staging: Path) -> Path:
+    """Swap the finished staging folder into place (returns output/); the replaced site is deleted
+    in the background."""
+    final = Path(settings["GONGKAI_FINAL_OUTPUT"])
+    staging = Path(staging)
     _fault("before-swap")
     try:
         old = swap(staging, final)
@@ -89,11 +91,12 @@ def commit(pelican) -> None:
                 else f"上一次生成的网站在 {final.name}.old-* 中，下次生成时自动恢复")
         raise BuildRefused(f"构建失败：无法用新生成的网站替换 {final.name}/（{_reason(exc)}）。"
                            f"请检查 {final.name}/ 是否被其他程序占用或设为只读；{kept}。") from None
-    pelican.output_path = pelican.settings["OUTPUT_PATH"] = str(final)
+    settings["OUTPUT_PATH"] = str(final)
     _fault("after-swap")
     if old is not None:
         discard(old, final)
     _release()
+    return final
 
 
 def checked_output(settings: dict) -> Path:
@@ -133,8 +136,8 @@ def _not_folder(final, real, root, _settings):
 
 def _overlap(_final, real, root, settings):
     """The whole output folder is replaced: it must not hold, or sit in, anything of the project's."""
-    kept = [settings["PATH"], settings["THEME"], root / settings["GONGKAI_SCHEMA_DIR"], root / "plugins",
-            root / ".git", settings["CACHE_PATH"]]
+    kept = [settings["PATH"], settings.get("THEME") or settings["PATH"], root / settings["GONGKAI_SCHEMA_DIR"],
+            root / "plugins", root / ".git", settings["CACHE_PATH"]]
     for folder in (Path(os.path.realpath(p)) for p in kept):
         if real.is_relative_to(folder) or folder.is_relative_to(real):
             shown = folder.relative_to(root).as_posix() if folder.is_relative_to(root) else folder
@@ -239,9 +242,23 @@ def _writable_again(func, path, _info):
         pass
 
 
+@contextlib.contextmanager
+def build_lock(final: Path, wait: int, waiting: str = WAITING):
+    """Hold output.lock (the builds' lock) while reading output/: `invoke publish` uses it."""
+    lock = _locked(Path(final), wait, waiting)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def _acquire(final: Path, wait: int) -> None:
     """Wait for any other build of this output/ (invoke build, invoke serve, plain pelican)."""
     global _lock
+    _lock = _locked(final, wait, WAITING)
+
+
+def _locked(final: Path, wait: int, waiting: str):
     from filelock import FileLock, Timeout
 
     path = final.with_name(final.name + ".lock")
@@ -250,8 +267,7 @@ def _acquire(final: Path, wait: int) -> None:
         try:
             lock.acquire(timeout=0)
         except Timeout:
-            print("另一个生成正在进行（invoke build、invoke serve 或 pelican），等待它完成后再生成……",
-                  file=sys.stderr, flush=True)
+            print(waiting, file=sys.stderr, flush=True)
             lock.acquire(timeout=wait)
     except Timeout:
         raise BuildRefused(f"构建失败：另一个生成已经运行了 {wait} 秒仍未结束。请等它完成（或结束那个进程）后再生成；"
@@ -259,7 +275,7 @@ def _acquire(final: Path, wait: int) -> None:
     except OSError as exc:
         raise BuildRefused(f"构建失败：无法使用锁文件 {path.name}（{_reason(exc)}）：它必须是普通文件，"
                            f"不能是链接或文件夹，所在文件夹必须可写。未生成网站，没有删除或写入任何文件。") from None
-    _lock = lock
+    return lock
 
 
 def _release() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
@@ -21,7 +21,7 @@ TYPE_NAMES = {"string": "文本", "array": "列表（每行以“- ”开头）"
               "integer": "整数", "number": "数字", "boolean": "是/否值"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(path: str, index_pattern: str | None = None) -> dict:
     """Read a schema file once; the 索引号 pattern may be overridden for a region's own rule."""
     schema = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -59,7 +59,7 @@ def _type_and_text(validator, types, instance, schema):
 Validator = validators.extend(Draft202012Validator, {"pattern": _one_line_pattern, "type": _type_and_text})
 
 
-@lru_cache(maxsize=None)
+@cache
 def compiled(path: str, index_pattern: str | None = None) -> Draft202012Validator:
     """The validator is compiled once per process, not once per file."""
     schema = load_schema(path, index_pattern)

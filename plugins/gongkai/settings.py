@@ -102,7 +102,7 @@ class Paths:
         return cls(root, root / content, root / schema_dir, root / content / items)
 
     @classmethod
-    def from_settings(cls, settings: dict) -> "Paths":
+    def from_settings(cls, settings: dict) -> Paths:
         root = project_root(settings)
         content = Path(settings["PATH"]).resolve()
         return cls(root, content, root / settings["GONGKAI_SCHEMA_DIR"], content / settings["GONGKAI_ITEMS_DIR"])
@@ -148,3 +148,13 @@ def read_project_settings(root: Path, publish: bool = False) -> dict:
     settings["DEFAULT_LANG"] = settings["DEFAULT_LANG"].lower()
     settings["SITEURL"] = settings["SITEURL"].removesuffix("/")
     return resolve(settings)
+
+
+def settings_for(root: Path) -> dict:
+    """The project's settings (read_project_settings), or, in a folder without pelicanconf.py (a
+    project being set up, or a test's registry-only folder), the defaults with content/ there."""
+    root = Path(root)
+    if (root / "pelicanconf.py").is_file():
+        return read_project_settings(root)
+    return resolve({**PELICAN_DEFAULTS, "PATH": str((root / "content").resolve()),
+                    "OUTPUT_PATH": str((root / "output").resolve()), "CACHE_PATH": str((root / ".cache").resolve())})

@@ -34,7 +34,7 @@ def spec_of(schema: dict, dotted: str) -> dict:
     return spec.get("items", spec) if spec.get("type") == "array" else spec
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: one per schema file (load() caches it)
 class Vocabulary:
     schema: dict
 

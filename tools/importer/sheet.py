@@ -16,7 +16,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gongkai.errors import CatalogueError
+from gongkai.errors import ImportTableError
 from gongkai.table import as_written
 
 MAX_COLUMNS = 200            # a catalogue has 10–40; anything further right is ignored (and said so)
@@ -26,12 +26,6 @@ EXCEL_MAX_ROW = 1_048_576
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2: an encrypted .xlsx, or a renamed .xls
 ZIP_MAGIC = b"PK\x03\x04"
 RESAVE = "请在 Excel 或 WPS 中打开后“另存为”.xlsx，再重新导入"
-
-
-class ImportTableError(CatalogueError):
-    """Raised by import_table (and the readers here) when the table as a whole cannot be read (no
-    file, no header, bad file type, too large, registries invalid); problems with single rows go
-    into the report instead."""
 
 
 @dataclass

@@ -6,35 +6,48 @@ keeps its path but gets a new 索引号 is flagged, because its public URL chang
 内部 at the base and is public now is flagged whatever else changed. The report is Chinese
 Markdown: stdout, a file, a CI job summary or a pull-request comment.
 
-The package follows the steps: git (catalogue.git: the base ref, checked, and its files) →
-snapshot (both catalogues) → compare (what changed) → render (the Markdown, escaped and sized).
+The package follows the steps: git (gongkai.git: the base ref, checked, and its files) →
+snapshot (both catalogues, each through gongkai.project.load_project) → compare (what changed) →
+render (the Markdown, escaped and sized).
 """
 from __future__ import annotations
 
-import json
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from gongkai import git
-from gongkai_pelican.build import check_all
-from gongkai.errors import CatalogueError, Problem
+from gongkai.errors import BadRef, BaseUnknown, GitError
+from gongkai.freshness.audit import audit
+from gongkai.project import load_project
+from gongkai.secrecy import acknowledgements, scan_item
 from gongkai.settings import read_project_settings
 
-from .compare import (ADDED, REMOVED, Comparison, FieldChange, Pair, compare, diff_generic, page_changes, registry_changes,
-                      schema_order)
-from .render import (TITLE, Section, alert_section, alerts, assemble, audit_lines, code, describe_change, fenced,
-                     item_sections, md, pages_section, public_note_lines, registry_section, secrecy_lines, summary,
-                     validation_section)
-from .snapshot import Entry, Snapshot, base_snapshot, snapshot
+from .compare import ADDED, REMOVED, Comparison, FieldChange, Pair, compare, diff_generic, page_changes, registry_changes, schema_order
+from .render import (
+    TITLE,
+    Section,
+    alert_section,
+    alerts,
+    assemble,
+    audit_lines,
+    code,
+    describe_change,
+    fenced,
+    item_sections,
+    md,
+    pages_section,
+    public_note_lines,
+    registry_section,
+    secrecy_lines,
+    summary,
+    validation_section,
+)
+from .snapshot import Entry, Snapshot, base_snapshot, working_snapshot
 
 __all__ = ["ADDED", "REMOVED", "BaseUnknown", "Entry", "FieldChange", "Pair", "Review", "describe_change",
            "diff_generic", "fenced", "public_note_lines", "review", "review_cli", "review_report"]
-
-
-class BaseUnknown(CatalogueError):
-    """Raised by resolve_base() when the base ref is refused or not in the repository, even after fetching."""
 
 
 # ---------------------------------------------------------------- the base version
@@ -54,7 +67,7 @@ def resolve_base(root: Path, base: str) -> tuple[str, str]:
         if commit is None:
             raise BaseUnknown(f"已尝试从 origin 获取（git fetch --depth=1 origin {base}，以及 git fetch --deepen），仍然找不到")
         return commit, git.subject_of(root, commit)
-    except (git.BadRef, git.GitError) as exc:
+    except (BadRef, GitError) as exc:
         raise BaseUnknown(str(exc).replace(git.NO_GIT, f"{git.NO_GIT}，无法取得基准版本")) from exc
 
 
@@ -77,14 +90,14 @@ def review_report(root: Path, base: str, settings: dict | None = None, full_name
     try:
         commit, subject = resolve_base(root, base)
     except BaseUnknown as exc:
-        text = unknown_base(base, str(exc), isinstance(exc.__cause__, git.BadRef))
+        text = unknown_base(base, str(exc), isinstance(exc.__cause__, BadRef))
         return Review(text, False, text)
-    settings = settings or read_project_settings(root)
-    catalogue, paths, problems = check_all(settings, use_cache=False)
-    after = snapshot(paths, catalogue)
+    project = load_project(settings or read_project_settings(root))
+    paths = project.paths
+    after = working_snapshot(project)
     with tempfile.TemporaryDirectory(prefix="gongkai-review-") as tmp:
-        before = base_snapshot(root, commit, paths, settings["GONGKAI_INDEX_PATTERN"], Path(tmp))
-    order = schema_order(json.loads((paths.schema_dir / "item.schema.json").read_text(encoding="utf-8")))
+        before = base_snapshot(root, commit, project, Path(tmp))
+    order = schema_order(project.schema)
     comparison = compare(before, after, order)
     registries = registry_changes(before, after, paths.schema_dir.relative_to(paths.root).as_posix())
     pages = page_changes(before.pages, after.pages)
@@ -95,7 +108,7 @@ def review_report(root: Path, base: str, settings: dict | None = None, full_name
     sections += [Section(lines, 5) for lines in item_sections(comparison, order)]
     sections += [Section(registry_section(registries), 2)]
     sections += [Section(pages_section(pages), 4)] if pages else []
-    sections += [Section(lines, rank) for lines, rank in check_sections(comparison, before, after, problems, paths)]
+    sections += [Section(lines, rank) for lines, rank in check_sections(comparison, after, project)]
     text, full = assemble(sections, full_name)
     return Review(text, True, full)
 
@@ -113,26 +126,19 @@ def touched(comparison: Comparison) -> list[Entry]:
     return comparison.added + [p.after for p in comparison.pairs if p.changed or p.moved]
 
 
-def check_sections(comparison: Comparison, before: Snapshot, after: Snapshot, problems: list[Problem],
-                   paths) -> list[tuple[list[str], int]]:
-    """校验, 时限检查 and 保密审查 of the changed items, as (lines, cut rank)."""
-    from gongkai.freshness.audit import audit
-    from gongkai.freshness.status import build_date
-    from gongkai.freshness.workdays import load_calendar
-    from gongkai.secrecy import acknowledgements, scan_item
-
+def check_sections(comparison: Comparison, after: Snapshot, project) -> list[tuple[list[str], int]]:
+    """校验, 时限检查 and 保密审查 of the changed items, as (lines, cut rank): the working tree's
+    problems and verdicts as load_project found them."""
     entries = touched(comparison)
     items = [e.item for e in entries if e.item is not None]
-    calendar, calendar_problems = load_calendar(paths.schema_dir, paths.root)
-    day = build_date()
     findings = [f.problem() for item in items for f in scan_item(item)]
     was = {p.after.path: p.before for p in comparison.pairs}
     rows = [(item, ack, _ack_is_new(ack, was.get(item.source))) for item in items for ack in acknowledgements(item)]
     reported = set(findings)
-    # validate may already report the holiday table: each problem once, secrecy findings in their own section
-    rest = [p for p in dict.fromkeys(problems + calendar_problems) if p not in reported]
+    rest = [p for p in project.problems if p not in reported]  # secrecy findings in their own section
     validation = validation_section(rest, {e.path for e in entries}, set(after.entries))
-    return [(validation, 1), (audit_lines(audit(items, day, calendar), day, len(items)), 3),
+    day = project.build_date
+    return [(validation, 1), (audit_lines(audit(items, project.freshness), day, len(items)), 3),
             (secrecy_lines(findings, rows), 1)]
 
 

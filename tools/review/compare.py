@@ -14,7 +14,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from gongkai.model import unit_slug
+from gongkai import urls
 
 from .snapshot import REGISTRIES, Entry, Page, Snapshot
 
@@ -309,14 +309,14 @@ def _slug(entry: dict) -> str:
 
 
 def _unit_slug(entry: dict) -> str:
-    return str(entry.get("slug") or unit_slug(str(entry.get("名称", ""))))
+    return str(entry.get("slug") or urls.unit_slug(str(entry.get("名称", ""))))
 
 
-CATEGORY = Kind("一级事项", lambda e, _p: f"category/{_slug(e)}/", _slug,
+CATEGORY = Kind("一级事项", lambda e, _p: urls.category_url(_slug(e)), _slug,
                 lambda a, b: _slug(a) == _slug(b), ("名称", "slug", "二级事项"))
-SUBCATEGORY = Kind("二级事项", lambda e, parent: f"category/{parent}/{_slug(e)}/", _slug,
+SUBCATEGORY = Kind("二级事项", lambda e, parent: urls.category_url(parent, _slug(e)), _slug,
                    lambda a, b: _slug(a) == _slug(b))
-UNIT = Kind("公开主体", lambda e, _p: f"unit/{_unit_slug(e)}/", _unit_slug,
+UNIT = Kind("公开主体", lambda e, _p: urls.unit_url(_unit_slug(e)), _unit_slug,
             lambda a, b: _unit_slug(a) == _unit_slug(b) or (a.get("机构代码") is not None and a.get("机构代码") == b.get("机构代码")))
 
 

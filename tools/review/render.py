@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from gongkai.errors import Problem
 
-from .compare import ADDED, NONE, REMOVED, Comparison, Exposure, FieldChange, Note, Pair, PageChange, list_parts
+from .compare import ADDED, NONE, REMOVED, Comparison, Exposure, FieldChange, Note, PageChange, Pair, list_parts
 from .snapshot import INTERNAL, Entry
 
 TITLE = "# 目录变更审查报告"

@@ -1,5 +1,7 @@
 """The catalogue as the review compares it: item files (valid or not), registries, other schema
 files and guide pages, read from the working tree or from a commit written to a temporary folder.
+Both sides are loaded through gongkai.project.load_project (the base with its history as of the
+base commit), so the review sees each version exactly as the site and the commands do.
 
 Nothing here follows a symbolic link: a link in the working tree is reported, never read, so a
 pull request cannot make the report quote a file from the machine that runs it.
@@ -11,13 +13,15 @@ from pathlib import Path
 
 import yaml
 
-from gongkai import git
+from gongkai import git, urls
+from gongkai.catalogue import item_files
 from gongkai.frontmatter import Loader, read_source
-from gongkai.catalogue import Paths, item_files, load_catalogue
+from gongkai.model import INTERNAL
+from gongkai.project import History, Project, load_project
+from gongkai.settings import Paths
 
 # Editor-maintained registries compared entry by entry; any other file in schema/ only as "changed".
 REGISTRIES = ("categories.yaml", "units.yaml", "synonyms.yaml", "holidays.yaml")
-INTERNAL = "内部"
 PAGES = "pages"  # the guide pages' folder inside content/
 
 
@@ -51,7 +55,7 @@ class Entry:
 
     @property
     def url(self) -> str:
-        return f"items/{self.index_no.replace('/', '-')}/" if self.index_no else "（索引号无效，无网址）"
+        return urls.item_url(self.index_no) if self.index_no else "（索引号无效，无网址）"
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ class Snapshot:
     schema_files: dict[str, bytes]  # every other file of schema/, to notice rule changes
     pages: dict[str, Page] = field(default_factory=dict)
     refused: list[str] = field(default_factory=list)  # base tree entries not written (unsafe names, links)
+    project: Project | None = None  # the loaded version (None: the base predates the catalogue)
 
 
 def snapshot(paths: Paths, catalogue=None) -> Snapshot:
@@ -119,18 +124,29 @@ def _read_yaml(path: Path):
         return None  # the validation section reports what is wrong with it
 
 
-def base_snapshot(root: Path, commit: str, work: Paths, index_pattern: str | None, tmp: Path) -> Snapshot:
-    """The catalogue at `commit`, laid out under `tmp` exactly as in the working tree."""
-    items, schema = _rel(work.items_dir, work.root), _rel(work.schema_dir, work.root)
-    pages = f"{_rel(work.content, work.root)}/{PAGES}"
+def working_snapshot(project: Project) -> Snapshot:
+    """The working tree, as load_project read it."""
+    found = snapshot(project.paths, project.catalogue)
+    found.project = project
+    return found
+
+
+def base_snapshot(root: Path, commit: str, work: Project, tmp: Path) -> Snapshot:
+    """The catalogue at `commit`, laid out under `tmp` exactly as in the working tree and loaded
+    with the working tree's settings (its history read from the repository, as of `commit`)."""
+    paths = work.paths
+    items, schema = _rel(paths.items_dir, paths.root), _rel(paths.schema_dir, paths.root)
+    content = _rel(paths.content, paths.root)
+    pages = f"{content}/{PAGES}"
     wanted = (lambda p: p.startswith(f"{pages}/") or p.startswith(f"{schema}/") or p.lower().endswith(".md"))
     refused = git.export_tree(root, commit, [items, schema, pages], tmp, wanted)
-    paths = Paths(tmp, tmp / _rel(work.content, work.root), tmp / schema, tmp / items)
-    catalogue = None
-    if (paths.schema_dir / "item.schema.json").is_file():  # else the base predates the catalogue
-        catalogue, _problems = load_catalogue(paths, index_pattern)
-    found = snapshot(paths, catalogue)
-    found.refused = refused
+    base_paths = Paths(tmp, tmp / content, tmp / schema, tmp / items)
+    project = None
+    if base_paths.item_schema.is_file():  # else the base predates the catalogue
+        settings = {**work.settings, "PATH": str(tmp / content), "CACHE_PATH": str(tmp / ".cache")}
+        project = load_project(settings, day=work.build_date, history=History(root, commit))
+    found = snapshot(base_paths, project.catalogue if project else None)
+    found.refused, found.project = refused, project
     return found
 
 

@@ -13,9 +13,8 @@ from urllib.parse import urlsplit
 
 from markupsafe import escape
 
-from gongkai.errors import Problem
-
-from .config import editor_config, formats, to_yaml
+from ..errors import Problem
+from .config import Registries, editor_config, formats, to_yaml
 
 HERE = Path(__file__).resolve().parent
 STATIC, VENDOR = HERE / "static", HERE / "vendor"
@@ -68,7 +67,8 @@ def check(settings: dict) -> list[Problem]:
     problems = [_problem("GONGKAI_EDITOR_BACKEND", f"{name} 需要填写 {key}（见 README“管理员：网页编辑器”）")
                 for key in BACKENDS[name][0] if not backend.get(key)]
     if name == "gitlab" and backend.get("auth_type", "pkce") not in AUTH_TYPES:
-        problems.append(_problem("GONGKAI_EDITOR_BACKEND", "GitLab 的 auth_type 应为 pkce（推荐）或 implicit：其他方式要经过 Netlify 的服务器"))
+        problems.append(_problem("GONGKAI_EDITOR_BACKEND",
+                                 "GitLab 的 auth_type 应为 pkce（推荐）或 implicit：其他方式要经过 Netlify 的服务器"))
     for key in ("base_url", "api_root"):
         if backend.get(key) and urlsplit(backend[key]).scheme not in ("https", "http"):
             problems.append(_problem("GONGKAI_EDITOR_BACKEND", f"{key} 应为完整网址，例如 https://git.example.gov.cn，实际为“{backend[key]}”"))
@@ -126,11 +126,12 @@ def version() -> str:
     return digest.hexdigest()[:12]
 
 
-def site_config(settings: dict, root: Path) -> dict:
+def site_config(settings: dict, project) -> dict:
+    root = project.paths.root
     content = Path(settings["PATH"]).resolve().relative_to(root.resolve()).as_posix()
     block = backend_block(settings)
-    config = {**block, **editor_config(root / settings["GONGKAI_SCHEMA_DIR"], root, content,
-                                       settings.get("GONGKAI_INDEX_PATTERN"))}
+    config = {**block, **editor_config(project.paths.schema_dir, root, content, settings.get("GONGKAI_INDEX_PATTERN"),
+                                       registries=Registries.of_project(project))}
     if settings.get("SITEURL"):
         config["site_url"] = config["display_url"] = settings["SITEURL"]
     config["collections"] = [{**c, "folder": f"{content}/{settings['GONGKAI_ITEMS_DIR']}"} if c["name"] == "items" else c
@@ -138,20 +139,13 @@ def site_config(settings: dict, root: Path) -> dict:
     return config
 
 
-def admin_files(settings: dict, root: Path) -> dict[str, bytes]:
-    """admin/<name> -> content, for the build to write."""
-    config = site_config(settings, root)
+def admin_files(settings: dict, project) -> dict[str, bytes]:
+    """admin/<name> -> content, for the build to write (the Pelican adapter writes them)."""
+    config = site_config(settings, project)
     page = (STATIC / "index.html").read_text(encoding="utf-8").format(
         csp=escape(csp(origins(config))), sitename=escape(settings["SITENAME"]), version=version(),
-        formats=json.dumps(formats(root / settings["GONGKAI_SCHEMA_DIR"]), ensure_ascii=False).replace("</", "<\\/"))
+        formats=json.dumps(formats(project.paths.schema_dir), ensure_ascii=False).replace("</", "<\\/"))
     files = {"index.html": page.encode("utf-8"), "config.yml": to_yaml(config).encode("utf-8"),
              "LICENSES.txt": "\n\n".join(p.read_text(encoding="utf-8") for p in LICENSES).encode("utf-8")}
     files.update({name: path.read_bytes() for name, path in COPIED.items()})
     return files
-
-
-def write_admin(output: Path, files: dict[str, bytes]) -> None:
-    folder = Path(output) / "admin"
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        (folder / name).write_bytes(content)

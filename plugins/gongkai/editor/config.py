@@ -13,23 +13,15 @@ from pathlib import Path
 
 import yaml
 
-from gongkai.errors import CatalogueError, Problem
-from gongkai.registry import load_categories, load_units
+from ..errors import CatalogueInvalid
+from ..registry import load_categories, load_units
 
-GENERATED = "plugins/editor/cms-config.yml"  # relative to the project root
+GENERATED = "plugins/gongkai/editor/cms-config.yml"  # relative to the project root
 HEADER = ("# 网页编辑器（Decap CMS）的配置：由 python3 -m invoke editor-config 根据 schema/ 中的字段定义和登记表生成，"
           "请勿手工修改 / generated — do not edit\n"
           "# 生成网站时再加上 backend（代码托管平台）一节，见 README“管理员：网页编辑器”。\n")
 BODY_HINT = "事项的说明文字，可以为空；可以写小标题、列表和表格。"
 DATE_FORMAT = "YYYY-MM-DD"
-
-
-class EditorConfigError(CatalogueError):
-    """Raised by the generator when the registries it reads have problems (see .problems)."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(map(str, problems)))
 
 
 @dataclass(frozen=True)
@@ -73,12 +65,25 @@ class Registries:
     units: list
 
     @classmethod
-    def load(cls, schema_dir: Path, root: Path) -> "Registries":
+    def load(cls, schema_dir: Path, root: Path) -> Registries:
+        """Read on their own (CatalogueInvalid when they have problems)."""
         categories, problems = load_categories(schema_dir, root)
         units, unit_problems = load_units(schema_dir, root)
         if problems or unit_problems:
-            raise EditorConfigError(problems + unit_problems)
+            raise CatalogueInvalid(problems + unit_problems)
+        return cls.of(categories, units)
+
+    @classmethod
+    def of(cls, categories, units) -> Registries:
         return cls({c.name: [s.name for s in c.subcategories] for c in categories}, [u.name for u in units])
+
+    @classmethod
+    def of_project(cls, project) -> Registries:
+        """The loaded project's registries (CatalogueInvalid when they have problems: the editor's
+        choices would be wrong; problems in items do not matter here)."""
+        if project.catalogue.registry_problems:
+            raise CatalogueInvalid(project.catalogue.registry_problems)
+        return cls.of(project.catalogue.categories, project.catalogue.units)
 
 
 def load_schema(schema_dir: Path, spec: CollectionSpec) -> dict:
@@ -133,7 +138,7 @@ def _array(prop: dict, required: bool) -> dict:
         out["fields"] = _fields(items)
         first = next(iter(items.get("properties", {})), None)
         if first:
-            out["summary"] = "{{fields.%s}}" % first
+            out["summary"] = "{{fields." + first + "}}"
     else:
         out["field"] = {"name": "条目", "label": prop.get("title", ""), "widget": "string",
                         **({"pattern": _string_pattern(items)} if _string_pattern(items) else {})}
@@ -225,9 +230,9 @@ def field_orders(schema: dict) -> dict:
 
 
 def editor_config(schema_dir: Path, root: Path, content_dir: str = "content", index_pattern: str | None = None,
-                  collections=COLLECTIONS) -> dict:
+                  collections=COLLECTIONS, registries: Registries | None = None) -> dict:
     """Everything in config.yml except `backend` (which depends on where the site is published)."""
-    registries = Registries.load(schema_dir, root)
+    registries = registries or Registries.load(schema_dir, root)
     overrides = {}
     if index_pattern:
         overrides["索引号"] = {"pattern": [index_pattern, "格式不对：不符合本地区的索引号规则"]}
@@ -251,14 +256,20 @@ def to_yaml(config: dict) -> str:
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=100000, default_flow_style=False)
 
 
-def generated_text(root: Path) -> str:
-    """The committed plugins/editor/cms-config.yml for the project at `root`."""
-    return HEADER + to_yaml(editor_config(Path(root) / "schema", Path(root)))
+def generated_text(project) -> str:
+    """The committed cms-config.yml (GENERATED) for a loaded project."""
+    root = project.paths.root
+    return HEADER + to_yaml(editor_config(root / "schema", root, registries=Registries.of_project(project)))
 
 
-def write_generated(root: Path) -> bool:
+def is_fresh(project) -> bool:
+    target = project.paths.root / GENERATED
+    return target.is_file() and target.read_text(encoding="utf-8") == generated_text(project)
+
+
+def write_generated(project) -> bool:
     """Regenerate; True when the file changed."""
-    text, target = generated_text(root), Path(root) / GENERATED
+    text, target = generated_text(project), project.paths.root / GENERATED
     old = target.read_text(encoding="utf-8") if target.is_file() else None
     if old != text:
         target.write_text(text, encoding="utf-8")

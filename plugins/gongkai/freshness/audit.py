@@ -5,7 +5,6 @@ well and marked as such; the public site never shows them.
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from .status import LATE, OVERDUE

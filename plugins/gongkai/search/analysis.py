@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from gongkai.textnorm import visible
@@ -21,7 +21,7 @@ HAN_RANGES = ((0x3007, 0x3007), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xF
 HAN, WORD = "han", "word"
 
 
-@lru_cache(maxsize=None)
+@cache
 def opencc_dir() -> Path:
     """The dictionary folder shipped inside the opencc-python-reimplemented package."""
     import opencc
@@ -38,7 +38,7 @@ def _read_dictionary(path: Path) -> dict[str, list[str]]:
     return entries
 
 
-@lru_cache(maxsize=None)
+@cache
 def fold_map() -> dict[str, str]:
     """Traditional -> simplified, one character to one character, generated from OpenCC.
 

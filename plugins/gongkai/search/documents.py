@@ -9,8 +9,8 @@ one-character query on them would match whole departments.)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 SNIPPET_CHARS = 200  # of 公开内容 + body kept per result: records are fetched per query
 

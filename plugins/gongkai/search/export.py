@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from ..vocabulary import LIMIT, Vocabulary
 from .analysis import compact, fold_map
 from .documents import FIELDS, TITLE, badge, field_texts, snippet_source
-from .query import B, EXACT_PREFIX, K1, SCALE
+from .query import EXACT_PREFIX, K1, SCALE, B
 from .whoosh_index import build_stats
 
 CHUNK = 8                  # result records per file: a page of results fetches few bytes

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from ..datafile import display, load_checked
 from ..errors import Problem, quote
-
 from .analysis import compact
 
 FILE_NAME = "synonyms.yaml"
@@ -24,7 +23,7 @@ class SynonymTable:
     keys: dict
 
     @classmethod
-    def build(cls, groups: list[list[str]], fold=None) -> "SynonymTable":
+    def build(cls, groups: list[list[str]], fold=None) -> SynonymTable:
         keys = {}
         for index, group in enumerate(groups):
             for term in group:

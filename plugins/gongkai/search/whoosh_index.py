@@ -16,10 +16,11 @@ import os
 from array import array
 from dataclasses import dataclass, field
 
-from gongkai.parallel import main_module_hidden
 from whoosh import fields as whoosh_fields
 from whoosh.analysis import Token, Tokenizer
 from whoosh.codec.memory import MemoryCodec
+
+from gongkai.parallel import main_module_hidden
 
 from .analysis import tokens
 from .documents import FIELDS

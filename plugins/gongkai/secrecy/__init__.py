@@ -1,16 +1,15 @@
 """保密审查: finds resident ID, mobile and bank card numbers and secrecy markings in public items.
 
-Not a Pelican plugin: the build and `invoke validate` run it through the GONGKAI_ITEM_CHECKS setting
-("secrecy:item_problems", per item), `invoke scan` through cli.scan_project, and the review report through
-scan_item() and acknowledgements(); the 公开指南 pages through pages.page_problems ("secrecy:page_problems"
-in GONGKAI_CHECKS), which uses findings_in_text(), as any other published text may.
-detect.py holds the text rules (after catalogue.textnorm.fold, the normalisation search starts from too),
-scan.py the item walk and the acknowledgements.
+project.load_project() runs it on every item (scan.item_problems is one of catalogue.ITEM_RULES,
+cached with each file's parse) and on the 公开指南 pages (pages.page_problems, which uses
+findings_in_text(), as any other published text may); `invoke scan` prints the findings, and the
+review report lists them with each item's acknowledgements (scan_item(), acknowledgements()).
+detect.py holds the text rules (after gongkai.textnorm.fold, the normalisation search starts from
+too), scan.py the item walk and the acknowledgements.
 """
 from .detect import BANK_CARD, ID_BAD_CHECK, ID_CARD, KINDS, MARKING, MOBILE, find_sensitive
 from .pages import page_problems
-from .scan import (Acknowledgement, Finding, acknowledgements, findings_in_text, format_report, item_problems,
-                   scan_catalogue, scan_item)
+from .scan import Acknowledgement, Finding, acknowledgements, findings_in_text, format_report, item_problems, scan_catalogue, scan_item
 
 __all__ = ["BANK_CARD", "ID_BAD_CHECK", "ID_CARD", "KINDS", "MARKING", "MOBILE", "Acknowledgement", "Finding",
            "acknowledgements", "find_sensitive", "findings_in_text", "format_report", "item_problems",

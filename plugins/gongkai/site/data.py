@@ -107,7 +107,7 @@ def sitemap(site: SiteData, site_url: str, extra_urls: list[str]) -> bytes:
     body = "".join(f"<url><loc>{escape(loc)}</loc>{f'<lastmod>{mod}</lastmod>' if mod else ''}</url>\n"
                    for loc, mod in rows)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-            f"{body}</urlset>\n").encode("utf-8")
+            f"{body}</urlset>\n").encode()
 
 
 def robots(site_url: str) -> bytes:

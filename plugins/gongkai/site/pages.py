@@ -59,7 +59,7 @@ class SiteData:
 
     @classmethod
     def build(cls, catalogue: Catalogue, title: str, build_date: dt.date, freshness: dict,
-              vocabulary: Vocabulary) -> "SiteData":
+              vocabulary: Vocabulary) -> SiteData:
         items = catalogue_order(catalogue.public_items, catalogue.categories)
         by_category, by_sub = defaultdict(list), defaultdict(list)
         for item in items:
@@ -196,3 +196,39 @@ def page_url_problems(catalogue: Catalogue) -> list[Problem]:
     listed = "、".join(s for s in SECTIONS if "." not in s)
     return [Problem(page.source, page.lines.get("slug"), "Slug", SLUG_TAKEN.format(slug=page.slug, sections=listed))
             for page in catalogue.pages if page.slug.casefold() in taken]
+
+
+def feedback_url(base: str | None):
+    """意见反馈 link for an item, prefilled with its 索引号 and 事项名称 (mailto subject or form query)."""
+    from urllib.parse import quote, urlencode
+
+    def for_item(item):
+        if not base:
+            return None
+        if base.startswith("mailto:"):
+            return f"{base}?subject={quote(f'意见反馈：{item.index_no} {item.title}')}"
+        joiner = "&" if "?" in base else "?"
+        return f"{base}{joiner}{urlencode({'索引号': item.index_no, '事项名称': item.title})}"
+
+    return for_item
+
+
+def item_page_key(reuse, spec: PageSpec, freshness: dict, attachments) -> str:
+    """Every value an item page shows (see theme/templates/item.html and its partials), for
+    cache.PageReuse; `attachments(item)` as the page lists them."""
+    item, previous, following = spec.context["item"], spec.context["previous"], spec.context["following"]
+    # Attachments by content (their URL is a content hash), never by modification time.
+    files = [(a.name, a.url, a.kind, a.size, a.download) for a in attachments(item)]
+    return reuse.key(item.meta, item.html, item.history, item.git_updated, freshness[item.index_no], files,
+                     [(n.title, n.url) if n else None for n in (previous, following)])
+
+
+def listing_urls(site: SiteData) -> list[str]:
+    """Every page the sitemap lists besides items: home, listings, 目录总表, 统计, 数据下载, 公开指南."""
+    return [""] + [listing.url for listing in listings(site)] + ["table/", "stats/", "downloads/"] + \
+        [page.url for page in site.pages]
+
+
+def category_links(site: SiteData) -> list[tuple[str, str, int]]:
+    """(一级事项, its page, public items) for the search page's "browse instead" list."""
+    return [(c.name, urls.category_url(c.slug), site.count(c.name)) for c in site.categories]

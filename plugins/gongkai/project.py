@@ -1,0 +1,115 @@
+"""The one pipeline: load_project(settings) -> Project, used by the build and by every command.
+
+    load      items, registries, 公开指南 pages, each item through its per-item rules (catalogue.py)
+    validate  cross-file rules, the pages' 保密审查 and addresses, an office's extra checks
+    history   变更记录 notes and 更新日期 from git (history/)
+    freshness the holiday table, then every item's 公开时限 verdict on the build date (freshness/)
+    synonyms  schema/synonyms.yaml for the search (search/synonyms.py)
+
+Each step runs once, in this order, whoever asks: the site (gongkai_pelican), `invoke validate`,
+`search`, `review` (for the base version and the working tree), `audit`, `scan`, `codeowners`,
+`editor-config`, `import`, `new` and the benchmarks all see the same items, the same 更新日期,
+the same verdicts and the same search order. Problems are collected into Project.problems (by
+step in Project.steps); load_project(strict=True) raises CatalogueInvalid instead of returning a
+project with problems, which is what a build wants.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import textsafe, vocabulary
+from .boundary import Boundary
+from .catalogue import load_catalogue, resolve
+from .errors import CatalogueInvalid, Problem
+from .freshness.status import assess_all, build_date
+from .freshness.workdays import WorkCalendar, load_calendar
+from .history import annotate, file_histories
+from .model import Catalogue
+from .search.synonyms import EMPTY, SynonymTable, load_synonyms
+from .secrecy.pages import page_problems
+from .settings import Paths
+from .settings import resolve as resolve_settings
+from .site.pages import page_url_problems
+from .vocabulary import Vocabulary
+
+CACHE_FILE = "gongkai-items.cache"
+STEPS = ("files", "rules", "checks", "holidays", "synonyms")
+
+
+@dataclass(frozen=True)
+class History:
+    """Where the history step reads commits: the repository at `root`, as of `ref` (None: the
+    checked-out HEAD). The review's base version is read from a copy, its history from the real
+    repository at the base commit."""
+
+    root: Path
+    ref: str | None = None
+
+
+@dataclass
+class Project:
+    """A loaded project: everything the site and the commands need, computed once."""
+
+    settings: dict
+    paths: Paths
+    catalogue: Catalogue
+    vocabulary: Vocabulary
+    schema: dict                 # schema/item.schema.json as read
+    boundary: Boundary
+    build_date: dt.date
+    calendar: WorkCalendar
+    freshness: dict              # 索引号 -> freshness.Freshness, internal items included
+    synonyms: SynonymTable
+    steps: dict = field(default_factory=dict)  # step name -> its problems (STEPS)
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem, each once: what `invoke validate` prints and what stops a build."""
+        return list(dict.fromkeys(p for step in STEPS for p in self.steps.get(step, [])))
+
+    @property
+    def file_problems(self) -> list[Problem]:
+        """Files that could not be read or broke the schema or a cross-file rule (not the rules'
+        findings): items they concern are missing from the catalogue."""
+        return self.steps.get("files", [])
+
+    def warnings(self) -> list[str]:
+        """One line per year the holiday tables did not know (freshness counted Monday–Friday)."""
+        return self.calendar.warnings()
+
+
+def load_project(settings: dict, *, render: bool = False, cache: bool = False, day: dt.date | None = None,
+                 history: History | None = None, strict: bool = False) -> Project:
+    """Run the pipeline once (see the module docstring). `render` fills each item's HTML (a build);
+    `cache` uses the signed parse cache (a build, with GONGKAI_CACHE); `day` is the build date
+    (default: SOURCE_DATE_EPOCH, else today in China); `strict` raises CatalogueInvalid on any
+    problem."""
+    settings = resolve_settings(settings)
+    paths = Paths.from_settings(settings)
+    day = day or build_date()
+    words = vocabulary.load(paths.item_schema)
+    steps: dict[str, list[Problem]] = {}
+
+    cache_path = Path(settings["CACHE_PATH"]) / CACHE_FILE if cache and settings["GONGKAI_CACHE"] else None
+    catalogue, steps["files"], steps["rules"] = load_catalogue(
+        paths, settings["GONGKAI_INDEX_PATTERN"], cache_path, render, tuple(settings["GONGKAI_ITEM_CHECKS"]))
+    textsafe.scrub_catalogue(catalogue)  # what anyone is shown never carries controls or bidi overrides
+    steps["checks"] = page_problems(catalogue) + page_url_problems(catalogue)
+    steps["checks"] += [p for name in settings["GONGKAI_CHECKS"] for p in resolve(name)(catalogue, paths)]
+
+    source = history or History(paths.root)
+    folder = paths.items_dir.relative_to(paths.root).as_posix()
+    annotate(catalogue.items, file_histories(source.root, folder, source.ref))
+
+    calendar, steps["holidays"] = load_calendar(paths.schema_dir, paths.root)
+    freshness = assess_all(catalogue.items, day, calendar, words)
+    synonyms, steps["synonyms"] = load_synonyms(paths.schema_dir, paths.root)
+
+    project = Project(settings, paths, catalogue, words, json.loads(paths.item_schema.read_text(encoding="utf-8")),
+                      Boundary.of(paths), day, calendar, freshness, synonyms if not steps["synonyms"] else EMPTY, steps)
+    if strict and project.problems:
+        raise CatalogueInvalid(project.problems)
+    return project

@@ -1,0 +1,54 @@
+"""The Pelican adapter: the only code that knows Pelican. It hands Pelican's settings to the gongkai
+core, puts the loaded project into Pelican's context and writes pages with Pelican's writer and the
+theme's templates; everything it writes comes from plain functions of gongkai (site/, search/,
+editor/). pelicanconf.py lists it as PLUGINS = ["gongkai_pelican"].
+
+Errors: the core raises (gongkai.errors); stopping() in boundary.py is the one place a build turns
+them into a Chinese message and exit status 1, without a traceback.
+"""
+import logging
+from pathlib import Path
+
+from pelican import signals
+
+from gongkai import output, textsafe
+
+from .boundary import ErrorCollector, stopping
+from .generator import GongkaiGenerator
+
+_collector = ErrorCollector()
+# Attached on import, not in register(): Pelican imports every plugin before registering any, and a
+# plugin that fails to import is only logged. This handler already listens then, so the build stops
+# instead of shipping a site without that plugin's pages.
+logging.getLogger("pelican").addHandler(_collector)
+
+
+@stopping
+def _begin(pelican) -> None:
+    pelican.output_path = str(output.begin(pelican.settings))
+
+
+@stopping
+def _finish(pelican) -> None:
+    _collector.fail_if_any()
+    pelican.output_path = str(output.commit(pelican.settings, Path(pelican.output_path)))
+
+
+def _generators(_pelican):
+    return GongkaiGenerator
+
+
+def register():
+    # initialized: before any generator exists, so every file (Pelican's theme files too) is
+    # written into this build's staging folder, under the build lock.
+    signals.initialized.connect(_begin)
+    # generator_init: each generator's Jinja environment exists but no template is compiled yet
+    # (Jinja reads `finalize` at compile time): nothing a template prints carries controls.
+    signals.generator_init.connect(textsafe.guard_templates)
+    # get_generators: ours runs after Pelican's own, so it writes into the same staging folder.
+    signals.get_generators.connect(_generators)
+    # all_generators_finalized: every input has been read and nothing written yet; Pelican logs
+    # what it could not read and carries on, so stop here if it logged anything.
+    signals.all_generators_finalized.connect(stopping(_collector.fail_if_any))
+    # finalized: everything written; swap it into place only if nothing went wrong.
+    signals.finalized.connect(_finish)

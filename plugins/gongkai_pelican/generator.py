@@ -1,0 +1,123 @@
+"""The one generator: loads the project once (generate_context) and writes the site, the search
+index and the web editor from it (generate_output), with Pelican's writer and the theme.
+
+Only catalogue.public_items ever reach a template (gongkai.site.pages.SiteData); the files other
+than pages come ready-made from gongkai.site.data, .feeds, gongkai.search.export and
+gongkai.editor.admin.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from markupsafe import Markup, escape
+from pelican.generators import Generator
+
+from gongkai.cache import PageReuse, fingerprint
+from gongkai.editor import admin
+from gongkai.errors import CatalogueInvalid
+from gongkai.project import load_project
+from gongkai.search.export import build_search_data, export
+from gongkai.search.find import documents
+from gongkai.site import data, feeds, pages
+
+from .boundary import stopping
+
+SITEURL_MARK = "\ue000SITEURL\ue000"  # a private-use character: never in real text, untouched by escaping
+PAGES_CACHE = "gongkai-pages.cache"
+SEARCH_PAGE = "search/index.html"
+_log = logging.getLogger(__name__)
+
+
+class GongkaiGenerator(Generator):
+    @stopping
+    def generate_context(self):
+        project = load_project(self.settings, render=True, cache=True, strict=True)
+        problems = admin.check(self.settings)  # editor settings: stop before anything is written
+        if problems:
+            raise CatalogueInvalid(problems)
+        for warning in project.warnings():
+            _log.warning(warning)
+        self.context["gongkai_project"] = project
+        self.context["catalogue"] = project.catalogue
+
+    @stopping
+    def generate_output(self, writer):
+        project = self.context["gongkai_project"]
+        out = Path(self.output_path)
+        site = pages.SiteData.build(project.catalogue, self.settings["SITENAME"], project.build_date,
+                                    project.freshness, project.vocabulary)
+        self.write_pages(writer, project, site, out)
+        write_files(out, site_files(project, site, self.settings["SITEURL"]))
+        data.copy_files(site, project.boundary, out)
+        if self.settings["GONGKAI_SEARCH"]:
+            self.write_search(writer, project, out)
+        if admin.wanted(self.settings):
+            write_files(out / "admin", admin.admin_files(self.settings, project))
+
+    def write_pages(self, writer, project, site, out: Path) -> None:
+        freshness = project.freshness
+        attachments_of = lambda item: data.attachments(item, project.boundary, project.vocabulary)
+        helpers = {"site": site, "fresh": freshness, "attachments_of": attachments_of,
+                   "feedback_url": pages.feedback_url(self.settings["GONGKAI_FEEDBACK_URL"]),
+                   "json_fields": data.json_fields(project.schema), "row_html": self.row_renderer(freshness)}
+        reuse = self.page_reuse(project)
+        for spec in pages.page_specs(site):
+            key = pages.item_page_key(reuse, spec, freshness, attachments_of) if spec.template == "item" else None
+            if key and reuse.reuse(spec.save_as, key, out):
+                continue
+            writer.write_file(spec.save_as, self.get_template(spec.template), self.context,
+                              relative_urls=self.settings["RELATIVE_URLS"], **helpers, **spec.context)
+            if key:
+                reuse.written(spec.save_as, key, out)
+        reuse.save()  # safe at any moment: a page is reused only if output/ holds the recorded bytes
+
+    def write_search(self, writer, project, out: Path) -> None:
+        """The static index files, then the search page (its empty state lists the 一级事项)."""
+        items = documents(project)  # 内部 items never enter
+        files = export(build_search_data(items), project.catalogue, project.synonyms, project.freshness,
+                       project.vocabulary)
+        write_files(out / "search", files)
+        site = pages.SiteData.build(project.catalogue, self.settings["SITENAME"], project.build_date,
+                                    project.freshness, project.vocabulary)
+        writer.write_file(SEARCH_PAGE, self.get_template("search"), self.context,
+                          relative_urls=self.settings["RELATIVE_URLS"], page_title="搜索",
+                          search_categories=pages.category_links(site))
+
+    def row_renderer(self, freshness: dict):
+        """Item-list rows rendered once per item: an item appears in five or more listings (its
+        categories, unit, time limit, 五公开, home), which on a large catalogue is most of the
+        listing work. Pages sit at different depths, so the row is rendered with a marker where
+        the relative site URL goes and the marker is replaced for each page."""
+        template, rows = self.env.get_template("partials/item_row.html"), {}
+
+        def row_html(item, site_url: str) -> Markup:
+            if item.index_no not in rows:
+                rows[item.index_no] = template.render(item=item, fresh=freshness, SITEURL=SITEURL_MARK)
+            return Markup(rows[item.index_no].replace(SITEURL_MARK, str(escape(site_url))))
+
+        return row_html
+
+    def page_reuse(self, project) -> PageReuse:
+        paths = project.paths
+        registries = [paths.schema_dir / f"{name}.yaml" for name in ("categories", "units")]
+        store = Path(self.settings["CACHE_PATH"]) / PAGES_CACHE if self.settings["GONGKAI_CACHE"] else None
+        previous = Path(self.settings.get("GONGKAI_FINAL_OUTPUT", self.output_path))
+        return PageReuse(store, previous, fingerprint(self.settings, registries), paths.root)
+
+
+def site_files(project, site, site_url: str) -> dict[str, bytes]:
+    """Downloads, robots.txt, feeds and the sitemap: every file of the site that is not a page."""
+    files = {"downloads/catalogue.csv": data.catalogue_csv(site, site_url),
+             "downloads/catalogue.json": data.catalogue_json(site, site_url, project.schema),
+             "robots.txt": data.robots(site_url)}
+    for path, title, items, attr in feeds.feed_specs(site):
+        files[path] = feeds.render_feed(site, site_url, path, title, items, attr)
+    files["sitemap.xml"] = data.sitemap(site, site_url, pages.listing_urls(site))
+    return files
+
+
+def write_files(folder: Path, files: dict[str, bytes]) -> None:
+    for name, content in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(content)
