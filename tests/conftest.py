@@ -15,10 +15,20 @@ from pathlib import Path
 
 import pytest
 
+from gongkai import vocabulary
+from gongkai.project import load_project
+from gongkai.settings import settings_for
+from gongkai_tools.testenv import tools_dir
+
 REPO = Path(__file__).resolve().parents[1]
+# The npm tools `invoke test` installed in the user's cache folder, found before the session points
+# XDG_CACHE_HOME at a throw-away folder (user_cache_folder below).
+TOOLS = tools_dir()
+# The vocabulary of the repository's schema, for unit tests that call rules directly.
+VOCABULARY = vocabulary.load(REPO / "schema" / "item.schema.json")
 # A fixed build date (2026-11-23 12:00 Asia/Shanghai) so freshness statuses are deterministic.
 BUILD_EPOCH = "1795406400"
-PROJECT_PARTS = ("schema", "theme", "plugins", "tools", "pelicanconf.py", "publishconf.py", "tasks.py")
+PROJECT_PARTS = ("schema", "theme", "plugins", "tools", "pelicanconf.py", "publishconf.py", "tasks.py", "pyproject.toml")
 
 
 def copy_project(dest: Path, with_content: bool = True) -> Path:
@@ -39,6 +49,11 @@ def run_build(root: Path, *args: str, conf: str = "pelicanconf.py", env: dict | 
     full_env = dict(os.environ, SOURCE_DATE_EPOCH=BUILD_EPOCH, **(env or {}))
     return subprocess.run([sys.executable, "-m", "pelican", "content", "-s", conf, *args], cwd=root,
                           env=full_env, capture_output=True, text=True)
+
+
+def load(root: Path, **options):
+    """The project at `root` as every command loads it (gongkai.project.load_project)."""
+    return load_project(settings_for(root), **options)
 
 
 def run_invoke(root: Path, *args: str, env: dict | None = None, input: str | None = None):
@@ -172,5 +187,5 @@ def axe_violations(page) -> list[str]:
     """WCAG 2.1 A/AA violations axe-core (installed by `invoke test`) finds on the open page."""
     from gongkai_tools.testenv import axe_path
 
-    page.add_script_tag(path=str(axe_path(REPO)))
+    page.add_script_tag(path=str(axe_path(TOOLS)))
     return page.evaluate(AXE_RUN)

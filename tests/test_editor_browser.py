@@ -14,7 +14,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import REPO, TINY_PDF, _QuietHandler, copy_project, run_build, run_invoke
+from conftest import REPO, TINY_PDF, TOOLS, _QuietHandler, copy_project, run_build, run_invoke
 from test_serve import free_port
 
 from gongkai.frontmatter import parse_text
@@ -35,7 +35,7 @@ def git(root: Path, *args: str) -> str:
 def editor(tmp_path, browser):
     """(project root, page logged in to the editor): the project built with the editor in local mode,
     served on one free port, decap-server on another; every request must stay on this machine."""
-    server = decap_server_path(REPO)
+    server = decap_server_path(TOOLS)
     assert server.is_file(), "没有找到 decap-server：请运行 python -m invoke test，它会安装浏览器测试所需的组件"
     root = copy_project(tmp_path / "project")
     git(root, "init", "-q")

@@ -9,18 +9,20 @@ import socket
 import subprocess
 import sys
 
-from conftest import BUILD_EPOCH, REPO, copy_project
+from conftest import BUILD_EPOCH, TOOLS, copy_project
 from test_serve import fetch, free_port, wait_for
 
 from gongkai_tools.editor import backend_answers, port_free
 from gongkai_tools.testenv import decap_server_path
 
 
-def test_invoke_edit_starts_editor_and_backend_and_ctrl_c_stops_both(tmp_path):
-    assert decap_server_path(REPO).is_file(), "没有找到 decap-server：请运行 python -m invoke test"
+def test_invoke_edit_starts_editor_and_backend_and_ctrl_c_stops_both(tmp_path, user_cache_folder):
+    assert decap_server_path(TOOLS).is_file(), "没有找到 decap-server：请运行 python -m invoke test"
     root = copy_project(tmp_path / "project")
-    # the pinned install from this checkout, so the test needs no network
-    shutil.copytree(REPO / ".cache/decap-server", root / ".cache/decap-server", symlinks=True)
+    # the pinned install `invoke test` made, in this session's user cache folder: no network needed
+    target = user_cache_folder / "gongkai" / "tools" / "decap-server"
+    if not target.exists():
+        shutil.copytree(TOOLS / "decap-server", target, symlinks=True)
     port, backend_port = free_port(), free_port()
     proc = subprocess.Popen([sys.executable, "-m", "invoke", "edit", "--port", str(port), "--backend-port", str(backend_port)],
                             cwd=root, env=dict(os.environ, SOURCE_DATE_EPOCH=BUILD_EPOCH), stdout=subprocess.PIPE,

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import registry_project
 
-from gongkai.catalogue import Paths, load_catalogue
+from gongkai.catalogue import load_catalogue
 from gongkai.errors import format_report
+from gongkai.settings import Paths
 from gongkai_tools.fixer import fix
 
 REPO = Path(__file__).resolve().parents[1]

@@ -11,17 +11,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import BUILD_EPOCH, REPO
+from conftest import BUILD_EPOCH, REPO, VOCABULARY
 
+from gongkai.errors import BuildDateError
 from gongkai.freshness import (
-    BuildDateError,
     Limit,
     WorkCalendar,
     add_months,
     add_workdays,
     assess,
     audit,
-    audit_project,
     build_date,
     chinese_number,
     format_audit,
@@ -30,8 +29,9 @@ from gongkai.freshness import (
     load_holidays,
 )
 from gongkai.freshness.limits import CALENDAR_DAYS, WORKDAYS
-from gongkai.freshness.status import CHINA
+from gongkai.freshness.status import CHINA, assess_all
 from gongkai.model import Item
+from gongkai_tools.validate import audit_project
 
 D = dt.date.fromisoformat
 BUILD_DAY = D("2026-11-23")  # what conftest.BUILD_EPOCH means in China
@@ -267,15 +267,15 @@ def prompt(formed, published, note=None):
      "应自信息形成或变更之日起 20 个工作日内公开；未填写成文日期，无法核对是否按时"),
 ])
 def test_assess(meta, label, css, status, detail):
-    verdict = assess(meta, BUILD_DAY, LIBRARY)
+    verdict = assess(meta, BUILD_DAY, LIBRARY, VOCABULARY)
     assert (verdict.label, verdict.css, verdict.status, verdict.detail) == (label, css, status, detail)
     assert verdict.status_css == ("badge-alert" if status else "")
 
 
 def test_assess_exposes_due_date_and_limit():
-    verdict = assess(prompt("2024-09-27", "2024-11-20", "120个工作日内"), BUILD_DAY, LIBRARY)
+    verdict = assess(prompt("2024-09-27", "2024-11-20", "120个工作日内"), BUILD_DAY, LIBRARY, VOCABULARY)
     assert (verdict.status, verdict.limit_days, verdict.due) == (None, 120, D("2025-03-26"))  # chinesecalendar.get_workdays()[119]
-    overdue = assess(periodic("季度", updated="2026-03-31"), BUILD_DAY, LIBRARY)
+    overdue = assess(periodic("季度", updated="2026-03-31"), BUILD_DAY, LIBRARY, VOCABULARY)
     assert (overdue.due, overdue.late_by, overdue.limit_days) == (D("2026-06-30"), 146, None)
 
 
@@ -329,7 +329,7 @@ AUDIT_ITEMS = [
 
 
 def test_audit_lists_every_late_item_including_internal_ones():
-    findings = audit(AUDIT_ITEMS, BUILD_DAY, LIBRARY)
+    findings = audit(AUDIT_ITEMS, assess_all(AUDIT_ITEMS, BUILD_DAY, LIBRARY, VOCABULARY))
     assert [(f.index_no, f.status, f.location, f.internal) for f in findings] == [
         ("X/2024-00001", "逾期未更新", "content/items/低保资金季度报告.md:19", False),
         ("X/2024-00002", "逾期未更新", "content/items/考勤汇总.md:18", True),
@@ -338,7 +338,7 @@ def test_audit_lists_every_late_item_including_internal_ones():
 
 
 def test_format_audit_is_a_chinese_table_with_a_count():
-    assert format_audit(audit(AUDIT_ITEMS, BUILD_DAY, LIBRARY)) == "\n".join([
+    assert format_audit(audit(AUDIT_ITEMS, assess_all(AUDIT_ITEMS, BUILD_DAY, LIBRARY, VOCABULARY))) == "\n".join([
         "| 索引号 | 事项名称 | 公开主体 | 状态 | 说明 | 文件 |",
         "| --- | --- | --- | --- | --- | --- |",
         "| X/2024-00001 | 低保资金季度报告 | 示例县民政局 | 逾期未更新 | 按季度更新：上次更新 2026-03-31，应于 2026-06-30 前更新，"
@@ -354,11 +354,11 @@ def test_format_audit_is_a_chinese_table_with_a_count():
 
 def test_format_audit_escapes_table_separators():
     late = [item("X/1", "甲|乙", prompt("2024-09-27", "2024-11-20"))]
-    assert "| 甲\\|乙 |" in format_audit(audit(late, BUILD_DAY, LIBRARY))
+    assert "| 甲\\|乙 |" in format_audit(audit(late, assess_all(late, BUILD_DAY, LIBRARY, VOCABULARY)))
 
 
 def test_format_audit_when_nothing_is_late():
-    assert format_audit(audit(AUDIT_ITEMS[3:], BUILD_DAY, LIBRARY)) == "未发现逾期或超期事项。"
+    assert format_audit(audit(AUDIT_ITEMS[3:], assess_all(AUDIT_ITEMS[3:], BUILD_DAY, LIBRARY, VOCABULARY))) == "未发现逾期或超期事项。"
 
 
 # --- `invoke audit` on a project copy -----------------------------------------------------------

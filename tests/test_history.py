@@ -257,21 +257,21 @@ def test_one_git_log_for_the_whole_catalogue_and_no_message_read(repo, monkeypat
 def test_a_shallow_clone_drops_its_cut_off_commit_and_warns(repo, tmp_path, caplog):
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", "--depth=1", f"file://{repo}", str(clone))
-    with caplog.at_level(logging.WARNING, logger="history.gitlog"):
+    with caplog.at_level(logging.WARNING, logger="gongkai.history.gitlog"):
         histories = file_histories(clone, "content/items")
     assert histories == {}  # the only commit shows every file as added: not a real change
     assert "更新日期：当前是浅克隆（shallow clone），只能读到部分历史；发布网站时请完整克隆（CI 中设置 fetch-depth: 0）" in caplog.text
 
 
 def test_no_repository_means_no_dates_and_an_info_line(tmp_path, caplog):
-    with caplog.at_level(logging.INFO, logger="history.gitlog"):
+    with caplog.at_level(logging.INFO, logger="gongkai.history.gitlog"):
         assert file_histories(tmp_path, "content/items") == {}
     assert "更新日期：不在 git 仓库中，没有填写更新日期的事项页显示“—”" in caplog.text
 
 
 def test_missing_git_program_means_no_dates(tmp_path, monkeypatch, caplog):
     monkeypatch.setenv("PATH", str(tmp_path))
-    with caplog.at_level(logging.INFO, logger="history.gitlog"):
+    with caplog.at_level(logging.INFO, logger="gongkai.history.gitlog"):
         assert file_histories(tmp_path, "content/items") == {}
     assert "更新日期：找不到 git 程序，没有填写更新日期的事项页显示“—”" in caplog.text
 

@@ -9,15 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import make_mini_project, registry_project, run_build
+from conftest import VOCABULARY, load, make_mini_project, registry_project, run_build
 
-from gongkai.catalogue import Paths, load_catalogue
 from gongkai.errors import format_report
 from gongkai.model import Item
-from gongkai.table import (
-    CSV_COLUMNS,
+from gongkai.table import CSV_COLUMNS, item_row
+from gongkai_tools.importer import ImportTableError, import_table
+from gongkai_tools.importer.cells import (
     CellError,
-    item_row,
     parse_audience,
     parse_channels,
     parse_levels,
@@ -26,7 +25,6 @@ from gongkai.table import (
     split_basis,
     split_content,
 )
-from gongkai_tools.importer import ImportTableError, import_table
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
@@ -73,7 +71,8 @@ def project(tmp_path) -> Path:
 
 def validated(root: Path) -> dict:
     """Every item of the project by 事项名称; fails the test with the validator's report if any problem."""
-    catalogue, problems = load_catalogue(Paths.for_root(root))
+    project = load(root)
+    catalogue, problems = project.catalogue, project.problems
     assert not problems, format_report(problems)
     return {item.title: item.meta for item in catalogue.items}
 
@@ -89,7 +88,7 @@ def test_real_catalogue_imports_completely_and_validates(project):
     report = import_table(REAL, project, date="2024-03-05")
     assert (report.rows, len(report.written), report.unmapped, report.skipped) == (52, 52, [], [])
     items = validated(project)
-    assert len(load_catalogue(Paths.for_root(project))[0].items) == 52
+    assert len(load(project).catalogue.items) == 52
     assert len(items) == 51  # the table's two rows 47 share a name (their files: …调查.md and …调查（2）.md)
     purchase = items["政府采购信息"]
     assert purchase["公开主体"] == "海坛片区管理局"
@@ -235,7 +234,7 @@ def site_csv(items: list[Item]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for number, item in enumerate(items, start=1):
-        writer.writerow(item_row(item, number, f"https://gongkai.example.invalid/{item.url}"))
+        writer.writerow(item_row(item, number, f"https://gongkai.example.invalid/{item.url}", VOCABULARY))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -252,7 +251,7 @@ def test_site_csv_imports_back_into_identical_items(project, tmp_path):
 
 
 def test_limit_cell_keeps_the_type_when_the_note_alone_would_not():
-    rows = [item_row(Item("x.md", meta), 1, "") for meta in ROUND_TRIP_ITEMS]
+    rows = [item_row(Item("x.md", meta), 1, "", VOCABULARY) for meta in ROUND_TRIP_ITEMS]
     limits = [row[CSV_COLUMNS.index("公开时限")] for row in rows]
     assert limits == ["自该信息形成或者变更之日起20个工作日内", "定期（每年）：预算批复后20日内", "长期公开", "定期（每季度）"]
     assert rows[2][CSV_COLUMNS.index("公开渠道和载体")] == "公示栏、其他（乡镇便民服务中心（大厅））"
@@ -363,13 +362,13 @@ def test_rows_with_several_units_or_unknown_words_are_listed_not_guessed(project
     ("定期（每季度）", ("定期", "季度")),
 ])
 def test_limit_rules(text, expected):
-    limit = parse_limit(text)
+    limit = parse_limit(text, VOCABULARY)
     assert (limit.kind, limit.period) == expected
 
 
 def test_limit_without_a_rule_is_an_error_with_the_reason():
     with pytest.raises(CellError) as excinfo:
-        parse_limit("视情况")
+        parse_limit("视情况", VOCABULARY)
     assert str(excinfo.value).startswith("公开时限“视情况”无法按规则归入长期、定期或即时")
 
 
@@ -392,16 +391,16 @@ def test_content_splitting():
 
 
 def test_channel_audience_method_and_level_words():
-    assert parse_channels("政府网站\n村（居）公示栏\n两微一端") == (["政府网站", "公示栏", "两微一端"], None)
-    assert parse_channels("社区/企事业单位/村公示栏(电子屏)、12345政务服务热线") == (["公示栏", "电子屏", "12345热线"], None)
-    assert parse_channels("福建省公共资源交易电子公共服务平台") == (["其他"], "福建省公共资源交易电子公共服务平台")
-    assert parse_channels("■政府网站□政府公报■发布会/听证会") == (["政府网站", "发布会/听证会"], None)
+    assert parse_channels("政府网站\n村（居）公示栏\n两微一端", VOCABULARY) == (["政府网站", "公示栏", "两微一端"], None)
+    assert parse_channels("社区/企事业单位/村公示栏(电子屏)、12345政务服务热线", VOCABULARY) == (["公示栏", "电子屏", "12345热线"], None)
+    assert parse_channels("福建省公共资源交易电子公共服务平台", VOCABULARY) == (["其他"], "福建省公共资源交易电子公共服务平台")
+    assert parse_channels("■政府网站□政府公报■发布会/听证会", VOCABULARY) == (["政府网站", "发布会/听证会"], None)
     assert parse_audience("特定群众（低保对象）") == ("特定群体", "低保对象")
     assert parse_audience("■全社会 □特定群体") == ("全社会", None)
     assert (parse_method("依申请公开"), parse_method("■主动 ■依申请")) == ("依申请", "主动")
-    assert parse_levels("乡、村级") == ["乡级", "村级"]
-    assert parse_levels("县（市、区）级，镇级") == ["县级", "乡级"]
-    assert parse_levels("") == []
+    assert parse_levels("乡、村级", VOCABULARY) == ["乡级", "村级"]
+    assert parse_levels("县（市、区）级，镇级", VOCABULARY) == ["县级", "乡级"]
+    assert parse_levels("", VOCABULARY) == []
 
 
 # ---------------------------------------------------------------- hostile tables (issue 9), through `invoke import`
@@ -472,7 +471,8 @@ def test_every_reported_row_arrives_whatever_its_title(site, tmp_path):
     names = sorted(p.name for p in (site / "content/items/社会救助").glob("*.md"))
     assert names == sorted(["事项-README.md", "事项-readme.md", "事项-~$临时救助.md", "事项-CON.md", "事项-nul.txt.md",
                             "事项-COM1.md", "事项-Aux.md", "隐藏事项.md", "普通事项.md", "事项-LPT9.md", "低保名单.md"])
-    catalogue, problems = load_catalogue(Paths.for_root(site))
+    project = load(site)
+    catalogue, problems = project.catalogue, project.problems
     assert not problems, format_report(problems)
     assert sorted(i.title for i in catalogue.items if i.source.startswith("content/items/社会救助/")) == \
         sorted(titles + ["城乡最低生活保障对象名单"])
@@ -483,7 +483,7 @@ HOSTILE_HEADER = ["序号", "一级事项", "二级事项", "事项名称", "公
 
 
 def test_too_many_cells_or_columns_are_refused_or_named(project, tmp_path, monkeypatch):
-    from gongkai_tools import tablefile
+    from gongkai_tools.importer import sheet as tablefile
 
     table = tmp_path / "宽表.csv"
     row = "1,社会救助,临时救助,宽事项,名单,《社会救助暂行办法》,每季度,示例县民政局,政府网站,全社会,主动"

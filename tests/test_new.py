@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES, registry_project
 
-from gongkai.catalogue import Paths, load_catalogue
+from gongkai.catalogue import load_catalogue
 from gongkai.errors import format_report
+from gongkai.settings import Paths
 from gongkai_tools.scaffold import ScaffoldError, ask_new_item, new_item
 
 REPO = Path(__file__).resolve().parents[1]
@@ -33,7 +34,7 @@ def project(tmp_path) -> Path:
 
 
 def validated(root: Path) -> dict:
-    catalogue, problems = load_catalogue(Paths.for_root(root))
+    catalogue, problems = load_catalogue(Paths.for_root(root))[:2]
     assert not problems, format_report(problems)
     return {item.title: item.meta for item in catalogue.items}
 

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO, make_mini_project, run_build
+from conftest import REPO, load, make_mini_project, run_build
 
 from gongkai.model import Item
 from gongkai.search import analysis
@@ -18,7 +18,7 @@ from gongkai.search.analysis import compact, fold_map, normalise, tokens
 from gongkai.search.documents import FIELDS, plain_text
 from gongkai.search.export import EXACT_PREFIX, build_search_data, export, shard_count, shard_of, weighted_postings
 from gongkai.search.query import parse_query, query_tokens, ranked, required_of
-from gongkai.search.synonyms import SynonymTable, check, load_synonyms
+from gongkai.search.synonyms import SynonymTable, load_synonyms
 from gongkai.search.whoosh_index import build_stats
 from gongkai_tools.search import search_catalogue, search_cli
 
@@ -144,13 +144,9 @@ def test_synonyms_not_a_list(tmp_path):
     assert table.groups == () and len(problems) == 1 and problems[0].path == "schema/synonyms.yaml"
 
 
-def test_synonyms_check_for_validate(tmp_path):
-    _synonyms(tmp_path, "- [社保]\n")
-
-    class Paths:
-        schema_dir, root = tmp_path / "schema", tmp_path
-
-    assert [p.message for p in check(None, Paths)] == ["至少要有 2 项"]
+def test_synonyms_check_for_validate(mini_project):
+    (mini_project / "schema/synonyms.yaml").write_text("- [社保]\n", encoding="utf-8")
+    assert [p.message for p in load(mini_project).problems] == ["至少要有 2 项"]
 
 
 def test_expansion_both_ways_and_longest_term_first():
@@ -344,7 +340,7 @@ def test_cli_limit_and_no_results(built_mini):
 
 
 def test_cli_ranks_like_the_build(built_mini):
-    outcome = search_catalogue(built_mini, "示财预[2024]5号")
+    _project, outcome = search_catalogue(built_mini, "示财预[2024]5号")
     assert [i.title for i in outcome.items][:1] == ["示例县财政局2024年部门预算"]
 
 

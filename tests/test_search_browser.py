@@ -1,6 +1,6 @@
 """The search page of the built example site in headless Chromium: the real search box, the real
 search-core.js and search.js, the real index files. Expected results come from the Python side
-(search_index.cli.search_catalogue) over the same project, so the two languages are held to the
+(gongkai.search.find, through gongkai_tools.search.search_catalogue) over the same project, so the two languages are held to the
 same answers, and the exact words a user reads are asserted.
 """
 from __future__ import annotations
@@ -16,8 +16,9 @@ import pytest
 from conftest import REPO, _QuietHandler, axe_violations, copy_project, run_build
 from playwright.sync_api import expect
 
-from gongkai.catalogue import Paths, load_catalogue
+from gongkai.catalogue import load_catalogue
 from gongkai.search.analysis import char_kind, normalise
+from gongkai.settings import Paths
 from gongkai_tools.search import search_catalogue
 
 CASES = json.loads((REPO / "tests/search_cases.json").read_text(encoding="utf-8"))
@@ -65,7 +66,7 @@ def spage(browser, search_url):
 @pytest.fixture(scope="session")
 def python_search(search_root):
     """Python's answer for a query: the ranked public items."""
-    return functools.lru_cache(maxsize=None)(lambda q: search_catalogue(search_root, q))
+    return functools.lru_cache(maxsize=None)(lambda q: search_catalogue(search_root, q)[1])
 
 
 def open_search(page, url, query, **filters):
@@ -142,7 +143,7 @@ def test_traditional_characters_find_simplified_text(spage, search_url):
 
 
 def document_number_item(root):
-    catalogue, _ = load_catalogue(Paths.for_root(root))
+    catalogue, _ = load_catalogue(Paths.for_root(root))[:2]
     return next(i for i in catalogue.public_items if i.meta.get("文号") == DOCUMENT_NUMBER)
 
 
@@ -203,7 +204,7 @@ def test_no_results_shows_the_synonyms_tried(spage, search_url):
 
 
 def test_query_matching_only_an_internal_item_finds_nothing(spage, search_url, search_root):
-    catalogue, _ = load_catalogue(Paths.for_root(search_root))
+    catalogue, _ = load_catalogue(Paths.for_root(search_root))[:2]
     internal = [i.title for i in catalogue.items if not i.is_public and "考勤管理" in i.title]
     assert internal, "the example catalogue has an internal item about 考勤管理"
     open_search(spage, search_url, "考勤管理")

@@ -10,7 +10,14 @@ import json
 import pytest
 from conftest import EXAMPLES, REPO
 
-from gongkai.catalogue import Paths, load_catalogue
+from gongkai.catalogue import load_catalogue
+from gongkai.settings import Paths
+
+
+def with_rules(loaded):
+    """(catalogue, the files' problems and what the per-item rules found)."""
+    catalogue, files, rules = loaded
+    return catalogue, files + rules
 
 SCHEMA_KEYS = list(json.loads((REPO / "schema/item.schema.json").read_text(encoding="utf-8"))["properties"])
 MINIMAL = (EXAMPLES / "minimal_item.md").read_text(encoding="utf-8")
@@ -76,12 +83,12 @@ def problems_for(project, name: str):
     text = MISTAKES[name][0]
     path = project / BAD
     path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
-    _catalogue, problems = load_catalogue(Paths.for_root(project))
+    _catalogue, problems = load_catalogue(Paths.for_root(project))[:2]
     return [str(p) for p in problems]
 
 
 def test_example_items_are_valid(mini_project):
-    catalogue, problems = load_catalogue(Paths.for_root(mini_project))
+    catalogue, problems = load_catalogue(Paths.for_root(mini_project))[:2]
     assert problems == []
     assert sorted(i.index_no for i in catalogue.items) == [
         "11530000MB0123456X/2024-00001", "11530000MB0765432Y/2024-00003"]
@@ -95,20 +102,20 @@ def test_each_editor_mistake_is_reported_with_file_line_and_hint(mini_project, n
 def test_bom_and_crlf_from_windows_are_accepted(mini_project):
     text = variant(*NEW_INDEX).replace("\n", "\r\n")
     (mini_project / BAD).write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
-    catalogue, problems = load_catalogue(Paths.for_root(mini_project))
+    catalogue, problems = load_catalogue(Paths.for_root(mini_project))[:2]
     assert problems == []
     assert len(catalogue.items) == 3
 
 
 def test_missing_required_field(mini_project):
     (mini_project / BAD).write_text(variant("公开方式: 主动\n", "").replace(*NEW_INDEX), encoding="utf-8")
-    _catalogue, problems = load_catalogue(Paths.for_root(mini_project))
+    _catalogue, problems = load_catalogue(Paths.for_root(mini_project))[:2]
     assert [str(p) for p in problems] == [f"{BAD}:1: 公开方式: 缺少必填字段“公开方式”"]
 
 
 def test_duplicate_index_names_both_files(mini_project):
     (mini_project / BAD).write_text(MINIMAL, encoding="utf-8")
-    _catalogue, problems = load_catalogue(Paths.for_root(mini_project))
+    _catalogue, problems = load_catalogue(Paths.for_root(mini_project))[:2]
     assert [str(p) for p in problems] == [
         f"{BAD}:4: 索引号: 索引号“11530000MB0123456X/2024-00001”与 content/items/社会救助/低保名单.md:4 重复：每个事项的索引号必须唯一",
         "content/items/社会救助/低保名单.md:4: 索引号: 索引号“11530000MB0123456X/2024-00001”与 "
@@ -120,13 +127,13 @@ def test_all_problems_are_reported_at_once(mini_project):
     (mini_project / BAD).write_text(MISTAKES["bad_enum"][0], encoding="utf-8")
     (mini_project / "content/items/社会救助/second.md").write_text(MISTAKES["impossible_date"][0].replace(
         "2024-00002", "2024-00009"), encoding="utf-8")
-    _catalogue, problems = load_catalogue(Paths.for_root(mini_project))
+    _catalogue, problems = load_catalogue(Paths.for_root(mini_project))[:2]
     assert [p.field for p in problems] == ["公开对象", "发布日期"]
 
 
 def test_stray_file_in_items_is_not_silently_dropped(mini_project):
     (mini_project / "content/items/社会救助/新事项.txt").write_text("---\n", encoding="utf-8")
-    _catalogue, problems = load_catalogue(Paths.for_root(mini_project))
+    _catalogue, problems = load_catalogue(Paths.for_root(mini_project))[:2]
     assert [str(p) for p in problems] == [
         "content/items/社会救助/新事项.txt: 事项文件必须以 .md 结尾（例如 低保名单.md）；"
         "如果是附件，格式应为 pdf、ofd、doc、docx、xls、xlsx、wps、jpg、png"]
@@ -135,14 +142,14 @@ def test_stray_file_in_items_is_not_silently_dropped(mini_project):
 def test_empty_catalogue_does_not_pass_vacuously(mini_project):
     for path in (mini_project / "content/items").rglob("*.md"):
         path.unlink()
-    _catalogue, problems = load_catalogue(Paths.for_root(mini_project))
+    _catalogue, problems = load_catalogue(Paths.for_root(mini_project))[:2]
     assert [str(p) for p in problems] == ["content/items: 没有找到任何事项文件（.md）"]
 
 
 def test_registry_mistakes_are_located(mini_project):
     path = mini_project / "schema/units.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "- 名称: 示例县民政局\n  审核人: [\"@x\"]\n", encoding="utf-8")
-    _catalogue, problems = load_catalogue(Paths.for_root(mini_project))
+    _catalogue, problems = load_catalogue(Paths.for_root(mini_project))[:2]
     assert [str(p) for p in problems] == [
         "schema/units.yaml:9: 名称: 公开主体的名称“示例县民政局”重复（第 1 行已有），每个名称只能出现一次"]
 
@@ -150,10 +157,10 @@ def test_registry_mistakes_are_located(mini_project):
 def test_index_pattern_can_be_overridden_for_a_region(mini_project):
     regional = r"^([A-Z]{2}-\d{4}-\d{4}|[0-9A-Z]{18}/\d{4}-\d{5})$"
     (mini_project / BAD).write_text(variant("索引号: 11530000MB0123456X/2024-00001", "索引号: MZ-2024-0007"), encoding="utf-8")
-    catalogue, problems = load_catalogue(Paths.for_root(mini_project), index_pattern=regional)
+    catalogue, problems = load_catalogue(Paths.for_root(mini_project), index_pattern=regional)[:2]
     assert problems == [] and len(catalogue.items) == 3
     (mini_project / BAD).write_text(variant("索引号: 11530000MB0123456X/2024-00001", "索引号: MZ-24-7"), encoding="utf-8")
-    _catalogue, problems = load_catalogue(Paths.for_root(mini_project), index_pattern=regional)
+    _catalogue, problems = load_catalogue(Paths.for_root(mini_project), index_pattern=regional)[:2]
     assert [str(p) for p in problems] == [
         f"{BAD}:4: 索引号: 格式不对：应为符合本地规则 {regional} 的索引号，实际为文本“MZ-24-7”"]
 
@@ -165,10 +172,10 @@ def test_parsing_on_several_cores_gives_the_serial_result(mini_project, monkeypa
         (mini_project / f"content/items/社会救助/第{n}项.md").write_text(
             variant("2024-00001", f"2024-0000{n}"), encoding="utf-8")
     (mini_project / BAD).write_text(MISTAKES["bad_enum"][0], encoding="utf-8")
-    serial = load_catalogue(Paths.for_root(mini_project), render=True, item_checks=("secrecy:item_problems",))
+    serial = with_rules(load_catalogue(Paths.for_root(mini_project), render=True))
     monkeypatch.setattr(parallel, "MIN_JOBS_PER_WORKER", 2)
     monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
-    spread = load_catalogue(Paths.for_root(mini_project), render=True, item_checks=("secrecy:item_problems",))
+    spread = with_rules(load_catalogue(Paths.for_root(mini_project), render=True))
     assert [str(p) for p in spread[1]] == [str(p) for p in serial[1]] != []
     assert [(i.source, i.meta, i.html) for i in spread[0].items] == [(i.source, i.meta, i.html) for i in serial[0].items]
 
@@ -177,7 +184,7 @@ def test_an_item_the_schema_rejects_is_still_checked_against_registries_and_scan
     text = (variant("二级事项: 最低生活保障", "二级事项: 低保").replace(*NEW_INDEX)
             .replace("发布日期: 2024-03-05", "发布日期: 2024-02-30").replace("按乡镇分列的名单每月更新。", "联系 13912345678"))
     (mini_project / BAD).write_text(text, encoding="utf-8")
-    _catalogue, problems = load_catalogue(Paths.for_root(mini_project), item_checks=("secrecy:item_problems",))
+    _catalogue, problems = with_rules(load_catalogue(Paths.for_root(mini_project))[:2])
     assert [(p.line, p.field) for p in sorted(problems)] == [(6, "二级事项"), (19, "发布日期"), (21, "正文")]
     assert str(sorted(problems)[0]).endswith("“低保”没有登记在 schema/categories.yaml 中“社会救助”下。"
                                              "是不是“最低生活保障”？如确需新增，请先在登记表中添加")

@@ -9,10 +9,15 @@ from gongkai.search.find import search
 from gongkai.settings import read_project_settings
 
 
+def search_catalogue(root: Path, query: str):
+    """(the loaded project, its public items ranked for `query` as the site ranks them)."""
+    project = load_project(read_project_settings(Path(root)))
+    return project, search(project, query)
+
+
 def search_cli(root: Path, query: str, limit: int = 10) -> str:
     """The text `invoke search` prints: one line per result (rank, 事项名称, 索引号, file)."""
-    project = load_project(read_project_settings(Path(root)))
-    outcome = search(project, query)
+    project, outcome = search_catalogue(root, query)
     found = outcome.items
     tried = f"（已同时搜索同义词：{'、'.join(outcome.parsed.tried)}）" if outcome.parsed.tried else ""
     if not found:

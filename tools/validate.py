@@ -2,12 +2,14 @@
 逾期/超期 items, and the web editor's configuration generated from it."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 from gongkai.editor.config import GENERATED, generated_text, is_fresh, write_generated
 from gongkai.errors import CatalogueInvalid, format_report
 from gongkai.freshness.audit import audit, format_audit
+from gongkai.freshness.status import build_date
 from gongkai.project import load_project
 from gongkai.settings import read_project_settings
 
@@ -25,11 +27,12 @@ def validate_project(root: Path, stream=None) -> int:
     return 0
 
 
-def audit_project(root: Path, strict: bool = False, stream=None) -> int:
+def audit_project(root: Path, strict: bool = False, stream=None, environ=os.environ) -> int:
     """`invoke audit [--strict]`: print the findings (internal items too, marked); 1 if the
-    catalogue is invalid, or strict and any found. The verdicts are the site's (load_project)."""
+    catalogue is invalid, or strict and any found. The verdicts are the site's (load_project), on
+    the build date SOURCE_DATE_EPOCH gives in `environ`."""
     stream = stream or sys.stdout
-    project = load_project(read_project_settings(Path(root)))
+    project = load_project(read_project_settings(Path(root)), day=build_date(environ))
     if project.problems:
         print(format_report(project.problems), file=stream)
         return 1

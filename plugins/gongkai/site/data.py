@@ -72,7 +72,7 @@ def catalogue_csv(site: SiteData, site_url: str) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for number, item in enumerate(site.items, start=1):
-        writer.writerow(item_row(item, number, absolute(site_url, item.url)))
+        writer.writerow(item_row(item, number, absolute(site_url, item.url), site.vocabulary))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
