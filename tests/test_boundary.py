@@ -351,7 +351,7 @@ def test_pelican_may_not_read_content(name):
 
 def test_a_symlinked_pages_or_items_folder_is_not_read(mini_project, tmp_path):
     from gongkai.catalogue import load_catalogue
-from gongkai.settings import Paths
+    from gongkai.settings import Paths
 
     elsewhere = tmp_path / "elsewhere"
     shutil.move(mini_project / "content/pages", elsewhere)

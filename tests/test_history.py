@@ -11,7 +11,7 @@ import pytest
 from conftest import make_mini_project, run_build, run_invoke
 
 from gongkai.frontmatter import parse_text
-from gongkai.history import gitlog
+from gongkai import git as git_helper
 from gongkai.history.gitlog import Commit, annotate, file_histories, parse_log
 from gongkai.history.notes import ChangeNote, change_notes, item_problems, new_notes
 from gongkai.model import Item
@@ -43,8 +43,9 @@ def commit_all(root, subject, date):
 
 
 def with_history_plugin(root):
-    """The history plugin is on by default: the project's own pelicanconf.py lists it."""
-    assert '"history"' in (root / "pelicanconf.py").read_text(encoding="utf-8")
+    """The history step is part of every build: the project's own pelicanconf.py lists the adapter,
+    whose load_project runs it."""
+    assert '"gongkai_pelican"' in (root / "pelicanconf.py").read_text(encoding="utf-8")
 
 
 def edit(root, path, old, new):
@@ -246,7 +247,7 @@ def test_outside_git_there_is_no_update_date_from_git(repo, tmp_path):
 def test_one_git_log_for_the_whole_catalogue_and_no_message_read(repo, monkeypatch):
     calls = []
     real_run = subprocess.run
-    monkeypatch.setattr(gitlog.subprocess, "run", lambda cmd, **kw: calls.append(cmd) or real_run(cmd, **kw))
+    monkeypatch.setattr(git_helper.subprocess, "run", lambda cmd, **kw: calls.append(cmd) or real_run(cmd, **kw))
     histories = file_histories(repo, "content/items")
     assert len(calls) == 2  # rev-parse (shallow?) and one git log, whatever the number of items
     assert "--format=%x1e%H%x1f%cs" in calls[1] and calls[1][-2:] == ["--", "content/items"]

@@ -72,7 +72,7 @@ def project(tmp_path) -> Path:
 def validated(root: Path) -> dict:
     """Every item of the project by 事项名称; fails the test with the validator's report if any problem."""
     project = load(root)
-    catalogue, problems = project.catalogue, project.problems
+    catalogue, problems = project.catalogue, project.file_problems
     assert not problems, format_report(problems)
     return {item.title: item.meta for item in catalogue.items}
 
@@ -472,7 +472,7 @@ def test_every_reported_row_arrives_whatever_its_title(site, tmp_path):
     assert names == sorted(["事项-README.md", "事项-readme.md", "事项-~$临时救助.md", "事项-CON.md", "事项-nul.txt.md",
                             "事项-COM1.md", "事项-Aux.md", "隐藏事项.md", "普通事项.md", "事项-LPT9.md", "低保名单.md"])
     project = load(site)
-    catalogue, problems = project.catalogue, project.problems
+    catalogue, problems = project.catalogue, project.file_problems
     assert not problems, format_report(problems)
     assert sorted(i.title for i in catalogue.items if i.source.startswith("content/items/社会救助/")) == \
         sorted(titles + ["城乡最低生活保障对象名单"])

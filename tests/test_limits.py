@@ -11,10 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, REPO, make_mini_project, run_build, run_invoke
+from conftest import EXAMPLES, REPO, VOCABULARY, make_mini_project, run_build, run_invoke
 
 from gongkai import limits, schema
 from gongkai.catalogue import load_catalogue
+from gongkai.characters import has_visible, label
+from gongkai.errors import Problem, dotted, quote
+from gongkai.frontmatter import describe, parse_text
 from gongkai.settings import Paths
 
 
@@ -22,9 +25,6 @@ def with_rules(loaded):
     """(catalogue, the files' problems and what the per-item rules found)."""
     catalogue, files, rules = loaded
     return catalogue, files + rules
-from gongkai.characters import has_visible, label
-from gongkai.errors import Problem, dotted, quote
-from gongkai.frontmatter import describe, parse_text
 
 REFUSED = EXAMPLES / "refused"
 FOLDER = "content/items/社会救助"
@@ -378,5 +378,5 @@ def test_the_verdict_never_counts_an_unrealistic_limit_out():
 
     meta = {"公开时限": {"类型": "即时", "说明": "自信息形成之日起99999999个工作日内"},
             "成文日期": "2024-03-01", "发布日期": "2024-03-05"}
-    verdict = assess(meta, dt.date(2024, 6, 1), WorkCalendar())
+    verdict = assess(meta, dt.date(2024, 6, 1), WorkCalendar(), VOCABULARY)
     assert (verdict.status, verdict.detail) == (None, "时限说明写的 99999999 个工作日不合实际，无法核对是否按时")

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO, load, make_mini_project, run_build
+from conftest import REPO, VOCABULARY, load, make_mini_project, run_build
 
 from gongkai.model import Item
 from gongkai.search import analysis
@@ -261,7 +261,7 @@ def test_export_layout_and_meta():
                                                        Subcategory("最低生活保障", "dibao", "", "社会救助")])],
                           [Unit("示例县民政局", "minzheng", [])], ITEMS)
     data = build_search_data(ITEMS, workers=1)
-    files = export(data, catalogue, CASE_TABLE, {})
+    files = export(data, catalogue, CASE_TABLE, {}, VOCABULARY)
     meta = json.loads(files["index-meta.json"])
     folder = meta["data"]
     assert re.fullmatch(r"data-[0-9a-f]{10}/", folder)

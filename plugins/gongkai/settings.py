@@ -157,4 +157,5 @@ def settings_for(root: Path) -> dict:
     if (root / "pelicanconf.py").is_file():
         return read_project_settings(root)
     return resolve({**PELICAN_DEFAULTS, "PATH": str((root / "content").resolve()),
-                    "OUTPUT_PATH": str((root / "output").resolve()), "CACHE_PATH": str((root / ".cache").resolve())})
+                    "OUTPUT_PATH": str((root / "output").resolve()), "CACHE_PATH": str((root / ".cache").resolve()),
+                    **{name: [] for name in READS_NOTHING}})
