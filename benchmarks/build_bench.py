@@ -73,7 +73,7 @@ def touch_one(files: list[Path]) -> None:
 
 # The same site without the search index: plain Pelican builds no search, so this is the like-for-like row.
 NO_SEARCH_CONF = """from pelicanconf import *  # noqa
-PLUGINS = [p for p in PLUGINS if p != "search_index"]
+GONGKAI_SEARCH = False
 CACHE_PATH = ".cache-nosearch"
 OUTPUT_PATH = "output-nosearch"
 """

@@ -77,7 +77,7 @@ def name(rnd: random.Random) -> str:
 def enable_search(root: Path) -> None:
     conf = root / "pelicanconf.py"
     conf.write_text(conf.read_text(encoding="utf-8") +
-                    '\nif "search_index" not in PLUGINS:\n    PLUGINS = PLUGINS + ["search_index"]\n', encoding="utf-8")
+                    '\nGONGKAI_SEARCH = True  # the search page and index (on by default)\n', encoding="utf-8")
 
 
 # ---------- processes: time and memory ----------

@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, make_mini_project, run_build, run_invoke
+from conftest import EXAMPLES, REPO, make_mini_project, run_build, run_invoke
 
 from gongkai.errors import SettingsError
 from gongkai.render import BodyRenderer, is_remote
@@ -346,7 +346,7 @@ def test_every_top_level_output_entry_is_a_section_or_a_page(built):
 def test_pelican_may_not_read_content(name):
     with pytest.raises(SettingsError) as raised:
         resolve({name: ["pages"]})
-    assert str(raised.value) == f"pelicanconf.py 设置有误：{name} 必须为 []：content/ 中的文件只由 catalogue 插件读取和发布"
+    assert str(raised.value) == f"pelicanconf.py 设置有误：{name} 必须为 []：content/ 中的文件只由 gongkai 读取和发布"
 
 
 def test_a_symlinked_pages_or_items_folder_is_not_read(mini_project, tmp_path):
@@ -364,9 +364,13 @@ def test_a_symlinked_pages_or_items_folder_is_not_read(mini_project, tmp_path):
 
 
 def test_accept_judges_the_resolved_file(tmp_path):
-    from gongkai.boundary import accept
+    from gongkai.boundary import Boundary
+    from gongkai.settings import Paths
 
     content = tmp_path / "content"
+    (tmp_path / "schema").mkdir()
+    shutil.copy2(REPO / "schema/item.schema.json", tmp_path / "schema/item.schema.json")
+    accept = lambda written, _content: Boundary.of(Paths.for_root(tmp_path)).accept(written)  # noqa: E731
     (content / "attachments/sub").mkdir(parents=True)
     (content / "attachments/a.pdf").write_bytes(b"%PDF")
     (content / "items").mkdir()

@@ -380,20 +380,27 @@ def test_an_unwritable_project_folder_gives_a_chinese_message(built, sites, immu
 
 # --- Critical 8: caches never serve results validate no longer accepts ----------------------------
 
+def own_code(root: Path) -> dict:
+    """Build with the code in `root`/plugins instead of the installed package (PYTHONPATH comes
+    before the editable install): what a changed detector or renderer looks like to the cache."""
+    return {"PYTHONPATH": str(root / "plugins")}
+
+
 def test_a_fixed_detector_is_applied_to_files_parsed_before_the_fix(built):
     """8a: an item parsed while detect.py missed a mobile number must be scanned again once
-    detect.py is fixed; the old cache (keyed on size and mtime) published it with exit 0."""
-    detect = built / "plugins/secrecy/detect.py"
+    detect.py is fixed; the old cache (keyed on size and mtime) published it with exit 0. The build
+    runs the copy's own code (own_code), which the test edits."""
+    detect = built / "plugins/gongkai/secrecy/detect.py"
     fixed = detect.read_text(encoding="utf-8")
     detect.write_text(fixed + "\n\ndef find_sensitive(text):  # a detector that misses everything\n    return []\n",
                       encoding="utf-8")
     item = built / ITEM
     item.write_text(item.read_text(encoding="utf-8") + "咨询电话 13812345678。\n", encoding="utf-8")
-    assert run_build(built).returncode == 0
+    assert run_build(built, env=own_code(built)).returncode == 0
     page = (built / "output" / PAGE).read_text(encoding="utf-8")
     assert "13812345678" in page
     detect.write_text(fixed, encoding="utf-8")
-    result = run_build(built)
+    result = run_build(built, env=own_code(built))
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         f"{ITEM}:22: 正文: 疑似手机号码“138****5678”：公开前请删除或脱敏；"
@@ -404,12 +411,12 @@ def test_a_fixed_detector_is_applied_to_files_parsed_before_the_fix(built):
 
 def test_a_changed_renderer_renders_every_body_again(built):
     """8a: the same for render.py: cached bodies were rendered by the old code."""
-    render = built / "plugins/catalogue/render.py"
+    render = built / "plugins/gongkai/render.py"
     render.write_text(render.read_text(encoding="utf-8") + (
         "\n\n_original_sanitise = sanitise\n\n\ndef sanitise(*args, **kwargs):\n"
         "    return _original_sanitise(*args, **kwargs).replace(\"每月更新\", \"每月更新（新版渲染）\")\n"), encoding="utf-8")
     assert "每月更新（新版渲染）" not in (built / "output" / PAGE).read_text(encoding="utf-8")
-    assert run_build(built).returncode == 0
+    assert run_build(built, env=own_code(built)).returncode == 0
     assert "按乡镇分列的名单每月更新（新版渲染）。" in (built / "output" / PAGE).read_text(encoding="utf-8")
 
 

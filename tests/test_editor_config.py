@@ -6,7 +6,7 @@ import json
 
 import pytest
 import yaml
-from conftest import REPO, copy_project, run_build, run_invoke
+from conftest import REPO, copy_project, load, run_build, run_invoke
 
 from gongkai.editor import admin
 from gongkai.editor.config import GENERATED, ITEMS, CollectionSpec, editor_config, formats, generated_text
@@ -28,7 +28,7 @@ def fields_by_name(fields: list) -> dict:
 
 def test_generated_config_is_up_to_date():
     text = (REPO / GENERATED).read_text(encoding="utf-8")
-    assert text == generated_text(REPO), "编辑器配置已过期：请运行 python3 -m invoke editor-config"
+    assert text == generated_text(load(REPO)), "编辑器配置已过期：请运行 python3 -m invoke editor-config"
     assert text.startswith("# 网页编辑器（Decap CMS）的配置：由 python3 -m invoke editor-config")
     assert "generated — do not edit" in text.splitlines()[0]
 
@@ -110,11 +110,11 @@ def test_dates_patterns_lists_nested_object_and_attachments():
 
 
 def test_vendored_files_are_the_recorded_npm_files():
-    sources = json.loads((REPO / "plugins/editor/vendor/SOURCES.json").read_text(encoding="utf-8"))
+    sources = json.loads((REPO / "plugins/gongkai/editor/vendor/SOURCES.json").read_text(encoding="utf-8"))
     assert set(sources) == {"decap-cms", "js-yaml"}
     for package, info in sources.items():
         for name, digest in info["files"].items():
-            data = (REPO / "plugins/editor/vendor" / name).read_bytes()
+            data = (REPO / "plugins/gongkai/editor/vendor" / name).read_bytes()
             assert hashlib.sha256(data).hexdigest() == digest, f"{name} 与 {package} {info['version']} 不一致"
 
 
@@ -128,9 +128,9 @@ def test_editor_config_check_fails_when_a_unit_is_registered_and_passes_after_re
                      encoding="utf-8")
     stale = run_invoke(root, "editor-config", "--check")
     assert stale.returncode == 1
-    assert stale.stderr.strip() == "plugins/editor/cms-config.yml 已过期：请运行 python3 -m invoke editor-config 并提交。"
+    assert stale.stderr.strip() == "plugins/gongkai/editor/cms-config.yml 已过期：请运行 python3 -m invoke editor-config 并提交。"
     done = run_invoke(root, "editor-config")
-    assert done.stdout.strip() == "已更新 plugins/editor/cms-config.yml。"
+    assert done.stdout.strip() == "已更新 plugins/gongkai/editor/cms-config.yml。"
     assert "示例县新设局" in (root / GENERATED).read_text(encoding="utf-8")
     assert run_invoke(root, "editor-config", "--check").returncode == 0
 
@@ -217,7 +217,7 @@ def test_internal_build_writes_the_editor_and_the_public_build_leaves_it_out(tmp
     assert "connect-src &#39;self&#39; blob: data: https://git.example.gov.cn;" in page
     assert '<script src="decap-cms.js?v=' in page and "<title>网页编辑 · 示例县政务公开事项标准目录</title>" in page
     assert json.loads(page.split('id="gongkai-editor-formats">')[1].split("</script>")[0]) == formats(REPO / "schema")
-    assert (admin_dir / "decap-cms.js").read_bytes() == (REPO / "plugins/editor/vendor/decap-cms.js").read_bytes()
+    assert (admin_dir / "decap-cms.js").read_bytes() == (REPO / "plugins/gongkai/editor/vendor/decap-cms.js").read_bytes()
     published = run_build(root, *extra, conf="publishconf.py")
     assert published.returncode == 0, published.stdout + published.stderr
     assert not (root / "output/admin").exists()

@@ -10,8 +10,8 @@ import subprocess
 import pytest
 from conftest import make_mini_project, run_build, run_invoke
 
-from gongkai.frontmatter import parse_text
 from gongkai import git as git_helper
+from gongkai.frontmatter import parse_text
 from gongkai.history.gitlog import Commit, annotate, file_histories, parse_log
 from gongkai.history.notes import ChangeNote, change_notes, item_problems, new_notes
 from gongkai.model import Item

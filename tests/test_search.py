@@ -299,7 +299,7 @@ INTERNAL = """---
 def with_search(root: Path) -> Path:
     conf = root / "pelicanconf.py"
     conf.write_text(conf.read_text(encoding="utf-8") +
-                    '\nif "search_index" not in PLUGINS:\n    PLUGINS = PLUGINS + ["search_index"]\n', encoding="utf-8")
+                    '\nGONGKAI_SEARCH = True  # the search page and index (on by default)\n', encoding="utf-8")
     return root
 
 

@@ -33,7 +33,7 @@ def search_root(example_site, tmp_path_factory):
     root = copy_project(tmp_path_factory.mktemp("search-site"))
     conf = root / "pelicanconf.py"
     conf.write_text(conf.read_text(encoding="utf-8") +
-                    '\nif "search_index" not in PLUGINS:\n    PLUGINS = PLUGINS + ["search_index"]\n', encoding="utf-8")
+                    '\nGONGKAI_SEARCH = True  # the search page and index (on by default)\n', encoding="utf-8")
     result = run_build(root)
     assert result.returncode == 0, result.stdout + result.stderr
     return root

@@ -19,7 +19,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-VENDOR = Path(__file__).resolve().parents[1] / "plugins" / "editor" / "vendor"
+VENDOR = Path(__file__).resolve().parents[1] / "plugins" / "gongkai" / "editor" / "vendor"
 SOURCES = VENDOR / "SOURCES.json"
 # package -> {file in vendor/: path inside the npm tarball}
 FILES = {
@@ -37,7 +37,7 @@ def sha256(path: Path) -> str:
 def vendor(spec: str, sources: dict) -> None:
     name, _, version = spec.rpartition("@")
     if name not in FILES or not version:
-        raise SystemExit(f"用法：python3 tools/editor_vendor.py {' '.join(p + '@版本' for p in FILES)}")
+        raise ValueError(f"用法：python tools/editor_vendor.py {' '.join(p + '@版本' for p in FILES)}")
     with tempfile.TemporaryDirectory() as tmp:
         packed = json.loads(subprocess.check_output(["npm", "pack", "--json", "--pack-destination", tmp, spec]))[0]
         with tarfile.open(Path(tmp) / packed["filename"]) as tar:
