@@ -1,4 +1,4 @@
-"""What the resource limits (plugins/catalogue/limits.py) cost, and how fast hostile files are
+"""What the resource limits (plugins/gongkai/limits.py) cost, and how fast hostile files are
 refused (issue 9). Run by hand:
 
     python3 benchmarks/limits_bench.py 1000

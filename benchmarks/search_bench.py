@@ -3,7 +3,7 @@
     python3 benchmarks/search_bench.py [N] [--seed S] [--no-vary]
 
 1. A catalogue of N items (default 10,000) from benchmarks/generate_catalogue.py, with the
-   search_index plugin enabled. Unless --no-vary, every item then gets varied numbers, a town in
+   search index enabled (GONGKAI_SEARCH). Unless --no-vary, every item then gets varied numbers, a town in
    some titles and a list of personal and village names in its body (see vary()): the generator
    repeats ~80 example items, which compresses unrealistically well.
 2. Full Pelican build (for the browser and for Pagefind).

@@ -185,7 +185,7 @@ AXE_RUN = """async () => {
 
 def axe_violations(page) -> list[str]:
     """WCAG 2.1 A/AA violations axe-core (installed by `invoke test`) finds on the open page."""
-    from gongkai_tools.testenv import axe_path
+    from gongkai_tools.testenv import axe_path, checked_axe
 
-    page.add_script_tag(path=str(axe_path(TOOLS)))
+    page.add_script_tag(path=str(checked_axe(axe_path(TOOLS))))  # only the pinned, hash-checked file
     return page.evaluate(AXE_RUN)

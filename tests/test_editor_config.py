@@ -1,4 +1,4 @@
-"""The web editor's generated configuration and the admin files a build writes (plugins/editor/)."""
+"""The web editor's generated configuration and the admin files a build writes (plugins/gongkai/editor/, written by gongkai_pelican)."""
 from __future__ import annotations
 
 import hashlib

@@ -229,7 +229,7 @@ ROW_FIELDS = ["事项名称", "索引号", "一级事项", "二级事项", "公�
 
 
 def site_csv(items: list[Item]) -> bytes:
-    """The download exactly as the site writes it (plugins/public_site/data.py): UTF-8 with BOM, CRLF."""
+    """The download exactly as the site writes it (plugins/gongkai/site/data.py): UTF-8 with BOM, CRLF."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)

@@ -4,7 +4,7 @@ the build (which must work offline):
     python3 tools/editor_vendor.py decap-cms@3.16.3 js-yaml@5.5.0
 
 `npm pack` downloads each package tarball (npm checks the registry's integrity hash); the files
-listed in FILES are copied into plugins/editor/vendor/, and SOURCES.json records the version,
+listed in FILES are copied into plugins/gongkai/editor/vendor/, and SOURCES.json records the version,
 the tarball's integrity and each file's sha256 (tests/test_editor_config.py checks them).
 Afterwards: run `python3 -m invoke test` (the browser tests drive the new version) and commit.
 """

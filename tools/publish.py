@@ -50,7 +50,7 @@ IMMUTABLE_CACHE = "public, max-age=31536000, immutable"
 MANIFEST_CACHE = "no-store"
 
 # Names that carry a hash of their content, so a changed file always gets a new name: cached for a year.
-# files/<sha256[:16]>.<ext> is written by public_site.data; search/data-<hash>/ by search_index.export.
+# files/<sha256[:16]>.<ext> is written by gongkai.site.data; search/data-<hash>/ by gongkai.search.export.
 IMMUTABLE = (
     re.compile(r"files/[0-9a-f]{16,64}\.[a-z0-9]+"),
     re.compile(r"search/data-[0-9a-f]{8,64}/.+"),

@@ -4,14 +4,14 @@ how it was typed.
 visible(): NFKC (full-width letters and digits, ideographic space, ＊ and （） become their
 ASCII forms) and removal of invisible characters (zero-width space and joiners, soft hyphen,
 word joiner, byte-order mark, bidi controls: Unicode's Default_Ignorable_Code_Point). Search
-builds on it (plus lower case and traditional -> simplified, search_index.analysis), and
+builds on it (plus lower case and traditional -> simplified, gongkai.search.analysis), and
 theme/static/js/search-core.js mirrors it with the same INVISIBLE_RANGES.
 
 fold(): the same for the scan, after decoding HTML entities (&#49; &#x31; &nbsp;) and with the
 decimal digits of every script as ASCII digits (١٣٨ reads as 138), keeping a map back to the
 original offsets so that a finding is located and masked in the text as written.
 Markdown markers and separators between digit groups are the detector's business
-(secrecy.detect), because which groups form one number depends on the groups around them.
+(gongkai.secrecy.detect), because which groups form one number depends on the groups around them.
 """
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 /* Search core: normalisation, tokens, query parsing and ranking. No DOM, no network.
- * A line-by-line mirror of plugins/search_index/analysis.py and query.py (same names in
+ * A line-by-line mirror of plugins/gongkai/search/analysis.py and query.py (same names in
  * camelCase); tests/search_cases.json and the ranking tests hold both to the same answers.
  * Exposed as window.GongkaiSearch. Strings are walked by code point, as Python does. */
 (function (root) {
@@ -7,7 +7,7 @@
 
   var HAN_RANGES = [[0x3007, 0x3007], [0x3400, 0x4DBF], [0x4E00, 0x9FFF], [0xF900, 0xFAFF],
     [0x20000, 0x2A6DF], [0x2A700, 0x2EE5F], [0x2F800, 0x2FA1F], [0x30000, 0x323AF]];
-  /* Default_Ignorable_Code_Point: the same list as INVISIBLE_RANGES in plugins/catalogue/textnorm.py. */
+  /* Default_Ignorable_Code_Point: the same list as INVISIBLE_RANGES in plugins/gongkai/textnorm.py. */
   var INVISIBLE_RANGES = [[0x00AD, 0x00AD], [0x034F, 0x034F], [0x061C, 0x061C], [0x115F, 0x1160], [0x17B4, 0x17B5],
     [0x180B, 0x180F], [0x200B, 0x200F], [0x202A, 0x202E], [0x2060, 0x206F], [0x3164, 0x3164],
     [0xFE00, 0xFE0F], [0xFEFF, 0xFEFF], [0xFFA0, 0xFFA0], [0xFFF0, 0xFFF8], [0x1BCA0, 0x1BCA3],
