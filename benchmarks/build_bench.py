@@ -20,7 +20,6 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parent / "plugins"), str(HERE)]
 
 from generate_catalogue import generate  # noqa: E402
 

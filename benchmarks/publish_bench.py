@@ -11,6 +11,7 @@ a real object store adds round trips; CONCURRENCY uploads run at once.
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -21,10 +22,19 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "plugins"), str(ROOT)]
 
-from conftest import copy_project  # noqa: E402
-from s3_server import RcloneS3  # noqa: E402
+
+
+def _from_tests(name: str):
+    """A helper module of the test suite (tests/ is not a package), loaded by path."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tests" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+copy_project = _from_tests("conftest").copy_project
+RcloneS3 = _from_tests("s3_server").RcloneS3
 
 
 def synthetic_output(output: Path, pages: int) -> None:

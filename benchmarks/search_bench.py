@@ -37,7 +37,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "_work"
-sys.path[:0] = [str(HERE.parent / "plugins"), str(HERE)]
 
 # Typical two-word queries whose words occur in the generated catalogue (its templates).
 QUERIES = ["低保 标准", "养老机构 等级", "公积金 缴存", "采购 结果", "医疗保险 缴费",
