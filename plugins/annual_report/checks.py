@@ -109,7 +109,7 @@ def check_report(report: Report, fmt: Format, validator, content: Path, render: 
     problems += section_problems(report) + body_problems(report, content, render)
     if report.is_published:
         problems += placeholder_problems(report) + secrecy_problems(report)
-    return problems
+    return sorted(problems, key=lambda p: p.line or 0)  # in file order; on one line, in the order checked
 
 
 def _present(meta, path: tuple) -> bool:

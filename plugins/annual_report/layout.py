@@ -77,8 +77,8 @@ class Format:
         return [(k, self.resolve(v)) for k, v in self.resolve(spec).get("properties", {}).items()]
 
     def is_number(self, spec: dict) -> bool:
-        kinds = spec.get("type", [])
-        return "integer" in kinds or "number" in kinds
+        """A number on the form: declared with its unit (年度 is a number, but not a cell of the form)."""
+        return "x-unit" in spec
 
     def cells(self, key: str | None = None) -> list[Cell]:
         """Every number on the form (or in one table), in the form's order."""
