@@ -447,3 +447,17 @@ def test_invoke_audit_reports_the_missing_report_and_strict_fails(tmp_path):
     (root / FILE).write_text(PUBLISHED, encoding="utf-8")
     result = run_invoke(root, "audit", "--strict")
     assert "年度报告：2025 年度报告已发布（content/reports/2025年报告.md）。" in result.stdout
+
+
+def test_each_missing_key_is_named_once(tmp_path):
+    """jsonschema raises one `required` error per missing key; each names its own key (it used to
+    name the first missing key as many times as keys were missing, for items too)."""
+    from catalogue import schema
+
+    text = changed("报告机关: 示例县人民政府\n", "")
+    text = changed("收取信息处理费（元）: 0\n", "", text)
+    assert problems_of(tmp_path, text) == [f"{FILE}:1: 报告机关: 缺少必填字段“报告机关”",
+                                           f"{FILE}:1: 收取信息处理费（元）: 缺少必填字段“收取信息处理费（元）”"]
+    validator = schema.compiled(str(REPO / "schema/item.schema.json"))
+    missing = [p.field for p in schema.check(validator, {"事项名称": "城乡低保"}, {}, "x.md")]
+    assert sorted(missing) == sorted(k for k in validator.schema["required"] if k != "事项名称")
