@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,7 +18,7 @@ from annual_report.audit import report_finding
 from annual_report.checks import load_reports, report_warnings
 from annual_report.derived import CountedDocument, derived_counts
 from annual_report.layout import (CARRIED_IN, CARRIED_OUT, DOC_KINDS, DOCS, FEE, HANDLED, HANDLED_TOTAL, NEW, RESULTS,
-                                  S2, S3, S4, TEXT_SECTIONS, TOTAL, load_format)
+                                  S2, S3, S4, TOTAL, load_format)
 from catalogue.validate import Paths, load_catalogue
 from conftest import EXAMPLES, REPO, make_mini_project, run_invoke
 

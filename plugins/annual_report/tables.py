@@ -80,7 +80,7 @@ def _value(data, path: tuple):
     return value, number_text(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else ""
 
 
-def _unit(fmt: Format, spec: dict) -> str:
+def _unit(spec: dict) -> str:
     return spec.get("x-unit", "")
 
 
@@ -117,7 +117,7 @@ def _grid(fmt: Format, spec: dict, data: dict, table: Table, ids) -> None:
     head, leaves = _header_rows(columns, depth, table, ids, yaml_keys=False)
     head[0].insert(0, HtmlCell(spec.get("x-corner", ""), colspan=width, rowspan=depth, css="corner"))
     table.head = head
-    units = {key: _unit(fmt, child) for key, child in fmt.children(row_spec)}
+    units = {key: _unit(child) for key, child in fmt.children(row_spec)}
     placed = set()
 
     def walk(nodes: list[Node], level: int, path: tuple, open_groups: list):
@@ -160,7 +160,7 @@ def _sections(fmt: Format, spec: dict, data: dict, table: Table, ids) -> None:
                 value, text = _value(data, (table.key, section_key, row_key, column_key))
                 cells.append(HtmlCell(text, colspan=span, headers=f"{section_cell.id} {row_head.id} {head.id}", numeric=True))
                 table.points.append(Point(table.key, SEPARATOR.join((section_key, row_key)), column_key, value,
-                                          _unit(fmt, column_spec)))
+                                          _unit(column_spec)))
             table.body.append(cells)
 
 
