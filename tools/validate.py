@@ -11,6 +11,7 @@ from gongkai.errors import CatalogueInvalid, format_report
 from gongkai.freshness.audit import audit, format_audit
 from gongkai.freshness.status import build_date
 from gongkai.project import load_project
+from gongkai.report.audit import FINDING_HEAD, report_finding
 from gongkai.settings import read_project_settings
 
 
@@ -18,21 +19,32 @@ def validate_project(root: Path, stream=None) -> int:
     """`invoke validate`: every problem at once, then a count; 1 if any."""
     stream = stream or sys.stdout
     project = load_project(read_project_settings(root))
+    if project.notices:
+        print(project.notice_text(), file=stream)
     if project.problems:
         print(format_report(project.problems), file=stream)
         return 1
     catalogue = project.catalogue
     internal = len(catalogue.items) - len(catalogue.public_items)
-    print(f"校验通过：共 {len(catalogue.items)} 个事项（其中内部公开 {internal} 个，不上公开网站），没有发现问题。", file=stream)
+    tail = f"另有 {len(project.notices)} 条提醒（不影响发布），见上。" if project.notices else ""
+    print(f"校验通过：共 {len(catalogue.items)} 个事项（其中内部公开 {internal} 个，不上公开网站），没有发现问题。{tail}", file=stream)
     return 0
 
 
 def audit_project(root: Path, strict: bool = False, stream=None, environ=os.environ) -> int:
-    """`invoke audit [--strict]`: print the findings (internal items too, marked); 1 if the
-    catalogue is invalid, or strict and any found. The verdicts are the site's (load_project), on
-    the build date SOURCE_DATE_EPOCH gives in `environ`."""
+    """`invoke audit [--strict]`: print the findings (internal items too, marked), then whether
+    last year's annual report is published once 31 January has passed; 1 if the catalogue is
+    invalid, or strict and anything found. The verdicts are the site's (load_project), on the build
+    date SOURCE_DATE_EPOCH gives in `environ`."""
     stream = stream or sys.stdout
     project = load_project(read_project_settings(Path(root)), day=build_date(environ))
+    code = _audit_items(project, strict, stream)
+    finding, line = report_finding(project.reports, project.steps["reports"], project.build_date)
+    print(f"{FINDING_HEAD}\n{finding}" if finding else line, file=stream)
+    return (1 if strict and finding else 0) or code
+
+
+def _audit_items(project, strict: bool, stream) -> int:
     if project.problems:
         print(format_report(project.problems), file=stream)
         return 1

@@ -5,6 +5,7 @@
     history   变更记录 notes and 更新日期 from git (history/)
     freshness the holiday table, then every item's 公开时限 verdict on the build date (freshness/)
     synonyms  schema/synonyms.yaml for the search (search/synonyms.py)
+    reports   the 政府信息公开工作年度报告 (content/reports/), checked, and their 提醒 (report/)
 
 Each step runs once, in this order, whoever asks: the site (gongkai_pelican), `invoke validate`,
 `search`, `review` (for the base version and the working tree), `audit`, `scan`, `codeowners`,
@@ -28,6 +29,7 @@ from .freshness.status import assess_all, build_date
 from .freshness.workdays import WorkCalendar, load_calendar
 from .history import annotate, file_histories
 from .model import Catalogue
+from .report.checks import load_reports, report_warnings
 from .search.synonyms import EMPTY, SynonymTable, load_synonyms
 from .secrecy.pages import page_problems
 from .settings import Paths
@@ -36,7 +38,8 @@ from .site.pages import page_url_problems
 from .vocabulary import Vocabulary
 
 CACHE_FILE = "gongkai-items.cache"
-STEPS = ("files", "rules", "checks", "holidays", "synonyms")
+STEPS = ("files", "rules", "checks", "holidays", "synonyms", "reports")
+WARNING_MARK = "提醒："
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,8 @@ class Project:
     calendar: WorkCalendar
     freshness: dict              # 索引号 -> freshness.Freshness, internal items included
     synonyms: SynonymTable
+    reports: list = field(default_factory=list)   # report.source.Report, drafts and invalid ones too
+    notices: list = field(default_factory=list)   # Problems printed as 提醒, never failing anything
     steps: dict = field(default_factory=dict)  # step name -> its problems (STEPS)
 
     @property
@@ -79,6 +84,14 @@ class Project:
     def warnings(self) -> list[str]:
         """One line per year the holiday tables did not know (freshness counted Monday–Friday)."""
         return self.calendar.warnings()
+
+    def notice_text(self) -> str:
+        """The 提醒 lines validate and the build print (empty when there are none)."""
+        return format_notices(self.notices)
+
+
+def format_notices(notices: list[Problem]) -> str:
+    return "\n".join(WARNING_MARK + str(w) for w in sorted(notices, key=lambda p: (p.path, p.line or 0, p.field)))
 
 
 def load_project(settings: dict, *, render: bool = False, cache: bool = False, day: dt.date | None = None,
@@ -108,8 +121,14 @@ def load_project(settings: dict, *, render: bool = False, cache: bool = False, d
     freshness = assess_all(catalogue.items, day, calendar, words)
     synonyms, steps["synonyms"] = load_synonyms(paths.schema_dir, paths.root)
 
+    boundary = Boundary.of(paths)
+    reports, steps["reports"] = load_reports(paths, boundary, render)
+    notices = report_warnings(catalogue, reports, paths.schema_dir)
+    notices += [p for name in settings["GONGKAI_WARNINGS"] for p in resolve(name)(catalogue, paths)]
+
     project = Project(settings, paths, catalogue, words, json.loads(paths.item_schema.read_text(encoding="utf-8")),
-                      Boundary.of(paths), day, calendar, freshness, synonyms if not steps["synonyms"] else EMPTY, steps)
+                      boundary, day, calendar, freshness, synonyms if not steps["synonyms"] else EMPTY, reports,
+                      notices, steps)
     if strict and project.problems:
         raise CatalogueInvalid(project.problems)
     return project

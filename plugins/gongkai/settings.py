@@ -30,6 +30,9 @@ DECLARED = {
                        "taking (catalogue, paths); the project's rules always run (project.py)."),
     "GONGKAI_ITEM_CHECKS": (list, [], "An office's own per-item checks ('module:function' taking an item), cached with "
                             "each file's parse; the project's per-item rules always run (catalogue.ITEM_RULES)."),
+    "GONGKAI_WARNINGS": (list, [], "An office's own checks whose findings are printed as 提醒 but never fail validate "
+                         "or the build, as 'module:function' taking (catalogue, paths); the project's own "
+                         "(the annual reports') always run."),
     "GONGKAI_INTRO": (str, "", "One paragraph on the home page saying what the catalogue is."),
     "GONGKAI_CACHE": (bool, True, "Keep parse results and unchanged item pages between builds (signed, see catalogue/cache.py)."),
     "GONGKAI_SEARCH": (bool, True, "Write the search page and index (False only to time a build without them)."),

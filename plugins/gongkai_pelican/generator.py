@@ -8,6 +8,7 @@ gongkai.editor.admin.
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -17,11 +18,13 @@ from gongkai.cache import PageReuse, fingerprint
 from gongkai.editor import admin
 from gongkai.errors import CatalogueInvalid
 from gongkai.project import load_project
+from gongkai.report.site import link_of, published, sitemap_urls
 from gongkai.search.export import build_search_data, export
 from gongkai.search.find import documents
 from gongkai.site import data, feeds, pages
 
 from .boundary import stopping
+from .report import write_reports
 
 SITEURL_MARK = "\ue000SITEURL\ue000"  # a private-use character: never in real text, untouched by escaping
 PAGES_CACHE = "gongkai-pages.cache"
@@ -36,10 +39,14 @@ class GongkaiGenerator(Generator):
         problems = admin.check(self.settings)  # editor settings: stop before anything is written
         if problems:
             raise CatalogueInvalid(problems)
+        if project.notices:
+            print(project.notice_text(), file=sys.stderr)
         for warning in project.warnings():
             _log.warning(warning)
         self.context["gongkai_project"] = project
         self.context["catalogue"] = project.catalogue
+        # The home page (every page's context) links the published annual reports.
+        self.context["annual_reports"] = [link_of(r) for r in published(project.reports)]
 
     @stopping
     def generate_output(self, writer):
@@ -50,6 +57,7 @@ class GongkaiGenerator(Generator):
         self.write_pages(writer, project, site, out)
         write_files(out, site_files(project, site, self.settings["SITEURL"]))
         data.copy_files(site, project.boundary, out)
+        write_reports(self, writer, project, out)
         if self.settings["GONGKAI_SEARCH"]:
             self.write_search(writer, project, out)
         if admin.wanted(self.settings):
@@ -113,7 +121,7 @@ def site_files(project, site, site_url: str) -> dict[str, bytes]:
              "robots.txt": data.robots(site_url)}
     for path, title, items, attr in feeds.feed_specs(site):
         files[path] = feeds.render_feed(site, site_url, path, title, items, attr)
-    files["sitemap.xml"] = data.sitemap(site, site_url, pages.listing_urls(site))
+    files["sitemap.xml"] = data.sitemap(site, site_url, pages.listing_urls(site) + sitemap_urls(project.reports))
     return files
 
 
