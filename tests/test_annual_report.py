@@ -119,7 +119,7 @@ def test_the_example_reports_are_valid_and_consistent_with_the_catalogue():
     reports, problems = load_reports(paths)
     assert problems == []
     assert sorted(r.year for r in reports) == [2024, 2025] and all(r.is_published for r in reports)
-    catalogue, item_problems = load_catalogue(paths)
+    catalogue, item_problems = load_catalogue(paths)[:2]
     assert item_problems == []
     assert report_warnings(catalogue, paths) == []
 
@@ -383,7 +383,7 @@ def test_the_interim_rule_reads_items():
 def test_a_report_whose_section_two_differs_from_the_catalogue_warns(tmp_path):
     root = project(tmp_path, **{"2025年报告": PUBLISHED})
     paths = Paths.for_root(root)
-    catalogue, _problems = load_catalogue(paths)
+    catalogue, _problems = load_catalogue(paths)[:2]
     line = line_no(PUBLISHED, "行政规范性文件: {")
     field = f"{S2}.{DOCS}.行政规范性文件"
     assert [str(w) for w in report_warnings(catalogue, paths)] == [
@@ -412,7 +412,7 @@ def test_the_carry_over_must_match_last_years_report(tmp_path):
     paths = Paths.for_root(root)
     _reports, problems = load_reports(paths)
     assert problems == []
-    catalogue, _ = load_catalogue(paths)
+    catalogue, _ = load_catalogue(paths)[:2]
     carried = [str(w) for w in report_warnings(catalogue, paths) if "上年结转" in w.field]
     assert carried == [f"{FILE}:{line_no(text, '二、上年结转')}: {S3}.{CARRIED_IN}: “二、上年结转”与 2024 年报告“四、结转下年度继续办理”"
                        "不一致：自然人列 4（2024 年报告为 3），总计列 5（2024 年报告为 4）。一般两者相等，请核对"]
@@ -424,7 +424,7 @@ def test_a_draft_and_a_late_report_warn(tmp_path):
     late = changed("发布日期: 2025-01-20", "发布日期: 2025-02-10", PREVIOUS)
     root = project(tmp_path, **{"2025年报告": draft, "2024年报告": late})
     paths = Paths.for_root(root)
-    catalogue, _ = load_catalogue(paths)
+    catalogue, _ = load_catalogue(paths)[:2]
     warnings = [str(w) for w in report_warnings(catalogue, paths) if w.field in ("状态", "发布日期")]
     assert warnings == [
         f"content/reports/2024年报告.md:{line_no(late, '发布日期')}: 发布日期: 发布日期 2025-02-10 晚于条例第四十九条规定的 2025-01-31（次年1月31日前公布）",
