@@ -5,7 +5,7 @@ PageReuse: unchanged item pages taken from the previous output/).
 A cache is a shortcut past the checks, so it fails in two dangerous ways:
 - stale: an entry made before a change is served after it (an item switched to 内部 with the same
   size and mtime, a fixed detector or renderer) and the build republishes what validate rejects.
-  So every key comes from `derive_key`: the build environment (the source of every plugin, the
+  So every key comes from `derive_key`: the build environment (the source of the core and the adapter, the
   version of every installed distribution and of Python) plus what the caller names (file
   content hashes, schema, settings). Never sizes or modification times.
 - poisoned: a cache file is a pickle, and unpickling runs code. Anything inside the project can be

@@ -60,7 +60,7 @@ class Cell:
 
 
 class Format:
-    """The report schema, with the questions the rest of the plugin asks about it."""
+    """The report schema, with the questions the rest of gongkai.report asks about it."""
 
     def __init__(self, schema: dict):
         self.schema = schema

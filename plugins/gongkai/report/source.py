@@ -1,7 +1,7 @@
 """Reading one annual report file: content/reports/<anything>.md, numbers in the front matter and
 the text sections 一、五、六 in the Markdown body.
 
-The front matter goes through the catalogue's own reader (catalogue.frontmatter: size limit, UTF-8
+The front matter goes through the catalogue's own reader (gongkai.frontmatter: size limit, UTF-8
 and GBK hints, tab and full-width colon hints, duplicate keys, line marks). On top of that the
 YAML is composed once more to keep, for every number, the text exactly as written and where it
 stands in the file: YAML reads 017 as 15 and 1:30 as 90, so the checks look at what the editor

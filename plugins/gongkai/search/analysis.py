@@ -1,6 +1,6 @@
 """Text analysis shared by the index, the command line and (mirrored line by line) search-core.js.
 
-normalise: catalogue.textnorm.visible (NFKC: full-width -> half-width; invisible characters removed,
+normalise: gongkai.textnorm.visible (NFKC: full-width -> half-width; invisible characters removed,
 the same normalisation the 保密审查 scan starts from), lower case, traditional -> simplified by a
 one-character map generated from OpenCC's data. tokens: CJK runs become character unigrams + bigrams, other
 letter/digit runs become one token each, everything else (punctuation, spaces) separates tokens.

@@ -106,7 +106,7 @@ def build_stats(docs: list[dict], fold: dict | None = None, workers: int | None 
     if not workers:
         return index_part(docs, 0, fold)
     parts = [(docs[i:i + PART], i, fold) for i in range(0, len(docs), PART)]
-    # Spawned, not forked, like catalogue.parallel: workers inherit nothing (no locks held by
+    # Spawned, not forked, like gongkai.parallel: workers inherit nothing (no locks held by
     # Pelican's threads) and behave the same on Windows.
     context = multiprocessing.get_context("spawn")
     with main_module_hidden(), context.Pool(min(workers, len(parts)), maxtasksperchild=1) as pool:

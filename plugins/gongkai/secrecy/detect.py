@@ -1,6 +1,6 @@
 """Finding personal numbers and secrecy markings in text.
 
-Pure functions over strings. The text is first read as a reader sees it (catalogue.textnorm.fold:
+Pure functions over strings. The text is first read as a reader sees it (gongkai.textnorm.fold:
 HTML entities decoded, NFKC, invisible characters removed), with offsets kept so that every hit is
 reported and masked where it was written.
 
