@@ -83,9 +83,9 @@ def docs(c):
 @task(help={"strict": "发现逾期或超期事项、或上一年度报告缺失时以退出码 1 结束（用于持续集成）"})
 def audit(c, strict=False):
     """列出所有逾期未更新（定期）和超期公开（即时）的事项，以及 1 月 31 日后仍未发布的上一年度报告。"""
-    from gongkai_tools.validate import audit_project
+    from gongkai_tools.validate import audit_command
 
-    finish(audit_project, ROOT, strict=strict)
+    finish(audit_command, ROOT, strict=strict)
 
 
 @task(name="report-draft", help={"year": "报告年度，例如 2025", "force": "用目录统计值覆盖已填写的规章、行政规范性文件件数和上年结转"})

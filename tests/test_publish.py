@@ -19,7 +19,7 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
-from conftest import BUILD_EPOCH, copy_project, make_mini_project, run_build
+from conftest import BUILD_EPOCH, REPO, copy_project, make_mini_project, run_build
 from s3_server import RcloneS3, RecordingProxy
 
 BUCKET = "site"
@@ -106,17 +106,24 @@ def no_aws_files(home: Path) -> dict:
 
 
 def publish_in_process(monkeypatch, project: Path, env: dict, dry_run: bool = False) -> tuple[int, str, str]:
-    """What `python3 -m invoke publish` does (tasks.py calls publish_cli), in this process for speed."""
-    from gongkai_tools.publish import publish_cli
+    """What `python3 -m invoke publish` does (tasks.py: finish(publish, …)), in this process for speed."""
+    import importlib.util
+
+    from gongkai_tools.publish import publish
+
+    spec = importlib.util.spec_from_file_location("tasks", REPO / "tasks.py")  # the boundary itself
+    tasks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tasks)
+    finish = tasks.finish
 
     for name in ENV_NAMES:
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = publish_cli(project, dry_run=dry_run)
-    return code, out.getvalue(), err.getvalue()
+    with redirect_stdout(out), redirect_stderr(err), pytest.raises(SystemExit) as ended:
+        finish(publish, project, dry_run=dry_run)
+    return ended.value.code, out.getvalue(), err.getvalue()
 
 
 def invoke_publish(project: Path, env: dict, *flags: str, popen: bool = False):

@@ -300,9 +300,9 @@ def test_fence_outgrows_backticks_in_the_body():
 
 
 def test_base_unknown_is_a_catalogue_error():
-    from gongkai.errors import CatalogueError
+    from gongkai.errors import GongkaiError
 
-    assert issubclass(BaseUnknown, CatalogueError)
+    assert issubclass(BaseUnknown, GongkaiError)
 
 
 def test_a_file_broken_beyond_reading_is_a_change_not_a_removal(tmp_path):

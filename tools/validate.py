@@ -32,19 +32,30 @@ def validate_project(root: Path, stream=None) -> int:
 
 
 def audit_project(root: Path, strict: bool = False, stream=None, environ=os.environ) -> int:
-    """`invoke audit [--strict]`: print the findings (internal items too, marked), then whether
-    last year's annual report is published once 31 January has passed; 1 if the catalogue is
-    invalid, or strict and anything found. The verdicts are the site's (load_project), on the build
-    date SOURCE_DATE_EPOCH gives in `environ`."""
+    """The items' part of `invoke audit [--strict]`: print the findings (internal items too,
+    marked); 1 if the catalogue is invalid, or strict and any found. The verdicts are the site's
+    (load_project), on the build date SOURCE_DATE_EPOCH gives in `environ`."""
+    project = load_project(read_project_settings(Path(root)), day=build_date(environ))
+    return audit_items(project, strict, stream or sys.stdout)
+
+
+def audit_command(root: Path, strict: bool = False, stream=None, environ=os.environ) -> int:
+    """`invoke audit [--strict]`: the items (audit_items), then whether last year's annual report
+    is published once 31 January has passed (audit_reports); one load of the project."""
     stream = stream or sys.stdout
     project = load_project(read_project_settings(Path(root)), day=build_date(environ))
-    code = _audit_items(project, strict, stream)
+    items = audit_items(project, strict, stream)
+    return audit_reports(project, strict, stream) or items
+
+
+def audit_reports(project, strict: bool, stream) -> int:
+    """The previous year's report after 31 January; 1 when strict and there is a finding."""
     finding, line = report_finding(project.reports, project.steps["reports"], project.build_date)
     print(f"{FINDING_HEAD}\n{finding}" if finding else line, file=stream)
-    return (1 if strict and finding else 0) or code
+    return 1 if strict and finding else 0
 
 
-def _audit_items(project, strict: bool, stream) -> int:
+def audit_items(project, strict: bool, stream) -> int:
     if project.problems:
         print(format_report(project.problems), file=stream)
         return 1
