@@ -26,6 +26,7 @@ findings are known (scan.scan_item defers them).
 from __future__ import annotations
 
 import hashlib
+import sys
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
@@ -44,6 +45,8 @@ CACHE_NAME = "gongkai-attachments.cache"
 TIME_LIMIT = 180           # seconds one file may take (a 20 MB, 300-page PDF takes a few)
 MEMORY_LIMIT = 3 * 1024 ** 3  # bytes of address space per worker
 FINGERPRINT = 16           # hex digits of the SHA-256 named in an acknowledgement (as in files/<hash>)
+WORK_PER_WORKER = 8_000_000  # bytes of attachments that pay for starting another worker
+ANNOUNCE = 20              # files to read before saying so (the first build of a large catalogue)
 # Pieces are scanned many at a time, joined by a break no number or marking crosses.
 BATCH_CHARS = 200_000
 JOIN = "\n。\n"
@@ -148,7 +151,10 @@ def scan_files(files: list[Path], cache_dir: Path | None = None, project: Path |
     known = stored if isinstance(stored, dict) else {}
     results = {f: known[d] for f, d in digests.items() if d in known}
     misses = [f for f in files if f not in results]
-    outcomes = run_isolated(scan_file, [str(f) for f in misses], TIME_LIMIT, MEMORY_LIMIT)
+    if len(misses) >= ANNOUNCE:
+        print(f"保密审查：正在读取 {len(misses)} 个新增或改动过的附件的内容（结果会保存，下次只读改动过的）……",
+              file=sys.stderr, flush=True)
+    outcomes = run_isolated(scan_file, [str(f) for f in misses], TIME_LIMIT, MEMORY_LIMIT, _workers(misses))
     for file, outcome in zip(misses, outcomes):
         results[file] = outcome.value if outcome.status == OK else _failed(digests[file] or "", outcome.status)
     if store and (misses or set(known) - set(digests.values())):
@@ -156,6 +162,18 @@ def scan_files(files: list[Path], cache_dir: Path | None = None, project: Path |
         kept = {r.sha256: r for r in results.values() if r.cacheable and r.sha256}
         cache.save(store, key, kept, project)
     return results
+
+
+def _workers(files: list[Path]) -> int:
+    """One worker per WORK_PER_WORKER bytes to read: a worker costs a second of start-up (imports),
+    which a handful of small files does not repay."""
+    size = 0
+    for file in files:
+        try:
+            size += file.stat().st_size
+        except OSError:
+            pass
+    return 1 + size // WORK_PER_WORKER
 
 
 def _sha256(file: Path) -> str | None:
