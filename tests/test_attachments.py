@@ -83,6 +83,37 @@ def test_txt_by_line_and_a_number_wrapped_over_two_lines_is_one_number():
                                        ("", 6, "居民身份证号码", "5329**********1231", "")]
 
 
+def test_what_was_typed_into_a_pdf_form_is_read():
+    """The filled-in value of a form field is not in the page text; it is published all the same."""
+    assert found("申请表（已填写）.pdf") == [("表单字段“phone”", None, "手机号码", "158****1111", "")]
+
+
+def with_embedded(name: str, inner: bytes) -> bytes:
+    """The Word fixture with a workbook pasted in as an object (word/embeddings/)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO((FIXTURES / "临时救助名单.docx").read_bytes())) as original, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as edited:
+        for info in original.infolist():
+            edited.writestr(info, original.read(info))
+        edited.writestr(f"word/embeddings/{name}", inner)
+    return out.getvalue()
+
+
+def test_a_workbook_embedded_in_a_word_document_is_read():
+    data = with_embedded("Microsoft_Excel_Worksheet.xlsx", (FIXTURES / "高龄津贴名单.xlsx").read_bytes())
+    hits = att.hits_in(ex.extract_bytes(data, ".docx").pieces)
+    assert [(h.where, h.shown) for h in hits if h.where.startswith("嵌入")] == [
+        ("嵌入的“Microsoft_Excel_Worksheet.xlsx” 名单!C7", "5329**********1231"),
+        ("嵌入的“Microsoft_Excel_Worksheet.xlsx” 名单!D7", "139****5678")]
+
+
+def test_a_zip_bomb_embedded_one_level_down_is_refused_and_the_rest_still_read():
+    result = ex.extract_bytes(with_embedded("bomb.xlsx", zip_bomb(".xlsx", 301)), ".docx")
+    assert [(u.reason, u.where, u.detail) for u in result.unchecked] == [
+        (ex.OVER_LIMIT, "嵌入的“bomb.xlsx”", "解压后超过 300 MB，超过自动检查的上限：请拆分成几个较小的文件后附上")]
+    assert "表格 1 第 2 行第 3 列" in [p.where for p in result.pieces]
+
+
 def test_scanned_pages_and_images_are_left_to_a_person():
     assert found("救助审批表扫描件.pdf") == [("第 2–3 页", "图片", "没有文字层（扫描件或图片），其中的文字无法自动检查")]
     assert found("现场照片.png") == [("", "图片", "图片中的文字无法自动检查")]

@@ -28,7 +28,7 @@ from pathlib import Path
 LIMITS = {
     "pages": 2_000,                  # PDF pages read (a 20 MB report has a few hundred)
     "content_bytes": 300_000_000,    # PDF page content streams, decompressed, all pages together
-    "unpacked_bytes": 300_000_000,   # members of a .docx/.xlsx zip, as declared (zipfile enforces it)
+    "unpacked_bytes": 300_000_000,   # members of a .docx/.xlsx zip (and of those embedded in it), as declared
     "members": 10_000,               # files inside a .docx/.xlsx zip
     "cells": 3_000_000,              # filled spreadsheet/CSV cells, all sheets together
     "grid": 30_000_000,              # spreadsheet cells walked, empty ones between filled ones included
@@ -102,13 +102,14 @@ def damaged(detail: str) -> Refused:
 class Budget:
     """Counts what a file has unfolded into against LIMITS; over a limit, the file is refused."""
 
-    WHAT = {"pages": "超过 {limit:,} 页", "content_bytes": "页面内容解压后超过 {mb} MB",
+    WHAT = {"pages": "超过 {limit:,} 页", "content_bytes": "页面内容解压后超过 {mb} MB", "unpacked_bytes": "解压后超过 {mb} MB",
             "cells": "有内容的单元格超过 {limit:,} 个", "grid": "表格范围超过 {limit:,} 个单元格",
             "chars": "文字超过 {limit:,} 个字符"}
 
     def __init__(self, limits: dict | None = None):
         self.limits = dict(LIMITS, **(limits or {}))
         self.used = dict.fromkeys(self.limits, 0)
+        self.nested = False  # reading a workbook or document embedded in another: embeds no further
 
     def spend(self, what: str, amount: int) -> None:
         self.used[what] += amount
@@ -207,10 +208,8 @@ def _check_zip(data: bytes, budget: Budget) -> None:
         raise damaged("压缩结构损坏，无法打开") from exc
     if len(infos) > budget.limits["members"]:
         raise over_limit(f"压缩包中有 {len(infos):,} 个文件，超过自动检查的上限：文件可能已损坏，请重新保存后附上")
-    unpacked = sum(info.file_size for info in infos)
-    if unpacked > budget.limits["unpacked_bytes"]:
-        raise over_limit(f"解压后超过 {budget.limits['unpacked_bytes'] // 1_000_000} MB，超过自动检查的上限："
-                         "请拆分成几个较小的文件后附上")
+    # Counted across the file and what is embedded in it: a bomb may hide one level down.
+    budget.spend("unpacked_bytes", sum(info.file_size for info in infos))
     if any(info.flag_bits & 0x1 for info in infos):
         raise damaged("文件设置了打开密码，无法读取：请取消密码后重新附上")
 
@@ -244,7 +243,18 @@ def read_pdf(data: bytes, budget: Budget) -> Extracted:
         if text.strip():
             pieces.append(Piece(f"第 {number} 页", text))
     unchecked = [Unchecked(IMAGE, _pages(scanned, count), "没有文字层（扫描件或图片），其中的文字无法自动检查")] if scanned else []
-    return Extracted(pieces, unchecked, count)
+    return Extracted(pieces + _form_fields(reader, budget), unchecked, count)
+
+
+def _form_fields(reader, budget: Budget) -> list[Piece]:
+    """What was typed into a fillable form (申请表): kept in the fields, not always in the page text."""
+    fields = reader.get_form_text_fields() or {}
+    pieces = []
+    for name, value in fields.items():
+        if isinstance(value, str) and value.strip():
+            _spend_text(budget, value)
+            pieces.append(Piece(f"表单字段“{name}”", value))
+    return pieces
 
 
 def _visible_chars(text: str) -> int:
@@ -306,7 +316,35 @@ def read_docx(data: bytes, budget: Budget) -> Extracted:
     text_chars = sum(_visible_chars(p.text) for p in pieces)
     if text_chars < MIN_TEXT_LAYER and any(n.startswith("word/media/") for n in _zip_names(data)):
         unchecked.append(Unchecked(IMAGE, "", "文档中只有图片（扫描件或照片），其中的文字无法自动检查"))
-    return Extracted(pieces, unchecked, len(pieces))
+    return _with_embedded(Extracted(pieces, unchecked, len(pieces)), data, budget)
+
+
+# A workbook pasted into a Word document (or a document into a workbook) as an object is a whole
+# file inside the file, published with it: read like an attachment of its own, one level deep.
+EMBEDDED = re.compile(r"(?:word|xl)/embeddings/([^/]+\.(?:xlsx|xlsm|docx|docm))", re.IGNORECASE)
+
+
+def _with_embedded(extracted: Extracted, data: bytes, budget: Budget) -> Extracted:
+    if budget.nested:
+        return extracted
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        embedded = [(m.group(1), archive.read(m.group(0))) for m in map(EMBEDDED.fullmatch, archive.namelist()) if m]
+    budget.nested = True
+    for name, inner in embedded:
+        where = f"嵌入的“{name}”"
+        try:
+            reader = read_xlsx if name.lower().endswith(("xlsx", "xlsm")) else read_docx
+            found = reader(inner, budget)
+        except Refused as exc:
+            found = Extracted([], [exc.unchecked])
+        except (MemoryError, RecursionError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - as in extract_bytes: hostile bytes, reported
+            found = Extracted([], [_library_failure(exc)])
+        extracted.pieces += [Piece(f"{where} {p.where}", p.text, p.first_line) for p in found.pieces]
+        extracted.unchecked += [Unchecked(u.reason, f"{where} {u.where}".strip(), u.detail, u.label) for u in found.unchecked]
+    budget.nested = False
+    return extracted
 
 
 def _zip_names(data: bytes) -> list[str]:
@@ -387,7 +425,7 @@ def read_xlsx(data: bytes, budget: Budget) -> Extracted:
                     pieces.append(Piece(f"{_sheet_ref(sheet.title)}!{cell.coordinate}", text))
     finally:
         book.close()
-    return Extracted(pieces, [], budget.used["cells"])
+    return _with_embedded(Extracted(pieces, [], budget.used["cells"]), data, budget)
 
 
 def read_xls(data: bytes, budget: Budget) -> Extracted:
