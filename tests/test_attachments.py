@@ -162,12 +162,14 @@ def test_password_protected_pdf():
     assert unchecked(out.getvalue(), ".pdf") == [(ex.DAMAGED, DAMAGED_OPEN)]
 
 
-def test_pdf_restricted_only_by_an_owner_password_is_read():
-    """An empty open password (printing or copying restricted) opens for everyone: it is scanned."""
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+def test_pdf_restricted_only_by_an_owner_password_is_read(algorithm):
+    """An empty open password (printing or copying restricted, common on published PDFs) opens for
+    everyone: it is scanned."""
     import pypdf
 
     writer = pypdf.PdfWriter(clone_from=str(FIXTURES / "低保名单.pdf"))
-    writer.encrypt(user_password="", owner_password="owner", algorithm="RC4-128")
+    writer.encrypt(user_password="", owner_password="owner", algorithm=algorithm)
     out = io.BytesIO()
     writer.write(out)
     result = ex.extract_bytes(out.getvalue(), ".pdf")
