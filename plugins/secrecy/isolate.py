@@ -15,10 +15,12 @@ import time
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 
-from catalogue.parallel import main_module_hidden
-
 OK, TIMEOUT, CRASHED, MEMORY, FAILED = "ok", "timeout", "crashed", "memory", "failed"
+STARTED = "started"
 MAX_WORKERS = 4
+# A job's time limit runs from the moment its worker starts on it; a new worker first imports its
+# libraries, which on a busy machine takes seconds. It gets this long before it counts as hung.
+STARTUP_LIMIT = 300
 
 
 @dataclass(frozen=True)
@@ -34,10 +36,12 @@ def run_isolated(func, jobs: list, time_limit: float, memory_limit: int | None =
     if not jobs:
         return []
     count = max(1, min(workers or os.cpu_count() or 1, MAX_WORKERS, len(jobs)))
+    from catalogue.parallel import main_module_hidden
+
     context = multiprocessing.get_context("spawn")
     results: list[Outcome | None] = [None] * len(jobs)
     queue = list(range(len(jobs)))[::-1]
-    running: dict = {}  # connection -> (process, job index, started)
+    running: dict = {}  # connection -> (process, job index, deadline, when the job started)
     with main_module_hidden():
         try:
             for _ in range(count):
@@ -45,7 +49,7 @@ def run_isolated(func, jobs: list, time_limit: float, memory_limit: int | None =
             while running:
                 _collect(running, results, queue, jobs, time_limit, lambda: _start(context, func, memory_limit))
         finally:
-            for conn, (process, _index, _started) in list(running.items()):
+            for conn, (process, *_rest) in list(running.items()):
                 _stop(process, conn)
     return results
 
@@ -65,15 +69,15 @@ def _assign(worker, queue: list, jobs: list, running: dict) -> None:
         return
     index = queue.pop()
     conn.send(jobs[index])
-    running[conn] = (process, index, time.monotonic())
+    now = time.monotonic()
+    running[conn] = (process, index, now + STARTUP_LIMIT, now)
 
 
 def _collect(running: dict, results: list, queue: list, jobs: list, time_limit: float, restart) -> None:
-    """Wait for the next result or the next deadline; a stopped worker is replaced."""
-    now = time.monotonic()
-    nearest = min(started for _p, _i, started in running.values()) + time_limit
-    for conn in wait(list(running), timeout=max(0.0, nearest - now)):
-        process, index, started = running.pop(conn)
+    """Wait for the next message or the next deadline; a stopped worker is replaced."""
+    nearest = min(deadline for _p, _i, deadline, _s in running.values())
+    for conn in wait(list(running), timeout=max(0.0, nearest - time.monotonic())):
+        process, index, _deadline, started = running.pop(conn)
         try:
             status, value = conn.recv()
         except (EOFError, OSError):  # the worker died (killed by the system, a crash in C code)
@@ -81,11 +85,15 @@ def _collect(running: dict, results: list, queue: list, jobs: list, time_limit: 
             _stop(process, conn)
             _assign(restart(), queue, jobs, running)
             continue
+        if status == STARTED:  # the clock of this job starts now
+            now = time.monotonic()
+            running[conn] = (process, index, now + time_limit, now)
+            continue
         results[index] = Outcome(status, value, time.monotonic() - started)
         _assign((process, conn), queue, jobs, running)
     now = time.monotonic()
-    for conn, (process, index, started) in list(running.items()):
-        if now - started >= time_limit:
+    for conn, (process, index, deadline, started) in list(running.items()):
+        if now >= deadline:
             running.pop(conn)
             _stop(process, conn)
             results[index] = Outcome(TIMEOUT, None, now - started)
@@ -121,6 +129,7 @@ def _serve(conn, func, memory_limit) -> None:
         if job is None:
             return
         try:
+            conn.send((STARTED, None))
             reply = (OK, func(job))
         except MemoryError:
             reply = (MEMORY, None)
