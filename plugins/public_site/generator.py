@@ -70,7 +70,9 @@ class SiteGenerator(Generator):
         for path, title, items, attr in feeds.feed_specs(site):
             files[path] = feeds.render_feed(site, site_url, path, title, items, attr)
         listing_urls = [""] + [l.url for l in pages.listings(site)] + ["table/", "stats/", "downloads/"]
-        files["sitemap.xml"] = data.sitemap(site, site_url, listing_urls + [p.url for p in site.pages])
+        # sitemap_extra: pages other plugins write (annual_report: reports/), added in their generate_context.
+        extra = self.context.get("sitemap_extra", [])
+        files["sitemap.xml"] = data.sitemap(site, site_url, listing_urls + [p.url for p in site.pages] + extra)
         for name, content in files.items():
             (out / name).parent.mkdir(parents=True, exist_ok=True)
             (out / name).write_bytes(content)
