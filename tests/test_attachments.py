@@ -21,7 +21,7 @@ import pytest
 from catalogue.frontmatter import parse_text
 from catalogue.model import Item
 from catalogue.validate import Paths, load_catalogue
-from conftest import REPO, make_mini_project, run_build, run_invoke
+from conftest import REPO, copy_project, make_mini_project, run_build, run_invoke
 from secrecy import attachments as att
 from secrecy import extract as ex
 from secrecy.isolate import CRASHED, FAILED, MEMORY, OK, TIMEOUT, run_isolated
@@ -559,12 +559,29 @@ def test_a_file_only_a_guide_page_links_cannot_be_acknowledged(mini_project):
     from secrecy.cli import scan_project
 
     assert scan_project(mini_project, out) == 1
-    page_only = "公开前请删除或脱敏后重新附上（公开指南页面不能登记保密审查例外）"
+    page_only = "公开前请删除或脱敏后重新附上（公开指南页面和年度报告不能登记保密审查例外）"
     assert out.getvalue().splitlines()[:3] == [
         f"content/attachments/名单.pdf: 第 2 页: 疑似居民身份证号码“1101**********1233”：{page_only}。附于：content/pages/guide.md:9",
         f"content/attachments/名单.pdf: 第 2 页: 疑似手机号码“138****5678”：{page_only}。附于：content/pages/guide.md:9",
-        "content/attachments/照片.png: 无法检查（图片）：图片中的文字无法自动检查。公开指南页面不能登记保密审查例外："
+        "content/attachments/照片.png: 无法检查（图片）：图片中的文字无法自动检查。公开指南页面和年度报告不能登记保密审查例外："
         "请改为附上能自动检查的文件（例如有文字层的 PDF、.docx、.xlsx）。附于：content/pages/guide.md:8"]
+
+
+def test_a_file_a_published_annual_report_links_is_scanned(tmp_path):
+    """Annual reports (content/reports/) publish their {attach} links too: scanned, not acknowledgeable."""
+    root = copy_project(tmp_path / "project")
+    shutil.copy2(FIXTURES / "高龄津贴名单.xlsx", root / "content" / "attachments" / "2025" / "统计表.xlsx")
+    report = root / "content" / "reports" / "2025年政府信息公开工作年度报告.md"
+    report.write_text(report.read_text(encoding="utf-8") + "\n[统计表]({attach}../attachments/2025/统计表.xlsx)\n",
+                      encoding="utf-8")
+    line = _line_of(report, "统计表.xlsx")
+    result = run_invoke(root, "scan")
+    page_only = "公开前请删除或脱敏后重新附上（公开指南页面和年度报告不能登记保密审查例外）"
+    where = f"。附于：content/reports/2025年政府信息公开工作年度报告.md:{line}"
+    assert result.stdout.splitlines()[:2] == [
+        f"content/attachments/2025/统计表.xlsx: 名单!C7: 疑似居民身份证号码“5329**********1231”：{page_only}{where}",
+        f"content/attachments/2025/统计表.xlsx: 名单!D7: 疑似手机号码“139****5678”：{page_only}{where}"]
+    assert result.returncode == 1
 
 
 def test_attachments_of_internal_items_and_draft_pages_are_not_scanned(mini_project):

@@ -2,8 +2,9 @@
 file a 公开指南 page links), scanned by the same detectors as items and pages.
 
 - What is published is decided by the publish boundary (catalogue.boundary.accept), so exactly
-  those files are scanned: public items' 附件 and non-draft pages' {attach} links. 内部 items
-  publish nothing, so their attachments are scanned only if a public item or page also links them.
+  those files are scanned: public items' 附件, non-draft pages' and published annual reports'
+  {attach} links. 内部 items publish nothing, so their attachments are scanned only if something
+  public also links them.
 - The text comes from secrecy.extract (pypdf, python-docx, openpyxl, xlrd), located by page,
   paragraph/table cell, sheet!cell, row/column or line; findings_in_text's detector
   (detect.find_sensitive, after catalogue.textnorm.fold) reads it exactly as it reads a body.
@@ -16,8 +17,8 @@ file a 公开指南 page links), scanned by the same detectors as items and page
   cannot be read (an image, a scan, a damaged, encrypted or unsupported file) is approved, after a
   person has opened it, by an entry of 类型 无法检查的附件 whose 内容 names the file and its
   content (path#first 16 hex digits of its SHA-256): a changed file is a different file, and
-  needs a person again. A 公开指南 page cannot register acknowledgements (secrecy.pages), so a
-  finding in a file only a page links must be fixed.
+  needs a person again. A 公开指南 page or an annual report cannot register acknowledgements
+  (secrecy.pages), so a finding in a file only they link must be fixed.
 
 The GONGKAI_CHECKS entry point is attachment_problems (validate and every build); `invoke scan`
 calls it too. Entries of an item with attachments are judged stale here, where the attachments'
@@ -54,11 +55,12 @@ JOIN = "\n。\n"
 _REGISTER = "确需公开的，请在附上它的事项的 保密审查 中登记（内容照抄完整号码）并注明审核人"
 ADVICE = {MARKING: "涉密、内部或不予公开的信息不得上网公开，请删除后重新附上；确属误报的，请在附上它的事项的 保密审查 中登记并注明审核人"}
 NUMBER_ADVICE = f"公开前请删除或脱敏后重新附上；{_REGISTER}"
-PAGE_ONLY = "公开前请删除或脱敏后重新附上（公开指南页面不能登记保密审查例外）"
-PAGE_ONLY_MARKING = "涉密、内部或不予公开的信息不得上网公开，请删除后重新附上（公开指南页面不能登记保密审查例外）"
+NOT_AN_ITEM = "公开指南页面和年度报告不能登记保密审查例外"
+PAGE_ONLY = f"公开前请删除或脱敏后重新附上（{NOT_AN_ITEM}）"
+PAGE_ONLY_MARKING = f"涉密、内部或不予公开的信息不得上网公开，请删除后重新附上（{NOT_AN_ITEM}）"
 CONFIRM = ("请打开文件人工确认不含身份证号码、手机号码、银行卡号等个人信息和密级标识；确认可以公开的，由审核人在附上它的事项的"
            " 保密审查 中登记：内容 \"{content}\"，类型 无法检查的附件（文件改动后需重新确认）")
-CONFIRM_PAGE_ONLY = "公开指南页面不能登记保密审查例外：请改为附上能自动检查的文件（例如有文字层的 PDF、.docx、.xlsx）"
+CONFIRM_PAGE_ONLY = f"{NOT_AN_ITEM}：请改为附上能自动检查的文件（例如有文字层的 PDF、.docx、.xlsx）"
 REASON_LABEL = {TIMEOUT: "处理超时", CRASHED: "处理出错", MEMORY: ex.OVER_LIMIT}
 
 
@@ -88,7 +90,7 @@ class FileScan:
 
 @dataclass(frozen=True)
 class User:
-    """An item (with its 附件 entry's line) or a 公开指南 page that publishes the file."""
+    """An item (with its 附件 entry's line), a 公开指南 page or an annual report that publishes the file."""
 
     source: str
     line: int | None
@@ -194,8 +196,8 @@ def _failed(digest: str, status: str) -> FileScan:
 
 # ---------------------------------------------------------------- the catalogue's attachments
 
-def published_files(catalogue, content: Path) -> dict:
-    """{file: [User…]}: every file the site publishes, with the items and pages that publish it."""
+def published_files(catalogue, content: Path, reports=()) -> dict:
+    """{file: [User…]}: every file the site publishes, with the items, pages and reports that publish it."""
     users = defaultdict(list)
     for item in catalogue.public_items:
         for i, entry in enumerate(item.meta.get("附件") or []):
@@ -203,26 +205,36 @@ def published_files(catalogue, content: Path) -> dict:
             file, _why = boundary.accept(written, content) if isinstance(written, str) else (None, None)
             if file:  # a refused file is reported by validate (check_attachments) and never published
                 users[file.source].append(User(item.source, item.lines.get(("附件", i, "文件")), item))
-    for page in catalogue.pages:
-        if page_scanned(page):
-            for file in page.files:
-                user = User(page.source, _page_line(page, file.source), None)
-                if user not in users[file.source]:
-                    users[file.source].append(user)
+    linking = [page for page in catalogue.pages if page_scanned(page)] + [r for r in reports if r.is_published]
+    for page in linking:
+        for file in page.files:
+            user = User(page.source, _link_line(page, file.source), None)
+            if user not in users[file.source]:
+                users[file.source].append(user)
     return dict(users)
 
 
-def _page_line(page, source: Path) -> int | None:
+def _link_line(page, source: Path) -> int | None:
+    """The line of the body that links the file (pages and reports record the file, not the line)."""
     lines = page.body.split("\n")
     n = next((n for n, line in enumerate(lines) if source.name in line), None)
     return page.body_line + n if n is not None else None
+
+
+def _reports(paths) -> list:
+    """The annual reports (annual_report plugin), whose {attach} links publish files too."""
+    try:
+        from annual_report.checks import load_reports
+    except ImportError:  # a site without the plugin
+        return []
+    return load_reports(paths, render=False)[0]
 
 
 def attachment_findings(catalogue, paths) -> tuple[list[Problem], dict, int]:
     """(problems, {item: [Finding in its attachments]}, files checked)."""
     content = Path(paths.content).resolve()
     root = Path(paths.root).resolve()
-    files = published_files(catalogue, content)
+    files = published_files(catalogue, content, _reports(paths))
     scans = scan_files(list(files), getattr(paths, "cache_dir", None), root)
     problems, per_item = [], defaultdict(list)
     for source, users in files.items():
