@@ -40,7 +40,7 @@ def describe(scan) -> str:
 
 def fixtures(tmp: Path) -> None:
     print("fixture set (tests/fixtures/attachments), in process:")
-    files = sorted(p for p in FIXTURES.iterdir() if p.suffix != ".py")
+    files = sorted(p for p in FIXTURES.iterdir() if p.suffix != ".py" and not p.name.startswith("."))
     total = 0.0
     for file in files:
         scan, seconds = timed(file.name, att.scan_file, str(file))
