@@ -50,11 +50,13 @@ CACHE_PATH = ".cache/pelican"
 
 # Run by `invoke validate` and by every build: 保密审查 findings, 变更记录 dates that contradict
 # the item and 公开时限 limits too long to be real (per item, cached with each file), 保密审查
-# findings in the 公开指南 pages, mistakes in the holiday and synonym tables, and 公开指南 pages
-# whose address is taken by the catalogue's own pages stop both.
+# findings in the 公开指南 pages and in the text of every published attachment (cached by content
+# hash), mistakes in the holiday and synonym tables, and 公开指南 pages whose address is taken by
+# the catalogue's own pages stop both.
 GONGKAI_ITEM_CHECKS = ["secrecy:item_problems", "history.notes:item_problems", "freshness.limits:item_problems"]
 GONGKAI_CHECKS = ["freshness.workdays:check_holidays", "search_index.synonyms:check", "secrecy:page_problems",
-                  "public_site.pages:page_url_problems", "annual_report.checks:report_problems"]
+                  "secrecy:attachment_problems", "public_site.pages:page_url_problems",
+                  "annual_report.checks:report_problems"]
 # Printed as 提醒 by validate and the build, never failing: an annual report whose 二 differs from
 # what the catalogue counts, a 上年结转 unlike last year's 结转下年度, a late or unfinished report.
 GONGKAI_WARNINGS = ["annual_report.checks:report_warnings"]

@@ -112,7 +112,7 @@ def test_item_page_shows_every_field_and_attachment(site):
                          ("公开对象", "全社会"), ("公开渠道", "政府网站、其他（示例县预决算公开统一平台）"), ("公开层级", "县级")]:
         assert f"<dt>{label}</dt><dd>{value}</dd>" in html
     assert re.search(r'<a href="\.\./\.\./files/[0-9a-f]{16}\.pdf" download="部门预算公开表\.pdf">部门预算公开表</a> '
-                     r'<span class="file-facts">（PDF，0\.1 KB）</span>', html)
+                     r'<span class="file-facts">（PDF，0\.2 KB）</span>', html)
     assert "mailto:gongkai@shilixian.gov.invalid?subject=%E6%84%8F%E8%A7%81" in html
     assert '<span class="badge badge-periodic">定期·年度</span>' in html
 

@@ -31,7 +31,8 @@ class BuildFailed(SystemExit):
 def paths_from_settings(settings: dict) -> Paths:
     root = declared.project_root(settings)
     content = Path(settings["PATH"]).resolve()
-    return Paths(root, content, root / settings["GONGKAI_SCHEMA_DIR"], content / settings["GONGKAI_ITEMS_DIR"])
+    cache_dir = Path(settings["CACHE_PATH"]) if settings["GONGKAI_CACHE"] else None
+    return Paths(root, content, root / settings["GONGKAI_SCHEMA_DIR"], content / settings["GONGKAI_ITEMS_DIR"], cache_dir)
 
 
 def fail(problems: list[Problem], stream=None) -> None:

@@ -29,6 +29,7 @@ class Paths:
     content: Path
     schema_dir: Path
     items_dir: Path
+    cache_dir: Path | None = None  # where checks may keep results between runs (None: they do not)
 
     @property
     def pages_dir(self) -> Path:
