@@ -61,7 +61,7 @@ def test_unreadable_page_fails_the_build_instead_of_being_skipped(built_mini):
     assert build.returncode == 1
     assert build.stderr.splitlines()[:2] == [
         "content/pages/broken.md:1: Slug: 缺少 Slug（网址名）：请在文件开头写一行 Slug: 网址名（小写英文字母、数字和连字符，例如 guide）",
-        "content/pages/broken.md:2: Date: 公开指南页面只能写 Title（标题）、Slug（网址名）和 Status（draft 表示草稿，不发布）三个字段"]
+        "content/pages/broken.md:2: Date: Date“不是日期”不是有效日期：请写成 YYYY-MM-DD，例如 2024-03-05"]
     assert "Traceback" not in build.stderr
 
 
