@@ -63,7 +63,7 @@ def builds(tmp_path_factory) -> dict[str, Path]:
     versions = {}
 
     def build(name):
-        result = run_build(root, conf="publishconf.py")
+        result = run_build(root, conf="publishconf.py", env={"GONGKAI_SITEURL": "https://gk.example.gov.invalid"})
         assert result.returncode == 0, result.stdout + result.stderr
         versions[name] = shutil.copytree(root / "output", keep / name)
 
