@@ -21,7 +21,7 @@ DEFAULT_LANG = "zh-CN"
 DEFAULT_DATE = "fs"
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["catalogue", "history", "public_site", "search_index", "editor"]
+PLUGINS = ["catalogue", "history", "public_site", "search_index", "editor", "annual_report"]
 
 # Pelican reads nothing from content/: the catalogue plugin reads items and the 公开指南 pages
 # (content/pages/*.md) and is the one place that decides what may enter output/ (see
@@ -54,7 +54,10 @@ CACHE_PATH = ".cache/pelican"
 # whose address is taken by the catalogue's own pages stop both.
 GONGKAI_ITEM_CHECKS = ["secrecy:item_problems", "history.notes:item_problems", "freshness.limits:item_problems"]
 GONGKAI_CHECKS = ["freshness.workdays:check_holidays", "search_index.synonyms:check", "secrecy:page_problems",
-                  "public_site.pages:page_url_problems"]
+                  "public_site.pages:page_url_problems", "annual_report.checks:report_problems"]
+# Printed as 提醒 by validate and the build, never failing: an annual report whose 二 differs from
+# what the catalogue counts, a 上年结转 unlike last year's 结转下年度, a late or unfinished report.
+GONGKAI_WARNINGS = ["annual_report.checks:report_warnings"]
 GONGKAI_OFFICE_NAME = "示例县政务公开办"
 GONGKAI_OFFICE_REVIEWERS = ["@shilixian-gongkaiban"]
 GONGKAI_FEEDBACK_URL = "mailto:gongkai@shilixian.gov.invalid"

@@ -68,12 +68,24 @@ def docs(c):
     print("已更新 README.md 的字段说明。")
 
 
-@task(help={"strict": "发现逾期或超期事项时以退出码 1 结束（用于持续集成）"})
+@task(help={"strict": "发现逾期或超期事项、或上一年度报告缺失时以退出码 1 结束（用于持续集成）"})
 def audit(c, strict=False):
-    """列出所有逾期未更新（定期）和超期公开（即时）的事项。"""
+    """列出所有逾期未更新（定期）和超期公开（即时）的事项，以及 1 月 31 日后仍未发布的上一年度报告。"""
+    from annual_report.audit import audit_reports
     from freshness.audit import audit_project
 
-    sys.exit(audit_project(ROOT, strict=strict))
+    items = audit_project(ROOT, strict=strict)
+    sys.exit(audit_reports(ROOT, strict=strict) or items)
+
+
+@task(name="report-draft", help={"year": "报告年度，例如 2025", "force": "用目录统计值覆盖已填写的规章、行政规范性文件件数和上年结转"})
+def report_draft(c, year, force=False):
+    """起草（或补填）某年度的政府信息公开工作年度报告：从目录统计的数字先填好，其余留给本机关填写。"""
+    from annual_report.draft import draft_report
+
+    if not str(year).isdigit() or len(str(year)) != 4:
+        sys.exit(f"年度应为 4 位数字，例如 python3 -m invoke report-draft 2025，实际为“{year}”")
+    sys.exit(draft_report(ROOT, int(year), force=force))
 
 
 @task

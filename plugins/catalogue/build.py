@@ -56,6 +56,18 @@ def check_all(settings: dict, use_cache: bool = True, render: bool = False):
     return catalogue, paths, problems
 
 
+WARNING_MARK = "提醒："
+
+
+def collect_warnings(settings: dict, catalogue, paths) -> list[Problem]:
+    """What the checks named in GONGKAI_WARNINGS find: printed, never a reason to fail."""
+    return [w for name in settings["GONGKAI_WARNINGS"] for w in resolve(name)(catalogue, paths)]
+
+
+def format_warnings(warnings: list[Problem]) -> str:
+    return "\n".join(WARNING_MARK + str(w) for w in sorted(warnings, key=lambda p: (p.path, p.line or 0, p.field)))
+
+
 def load_checked(settings: dict):
     """Load and check the catalogue for a build; stops the build on any problem."""
     catalogue, paths, problems = check_all(settings, render=True)
@@ -70,6 +82,9 @@ class CatalogueGenerator(Generator):
     def generate_context(self):
         declared.resolve(self.settings)
         catalogue, paths = load_checked(self.settings)
+        warnings = collect_warnings(self.settings, catalogue, paths)
+        if warnings:
+            print(format_warnings(warnings), file=sys.stderr)
         textsafe.scrub_catalogue(catalogue)  # what the site shows never carries controls or bidi overrides
         self.context["catalogue"] = catalogue
         self.context["catalogue_paths"] = paths

@@ -106,8 +106,9 @@ def _translate(error, lines: dict, display: str) -> list[Problem]:
     if error.validator == "additionalProperties":
         return [_unknown_key(error, path, key, lines, display) for key in _extra_keys(error)]
     if error.validator == "required":
-        missing = error.validator_value
-        key = next((k for k in missing if k not in error.instance), missing[0])
+        # jsonschema raises one error per missing key, each carrying the whole list: name this one.
+        missing = [k for k in error.validator_value if k not in error.instance] or error.validator_value
+        key = next((k for k in missing if error.message.startswith(repr(k))), missing[0])
         return [Problem(display, line_of(lines, path), dotted(path + (key,)), f"缺少必填字段“{key}”")]
     if error.validator == "not" and "required" in error.validator_value:
         path += tuple(error.validator_value["required"][:1])  # point at the key that must go

@@ -29,6 +29,8 @@ DECLARED = {
     "GONGKAI_FOOTER": (dict, {}, "Footer facts: 主办单位, 联系方式, ICP备案号, 公安备案号, 网站标识码 (empty ones hidden)."),
     "GONGKAI_CHECKS": (list, [], "Extra checks run by validate and build, as 'module:function' taking (catalogue, paths)."),
     "GONGKAI_ITEM_CHECKS": (list, [], "Per-item checks ('module:function' taking an item), cached with each file's parse."),
+    "GONGKAI_WARNINGS": (list, [], "Checks whose findings are printed as 提醒 but never fail validate or the build, "
+                         "as 'module:function' taking (catalogue, paths)."),
     "GONGKAI_INTRO": (str, "", "One paragraph on the home page saying what the catalogue is."),
     "GONGKAI_CACHE": (bool, True, "Keep parse results and unchanged item pages between builds (signed, see catalogue/cache.py)."),
     "GONGKAI_BUILD_WAIT": (int, 1800, "Seconds a build waits for another build of the same output/ before refusing."),

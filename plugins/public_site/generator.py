@@ -74,7 +74,9 @@ class SiteGenerator(Generator):
                  "robots.txt": data.robots(site_url)}
         for path, title, items, attr in feeds.feed_specs(site):
             files[path] = feeds.render_feed(site, site_url, path, title, items, attr)
-        files["sitemap.xml"] = data.sitemap(site, site_url, pages.listed_urls(site) + [p.url for p in site.pages])
+        # sitemap_extra: pages other plugins write (annual_report: reports/), added in their generate_context.
+        extra = self.context.get("sitemap_extra", [])
+        files["sitemap.xml"] = data.sitemap(site, site_url, pages.listed_urls(site) + [p.url for p in site.pages] + extra)
         return files
 
     def write_files(self, site, files, paths):

@@ -235,7 +235,8 @@ def listed_urls(site: SiteData) -> list[str]:
 # The first part of every address the site writes besides 公开指南 pages: a page's Slug must not
 # take one (tests/test_boundary.py checks this list against a built site).
 SECTIONS = ("items", "category", "unit", "limit", "five", "table", "stats", "downloads", "sitemap", "care", "search",
-            "feeds", "files", "theme", "admin", "index.html", "404.html", "sitemap.xml", "robots.txt")  # admin: the editor plugin
+            "feeds", "files", "theme", "admin", "reports", "index.html", "404.html", "sitemap.xml",
+            "robots.txt")  # admin: the editor plugin; reports: annual_report
 SLUG_TAKEN = "Slug“{slug}”与网站自身的栏目 /{slug}/ 冲突：请换一个网址名（不能用 {sections}）"
 
 
