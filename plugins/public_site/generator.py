@@ -33,7 +33,7 @@ class SiteGenerator(Generator):
                    "search_doc": search_doc_numbers(catalogue)}
         reuse, out = self.page_reuse(paths), Path(self.output_path)
         # Every page's navigation shows the published guide pages, and 年度报告 when there are any.
-        nav_pages = [(p.slug, p.title) for p in catalogue.public_pages] + self.context.get("sitemap_extra", [])[:1]
+        nav_pages = [(p.slug, p.title) for p in catalogue.public_pages] + [bool(self.context.get("annual_reports"))]
         for spec in pages.page_specs(site):
             key = item_key(reuse, spec, freshness, paths, nav_pages) if spec.template == "item" else None
             if key and reuse.reuse(spec.save_as, key, out):
