@@ -5,8 +5,10 @@ import sys
 sys.path.append(os.path.dirname(__file__))
 from pelicanconf import *  # noqa: E402,F401,F403  (Pelican's documented pattern for publishconf)
 
-# CI sets GONGKAI_SITEURL from the Pages address; it may be empty there, hence `or`.
-SITEURL = os.environ.get("GONGKAI_SITEURL") or "https://gongkai.shilixian.gov.invalid"
+# The address the public reads the site at: CI sets GONGKAI_SITEURL (the Pages address, or a
+# variable). Without it the build stops with a Chinese message (public_site.require_site_url)
+# rather than publishing links to a placeholder; `invoke publish` (uploading output/) needs none.
+SITEURL = (os.environ.get("GONGKAI_SITEURL") or "").strip().rstrip("/")
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = False
 # The web editor (/admin/) is left out of the public site unless GONGKAI_EDITOR = "public".

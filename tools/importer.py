@@ -21,8 +21,8 @@ from catalogue import schema as schema_checks
 from catalogue.errors import format_report
 from catalogue.registry import load_categories, load_units
 from catalogue.tabular import (CellError, channels_of, choose_audience, choose_method, combine_channels, join_name,
-                               levels_from, parse_audience, parse_channels, parse_levels, parse_limit, parse_method,
-                               split_basis, split_content, tick)
+                               levels_from, parse_audience, parse_channels, parse_date_cell, parse_levels, parse_limit,
+                               parse_method, split_basis, split_content, tick)
 from catalogue.validate import Paths
 
 from .tablefile import MAX_COLUMNS, ImportTableError, Sheet, read_sheets
@@ -56,6 +56,7 @@ FIELD_NAMES = {
     "公开对象": "公开对象", "对象": "公开对象",
     "公开方式": "公开方式", "方式": "公开方式",
     "公开层级": "公开层级", "层级": "公开层级",
+    "文号": "文号", "发文字号": "文号", "成文日期": "成文日期", "发布日期": "发布日期", "公开日期": "发布日期",
     "索引号": "索引号", "网址": "网址", "备注": "备注",
 }
 # Fields whose header may be split into checkbox sub-columns (or, for 公开事项, into 一级/二级).
@@ -321,6 +322,10 @@ STEPS = [
     ("公开对象", lambda r: dict(zip(("公开对象", "对象说明"), _audience(r)))),
     ("公开方式", lambda r: {"公开方式": _method(r)}),
     ("公开层级", lambda r: {"公开层级": _levels(r)}),
+    # Optional columns (the site's own CSV has them): an empty cell is simply left out.
+    ("文号", lambda r: {"文号": join_name(r.text.get("文号", ""))}),
+    ("成文日期", lambda r: {"成文日期": parse_date_cell(r.text.get("成文日期", ""), "成文日期")}),
+    ("发布日期", lambda r: {"发布日期": parse_date_cell(r.text.get("发布日期", ""), "发布日期")}),
 ]
 
 
@@ -680,8 +685,9 @@ def _index_no(d: Draft, target: Path, allocator: IndexAllocator, registries: Reg
 
 
 def item_meta(d: Draft, index_no: str, day: dt.date, order: list[str]) -> dict:
-    """The fields in the schema's order (the order editors see in every file), empty ones left out."""
-    values = dict(d.fields, 索引号=index_no, 发布日期=day.isoformat())
+    """The fields in the schema's order (the order editors see in every file), empty ones left out.
+    发布日期 is the table's own when it has one, else the import date (--date)."""
+    values = dict(d.fields, 索引号=index_no, 发布日期=d.fields.get("发布日期") or day.isoformat())
     return {key: values[key] for key in order if values.get(key) not in (None, "", [])}
 
 

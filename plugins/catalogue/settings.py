@@ -19,6 +19,13 @@ DECLARED = {
     "GONGKAI_OFFICE_NAME": (str, "政务公开办", "The catalogue office that approves every change under content/ and schema/."),
     "GONGKAI_OFFICE_REVIEWERS": (list, [], "Git-host handles of the catalogue office, e.g. ['@gongkai-ban']."),
     "GONGKAI_FEEDBACK_URL": (OptionalStr, None, "mailto: or form URL for 意见反馈; 索引号 and 事项名称 are appended."),
+    "GONGKAI_FEEDBACK_FORM_URL": (OptionalStr, None, "A second 意见反馈 channel, an online form (http/https), offered beside "
+                                  "GONGKAI_FEEDBACK_URL's mail; 索引号 and 事项名称 are appended as query parameters."),
+    "GONGKAI_DATA_LICENCE": (str, "本目录的数据可以免费下载、复制、传播和再利用，请注明来源，并保持内容完整准确、不歪曲原意。"
+                             "数据以网站公布的为准，每次网站更新时重新生成。",
+                             "The licence line shown on the downloads page and written into catalogue.json."),
+    "GONGKAI_LOCAL_SITEURL": (str, "http://localhost:8000", "Absolute address used in downloads, feeds and sitemap.xml "
+                              "of local builds (no SITEURL): where `invoke serve` shows the site."),
     "GONGKAI_FOOTER": (dict, {}, "Footer facts: 主办单位, 联系方式, ICP备案号, 公安备案号, 网站标识码 (empty ones hidden)."),
     "GONGKAI_CHECKS": (list, [], "Extra checks run by validate and build, as 'module:function' taking (catalogue, paths)."),
     "GONGKAI_ITEM_CHECKS": (list, [], "Per-item checks ('module:function' taking an item), cached with each file's parse."),

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 # 事项名称 is not in the State Council layout (there 二级事项 is the item's name); it is added after
 # 二级事项 so that a downloaded table keeps each item's own name.
+# 文号, 成文日期 and 发布日期 follow the layout's columns: what a reader cites and sorts by.
 CSV_COLUMNS = ["序号", "一级事项", "二级事项", "事项名称", "公开内容（要素）", "公开依据", "公开时限", "公开主体",
-               "公开渠道和载体", "公开对象", "公开方式", "公开层级", "索引号", "网址"]
+               "公开渠道和载体", "公开对象", "公开方式", "公开层级", "文号", "成文日期", "发布日期", "索引号", "网址"]
 
 CHANNELS = ["政府网站", "政府公报", "两微一端", "发布会/听证会", "广播电视", "纸质媒体", "公开查阅点", "政务服务中心",
             "便民服务站", "入户/现场", "公示栏", "电子屏", "精准推送", "12345热线", "其他"]
@@ -73,7 +74,8 @@ def item_row(item, number: int, url: str) -> list[str]:
     cells = [str(number), meta["一级事项"], meta["二级事项"], meta["事项名称"], "\n".join(meta["公开内容"]),
              "\n".join(meta["公开依据"]), limit_cell(meta["公开时限"]), meta["公开主体"],
              channels_cell(meta["公开渠道"], meta.get("渠道说明")), audience_cell(meta["公开对象"], meta.get("对象说明")),
-             meta["公开方式"], "、".join(meta.get("公开层级", [])), meta["索引号"], url]
+             meta["公开方式"], "、".join(meta.get("公开层级", [])), meta.get("文号", ""), meta.get("成文日期", ""),
+             meta["发布日期"], meta["索引号"], url]
     return [spreadsheet_safe(str(cell)) for cell in cells]
 
 
@@ -142,6 +144,30 @@ def parse_limit(text: str) -> Limit:
         raise CellError(f"公开时限“{text}”无法按规则归入长期、定期或即时（规则见 README“从现有目录表格迁移”）："
                         "请在表格中写明，如“常年公开”“每季度”“信息形成之日起20个工作日内”，再重新导入")
     return Limit(found[0], found[1], text)
+
+
+# ---------------------------------------------------------------- dates
+
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def parse_date_cell(text: str, label: str) -> str | None:
+    """A date cell (2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日) as YYYY-MM-DD; None when empty;
+    raises CellError when it is not a real date."""
+    import datetime as dt
+
+    text = text.strip()
+    if not text:
+        return None
+    match = _DATE.match(text)
+    try:
+        return dt.date(*map(int, match.groups())).isoformat() if match else _not_a_date(text, label)
+    except ValueError:
+        return _not_a_date(text, label)
+
+
+def _not_a_date(text: str, label: str):
+    raise CellError(f"{label}“{text}”不是有效日期：请写成 2024-03-05 或 2024年3月5日")
 
 
 # ---------------------------------------------------------------- splitting cells
