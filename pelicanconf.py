@@ -49,6 +49,8 @@ GONGKAI_WARNINGS = []
 GONGKAI_OFFICE_NAME = "示例县政务公开办"
 GONGKAI_OFFICE_REVIEWERS = ["@shilixian-gongkaiban"]
 GONGKAI_FEEDBACK_URL = "mailto:gongkai@shilixian.gov.invalid"
+# An online form besides the mail address (both are offered; 索引号 and 事项名称 are appended).
+GONGKAI_FEEDBACK_FORM_URL = "https://www.shilixian.gov.invalid/hudong/liuyan/"
 GONGKAI_INTRO = ("本目录按照国务院办公厅基层政务公开标准化规范化要求编制，列出示例县各单位应当公开的政务信息事项："
                  "每个事项的公开内容、公开依据、公开时限、公开主体、公开渠道和载体、公开对象与公开方式。")
 GONGKAI_FOOTER = {

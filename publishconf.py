@@ -8,8 +8,10 @@ from pathlib import Path
 globals().update({k: v for k, v in runpy.run_path(str(Path(__file__).with_name("pelicanconf.py"))).items()
                   if k.isupper()})
 
-# CI sets GONGKAI_SITEURL from the Pages address; it may be empty there, hence `or`.
-SITEURL = os.environ.get("GONGKAI_SITEURL") or "https://gongkai.shilixian.gov.invalid"
+# The address the public reads the site at: CI sets GONGKAI_SITEURL (the Pages address, or a
+# variable). Without it the build stops with a Chinese message (public_site.require_site_url)
+# rather than publishing links to a placeholder; `invoke publish` (uploading output/) needs none.
+SITEURL = (os.environ.get("GONGKAI_SITEURL") or "").strip().rstrip("/")
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = False
 # The web editor (/admin/) is left out of the public site unless GONGKAI_EDITOR = "public".

@@ -136,9 +136,22 @@ def page(browser, site_url):
 
 
 EXAMPLES = Path(__file__).resolve().parent / "examples"
-# The smallest valid PDF: enough for an attachment that must exist and have a size.
-TINY_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-            b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def _tiny_pdf() -> bytes:
+    """The smallest valid PDF (no pages, a correct cross-reference table): an attachment that
+    must exist and have a size, and that the attachment 保密审查 can open (a damaged file fails it)."""
+    objects = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[]/Count 0>>"]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj%sendobj\n" % (number, body)
+    table = b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return out + b"xref\n0 3\n0000000000 65535 f \n%strailer<</Size 3/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (
+        table, len(out))
+
+
+TINY_PDF = _tiny_pdf()
 
 
 def make_mini_project(root: Path) -> Path:

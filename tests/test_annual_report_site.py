@@ -194,7 +194,8 @@ def test_reports_are_listed_and_linked(example_output):
     guide = (example_output / "guide/index.html").read_text(encoding="utf-8")
     assert '<a href="../reports/" rel="noopener noreferrer">政府信息公开工作年度报告</a>' in guide
     sitemap = (example_output / "sitemap.xml").read_text(encoding="utf-8")
-    assert "<loc>reports/</loc>" in sitemap and "<loc>reports/2025/</loc>" in sitemap
+    # absolute in every build (a local one uses GONGKAI_LOCAL_SITEURL)
+    assert "<loc>http://localhost:8000/reports/</loc>" in sitemap and "<loc>http://localhost:8000/reports/2025/</loc>" in sitemap
 
 
 # ---------------------------------------------------------------- builds with a draft, a broken report

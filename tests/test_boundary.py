@@ -171,7 +171,7 @@ def test_draft_page_is_never_published_and_links_nothing(built, tmp_path):
 
 def test_page_front_matter_is_checked(built):
     files = {
-        "content/pages/a.md": "Title: 甲\nSlug: Guide Page\nDate: 2024-01-01\n\n正文\n",
+        "content/pages/a.md": "Title: 甲\nSlug: Guide Page\nAuthor: 办公室\nDate: 2024-13-01\n\n正文\n",
         "content/pages/b.md": "Title: \u200b\u200b\nSlug: items\nStatus: hidden\n\n正文\n",
         "content/pages/c.md": "Slug: apply\nTitle：全角冒号\n\n正文\n",
         "content/pages/d.md": "正文直接开始，没有字段\n",
@@ -179,10 +179,11 @@ def test_page_front_matter_is_checked(built):
     out = attempt(built, files)
     assert problem_lines(out["validate"]) == [
         "content/pages/a.md:2: Slug: Slug“Guide Page”只能由小写英文字母、数字和连字符（-）组成，例如 guide：它是页面的网址",
-        "content/pages/a.md:3: Date: 公开指南页面只能写 Title（标题）、Slug（网址名）和 Status（draft 表示草稿，不发布）三个字段",
+        "content/pages/a.md:3: Author: 公开指南页面只能写 Title（标题）、Slug（网址名）、Date（发布日期）、Modified（更新日期）和 Status（draft 表示草稿，不发布）五个字段",
+        "content/pages/a.md:4: Date: Date“2024-13-01”不是有效日期：请写成 YYYY-MM-DD，例如 2024-03-05",
         "content/pages/apply.md:2: Slug: Slug“apply”与 content/pages/c.md:1 相同：每个页面的网址名必须唯一",
         "content/pages/b.md:1: Title: Title 没有可以显示的文字：请写出页面标题",
-        "content/pages/b.md:2: Slug: Slug“items”与网站自身的栏目 /items/ 冲突：请换一个网址名（不能用 items、category、unit、limit、five、table、stats、downloads、search、feeds、files、theme、admin、reports）",
+        "content/pages/b.md:2: Slug: Slug“items”与网站自身的栏目 /items/ 冲突：请换一个网址名（不能用 items、category、unit、limit、five、table、stats、downloads、sitemap、care、search、feeds、files、theme、admin、reports）",
         "content/pages/b.md:3: Status: Status 只能是 published（发布，默认）或 draft（草稿，不发布），实际为“hidden”",
         "content/pages/c.md:1: Slug: Slug“apply”与 content/pages/apply.md:2 相同：每个页面的网址名必须唯一",
         "content/pages/c.md:1: Title: 缺少 Title（页面标题）：请在文件开头写一行 Title: 页面标题",

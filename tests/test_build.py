@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import filecmp
+import os
+import subprocess
+import sys
 import shutil
 from pathlib import Path
 
@@ -60,7 +63,7 @@ def test_unreadable_page_fails_the_build_instead_of_being_skipped(built_mini):
     assert build.returncode == 1
     assert build.stderr.splitlines()[:2] == [
         "content/pages/broken.md:1: Slug: 缺少 Slug（网址名）：请在文件开头写一行 Slug: 网址名（小写英文字母、数字和连字符，例如 guide）",
-        "content/pages/broken.md:2: Date: 公开指南页面只能写 Title（标题）、Slug（网址名）和 Status（draft 表示草稿，不发布）三个字段"]
+        "content/pages/broken.md:2: Date: Date“不是日期”不是有效日期：请写成 YYYY-MM-DD，例如 2024-03-05"]
     assert "Traceback" not in build.stderr
 
 
@@ -118,6 +121,22 @@ def test_publish_build_uses_absolute_urls(built_mini, tmp_path):
     feed = (site / "output/feeds/new.atom.xml").read_text(encoding="utf-8")
     assert "<id>https://gk.example.gov.invalid/items/11530000MB0123456X-2024-00001/</id>" in feed
     assert "Sitemap: https://gk.example.gov.invalid/sitemap.xml" in (site / "output/robots.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("value, said", [
+    (None, ""), ("", ""), ("gk.example.gov.invalid", "（现在的值“gk.example.gov.invalid”不是以 https:// 或 http:// 开头的网址）")])
+def test_publish_build_without_a_site_url_stops_in_chinese(built_mini, value, said):
+    """No placeholder address: the published downloads, feeds and sitemap need the real one."""
+    before = snapshot(built_mini / "output")
+    env = {k: v for k, v in os.environ.items() if k != "GONGKAI_SITEURL"}
+    if value is not None:
+        env["GONGKAI_SITEURL"] = value
+    result = subprocess.run([sys.executable, "-m", "invoke", "build", "--publish"], cwd=built_mini, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("正式发布（invoke build --publish）需要网站的公开地址：请设置环境变量 GONGKAI_SITEURL，"
+                                     f"例如 GONGKAI_SITEURL=https://gongkai.example.gov.cn{said}。持续集成中请在流水线变量里设置。")
+    assert snapshot(built_mini / "output") == before
 
 
 def test_secrecy_finding_fails_validate_and_build(built_mini):

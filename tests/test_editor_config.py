@@ -218,11 +218,12 @@ def test_internal_build_writes_the_editor_and_the_public_build_leaves_it_out(tmp
     assert '<script src="decap-cms.js?v=' in page and "<title>网页编辑 · 示例县政务公开事项标准目录</title>" in page
     assert json.loads(page.split('id="gongkai-editor-formats">')[1].split("</script>")[0]) == formats(REPO / "schema")
     assert (admin_dir / "decap-cms.js").read_bytes() == (REPO / "plugins/gongkai/editor/vendor/decap-cms.js").read_bytes()
-    published = run_build(root, *extra, conf="publishconf.py")
+    site_url = {"GONGKAI_SITEURL": "https://gk.example.gov.invalid"}
+    published = run_build(root, *extra, conf="publishconf.py", env=site_url)
     assert published.returncode == 0, published.stdout + published.stderr
     assert not (root / "output/admin").exists()
     public = run_build(root, "-e", 'GONGKAI_EDITOR="public"', f"GONGKAI_EDITOR_BACKEND={json.dumps(GITLAB)}",
-                       conf="publishconf.py")
+                       conf="publishconf.py", env=site_url)
     assert public.returncode == 0 and (root / "output/admin/index.html").is_file()
 
 

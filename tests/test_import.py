@@ -215,7 +215,7 @@ ROUND_TRIP_ITEMS = [
      "二级事项": "部门预决算", "公开内容": ["部门收支总表", "一般公共预算“三公”经费支出表"], "公开依据": ["《中华人民共和国预算法》"],
      "公开时限": {"类型": "定期", "周期": "年度", "说明": "预算批复后20日内"}, "公开主体": "示例县财政局",
      "公开渠道": ["政府网站"], "渠道说明": "示例县预决算公开统一平台", "公开对象": "全社会", "公开方式": "主动",
-     "公开层级": ["县级", "乡级"], "发布日期": "2024-02-20"},
+     "公开层级": ["县级", "乡级"], "文号": "示财〔2024〕12号", "成文日期": "2024-02-08", "发布日期": "2024-02-20"},
     {"事项名称": "临时救助对象名单", "索引号": "11530000MB0123456X/2023-00042", "一级事项": "社会救助", "二级事项": "临时救助",
      "公开内容": ["救助对象；救助金额", "救助事由"], "公开依据": ["《社会救助暂行办法》"], "公开时限": {"类型": "长期"},
      "公开主体": "示例县民政局", "公开渠道": ["公示栏", "其他"], "渠道说明": "乡镇便民服务中心（大厅）",
@@ -225,7 +225,7 @@ ROUND_TRIP_ITEMS = [
      "公开主体": "示例县民政局", "公开渠道": ["政府网站"], "公开对象": "全社会", "公开方式": "主动", "发布日期": "2024-04-10"},
 ]
 ROW_FIELDS = ["事项名称", "索引号", "一级事项", "二级事项", "公开内容", "公开依据", "公开时限", "公开主体", "公开渠道", "渠道说明",
-              "公开对象", "对象说明", "公开方式", "公开层级"]
+              "公开对象", "对象说明", "公开方式", "公开层级", "文号", "成文日期", "发布日期"]
 
 
 def site_csv(items: list[Item]) -> bytes:
@@ -248,6 +248,22 @@ def test_site_csv_imports_back_into_identical_items(project, tmp_path):
     for original in ROUND_TRIP_ITEMS:
         again = imported[original["事项名称"]]
         assert {k: again.get(k) for k in ROW_FIELDS} == {k: original.get(k) for k in ROW_FIELDS}
+
+
+def test_site_csv_dates_and_document_number_are_columns(project, tmp_path):
+    """The download carries 文号, 成文日期 and 发布日期; import reads each row's own 发布日期 (not --date),
+    accepts the ways tables write dates, and lists a row whose date is not a date."""
+    rows = [item_row(Item("x.md", meta), 1, "") for meta in ROUND_TRIP_ITEMS]
+    assert [row[CSV_COLUMNS.index("文号"):CSV_COLUMNS.index("索引号")] for row in rows[:2]] == [
+        ["", "", "2024-03-05"], ["示财〔2024〕12号", "2024-02-08", "2024-02-20"]]
+    items = [Item("0.md", dict(ROUND_TRIP_ITEMS[0], 成文日期="2024年3月1日")),
+             Item("1.md", dict(ROUND_TRIP_ITEMS[1], 成文日期="2024/2/30"))]
+    table = tmp_path / "catalogue.csv"
+    table.write_bytes(site_csv(items))
+    report = import_table(table, project, date="2025-01-01")
+    assert report.unmapped == [("第 3 行（序号 2）", ["成文日期“2024/2/30”不是有效日期：请写成 2024-03-05 或 2024年3月5日"])]
+    again = validated(project)[ROUND_TRIP_ITEMS[0]["事项名称"]]
+    assert (again["成文日期"], again["发布日期"]) == ("2024-03-01", "2024-03-05")
 
 
 def test_limit_cell_keeps_the_type_when_the_note_alone_would_not():

@@ -37,6 +37,7 @@ EXPECTED_TYPES = {
     ".txt": "text/plain; charset=utf-8", ".xml": "application/xml; charset=utf-8", ".svg": "image/svg+xml",
     ".png": "image/png", ".pdf": "application/pdf",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 ENV_NAMES = ("GONGKAI_S3_ENDPOINT", "GONGKAI_S3_BUCKET", "GONGKAI_S3_PREFIX", "GONGKAI_S3_REGION",
              "GONGKAI_S3_ADDRESSING", "GONGKAI_S3_CACHE_CONTROL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
@@ -62,7 +63,7 @@ def builds(tmp_path_factory) -> dict[str, Path]:
     versions = {}
 
     def build(name):
-        result = run_build(root, conf="publishconf.py")
+        result = run_build(root, conf="publishconf.py", env={"GONGKAI_SITEURL": "https://gk.example.gov.invalid"})
         assert result.returncode == 0, result.stdout + result.stderr
         versions[name] = shutil.copytree(root / "output", keep / name)
 

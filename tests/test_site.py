@@ -85,7 +85,7 @@ def test_internal_item_appears_nowhere_in_the_output(site):
 
 def test_hostile_body_is_sanitised_and_safe_markup_kept(site):
     html = read(site, "items/11530000MB0123456X-2024-00031/index.html")
-    body = html.split('<section class="body"', 1)[1]
+    body = html.split('<section class="body"', 1)[1].split("</section>", 1)[0]  # the page's own scripts come later
     for bad in ("<script", "onclick", "javascript:", "<iframe", "hacked", "evil.invalid"):
         assert bad not in body
     # Metadata is escaped by Jinja autoescape: the markup shows as text and never runs.
@@ -112,9 +112,10 @@ def test_item_page_shows_every_field_and_attachment(site):
                          ("有效性", "有效"), ("公开时限", "定期（年度）：预算批复后20日内"), ("公开方式", "主动"),
                          ("公开对象", "全社会"), ("公开渠道", "政府网站、其他（示例县预决算公开统一平台）"), ("公开层级", "县级")]:
         assert f"<dt>{label}</dt><dd>{value}</dd>" in html
-    assert re.search(r'<a href="\.\./\.\./files/[0-9a-f]{16}\.pdf" download="部门预算公开表\.pdf">部门预算公开表</a> '
-                     r'<span class="file-facts">（PDF，0\.1 KB）</span>', html)
-    assert "mailto:gongkai@shilixian.gov.invalid?subject=%E6%84%8F%E8%A7%81" in html
+    # A PDF opens in the browser (no download=); Office files keep download= with the editor's name.
+    assert re.search(r'<a href="\.\./\.\./files/[0-9a-f]{16}\.pdf">部门预算公开表</a> '
+                     r'<span class="file-facts">（PDF，0\.2 KB，在浏览器中打开）</span>', html)
+    assert '<li><a href="mailto:gongkai@shilixian.gov.invalid?subject=%E6%84%8F%E8%A7%81' in html
     assert '<span class="badge badge-periodic">定期·年度</span>' in html
 
 
@@ -179,7 +180,8 @@ def test_feeds_sitemap_robots_and_404(site):
     assert [e.find("a:title", ns).text for e in per_category.findall("a:entry", ns)] == ["示例县财政局2024年部门预算"]
     sitemap = ET.fromstring((site / "output/sitemap.xml").read_bytes())
     locs = [e.text for e in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
-    assert "items/11530000MB0765432Y-2024-00003/" in locs
+    # Absolute in every build: a local build uses GONGKAI_LOCAL_SITEURL, where invoke serve shows it.
+    assert "http://localhost:8000/items/11530000MB0765432Y-2024-00003/" in locs
     assert read(site, "robots.txt").startswith("User-agent: *")
     assert "页面不存在" in read(site, "404.html")
 
@@ -206,10 +208,11 @@ BADGE_CASES = {
 def test_badge_text_and_freshness_status(site, slug):
     label, status = BADGE_CASES[slug]
     html = read(site, f"items/{slug}/index.html")
-    badges = html.split('<p class="item-badges">', 1)[1].split("</p>", 1)[0]
+    badges = html.split('<div class="item-badges"><span class="badges">', 1)[1].split('<details class="legend">', 1)[0]
     assert f'">{label}</span>' in badges
-    if status:
-        assert '<span class="badge badge-alert" title="' in badges and f">{status}</span>" in badges
+    if status:  # a disclosure (not a title=): its reason opens by tap, click or keyboard
+        assert (f'<details class="tip"><summary><span class="badge badge-alert">{status}</span>'
+                '<span class="visually-hidden">（原因）</span></summary><span class="tip-body">') in badges
     else:
         assert "badge-alert" not in badges
 
@@ -217,7 +220,8 @@ def test_badge_text_and_freshness_status(site, slug):
 def test_status_details_name_the_dates(site):
     overdue = read(site, "items/11530000MB0123456X-2026-00011/index.html")
     late = read(site, "items/11530000MB0123456X-2024-00042/index.html")
-    assert '<p class="notice notice-alert" role="note"><strong>逾期未更新：</strong>' in overdue
+    # One colon: the detail itself says "按季度更新：…".
+    assert '<p class="notice notice-alert" role="note"><strong>逾期未更新。</strong>按季度更新：' in overdue
     assert "2026-06-30" in overdue.split("notice-alert", 1)[1].split("</p>", 1)[0]
     assert "2024-10-30" in late.split("notice-alert", 1)[1].split("</p>", 1)[0]
 

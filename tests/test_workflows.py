@@ -160,6 +160,19 @@ def test_object_storage_jobs_are_off_until_configured_and_keys_come_from_the_sec
                                    "AWS_SECRET_ACCESS_KEY": "$GONGKAI_S3_SECRET_ACCESS_KEY"}
 
 
+def test_every_publish_build_is_given_the_site_url():
+    """`invoke build --publish` stops without GONGKAI_SITEURL (no placeholder address): every CI step
+    that runs it sets the variable (GitLab's object-storage job takes it from the project's CI/CD
+    variables, which the file's header asks for)."""
+    github = yaml.safe_load((REPO / ".github/workflows/publish.yml").read_text(encoding="utf-8"))["jobs"]
+    steps = [s for job in github.values() for s in job["steps"] if "build --publish" in s.get("run", "")]
+    assert len(steps) == 2 and all(s["env"]["GONGKAI_SITEURL"] for s in steps)
+    gitlab_text = (REPO / ".gitlab-ci.yml").read_text(encoding="utf-8")
+    gitlab = yaml.safe_load(gitlab_text)
+    assert gitlab["pages"]["variables"]["GONGKAI_SITEURL"] == "$CI_PAGES_URL"
+    assert "GONGKAI_SITEURL (required" in gitlab_text.split("workflow:")[0]
+
+
 # --- the checker itself, on made-up files, so that it is known to catch what it should ---
 
 FAKE_TASKS = '''

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from gongkai.project import load_project
+from gongkai.secrecy.attachments import attachment_findings, stale_acknowledgements
 from gongkai.secrecy.pages import page_problems, page_scanned
 from gongkai.secrecy.scan import format_report, scan_catalogue
 from gongkai.settings import read_project_settings
@@ -15,9 +16,11 @@ def scan_project(root: Path, stream=None) -> int:
     stream = stream or sys.stdout
     project = load_project(read_project_settings(root))
     catalogue = project.catalogue
-    problems = scan_catalogue(catalogue) + page_problems(catalogue)
+    in_files, per_item, files = attachment_findings(catalogue, project.paths, project.boundary, project.reports)
+    problems = (scan_catalogue(catalogue) + page_problems(catalogue) + in_files
+                + stale_acknowledgements(catalogue, per_item))
     pages = sum(map(page_scanned, catalogue.pages))
-    print(format_report(problems, len(catalogue.public_items), pages), file=stream)
+    print(format_report(problems, len(catalogue.public_items), pages, files), file=stream)
     if project.file_problems:
         # Files that do not load cannot be scanned: an all-clear would be a false promise.
         print(f"另有 {len(project.file_problems)} 个格式问题，相关事项未能检查：请先运行 invoke validate 逐条修正。", file=stream)

@@ -6,7 +6,8 @@ page is a few `Key: value` lines (Title, Slug, optionally Status), a blank line,
 rendered and sanitised like an item body. Its links keep Pelican's spelling: {attach} and
 {static} name a file under content/, which goes through the publish boundary (Boundary.accept)
 and is published at its files/<hash> URL; {filename} names another page. `Status: draft` pages
-are checked but never published.
+are checked but never published. `Date` (发布日期) and `Modified` (更新日期), optional, are shown in
+the page's header, as every 政府信息公开 page is dated.
 """
 from __future__ import annotations
 
@@ -21,10 +22,12 @@ from . import body, limits
 from .boundary import Boundary, source_refusal
 from .errors import Problem
 from .frontmatter import decode
+from .model import parse_date
 from .render import BodyRenderer
 
 PAGE_SUFFIX = ".md"
-KEYS = {"title": "Title", "slug": "Slug", "status": "Status"}
+KEYS = {"title": "Title", "slug": "Slug", "status": "Status", "date": "Date", "modified": "Modified"}
+DATE_KEYS = ("date", "modified")
 STATUSES = ("published", "draft")
 HEADER = re.compile(r"^([A-Za-z]+)[ \t]*:[ \t]*(.*?)[ \t]*$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -35,7 +38,10 @@ NOT_MARKDOWN = ("content/pages/ 中只能放 Markdown（.md）格式的公开指
                 "附件请放在 content/attachments/")
 BAD_HEADER = ("文件开头每行写一个“字段: 值”（英文冒号），例如 Title: 政府信息公开指南；"
               "字段写完后空一行再写正文")
-UNKNOWN_KEY = "公开指南页面只能写 Title（标题）、Slug（网址名）和 Status（draft 表示草稿，不发布）三个字段"
+UNKNOWN_KEY = ("公开指南页面只能写 Title（标题）、Slug（网址名）、Date（发布日期）、Modified（更新日期）和 "
+               "Status（draft 表示草稿，不发布）五个字段")
+BAD_DATE = "{key}“{value}”不是有效日期：请写成 YYYY-MM-DD，例如 2024-03-05"
+MODIFIED_BEFORE_DATE = "Modified（更新日期）{modified} 早于 Date（发布日期）{date}：请核对"
 DUPLICATE_KEY = "字段重复出现（第 {line} 行已有）：请删除其中一个"
 MISSING = {"title": "缺少 Title（页面标题）：请在文件开头写一行 Title: 页面标题",
            "slug": "缺少 Slug（网址名）：请在文件开头写一行 Slug: 网址名（小写英文字母、数字和连字符，例如 guide）"}
@@ -62,6 +68,8 @@ class GuidePage:
     valid: bool = True
 
     title = property(lambda self: self.meta.get("title", ""))
+    date = property(lambda self: parse_date(self.meta.get("date")))
+    modified = property(lambda self: parse_date(self.meta.get("modified")))
     slug = property(lambda self: self.meta.get("slug", ""))
     is_public = property(lambda self: self.meta.get("status", "published") == "published")
     url = property(lambda self: f"{self.slug}/")
@@ -124,6 +132,12 @@ def check_meta(page: GuidePage) -> list[Problem]:
     status = page.meta.get("status", "published")
     if status not in STATUSES:
         problems.append(Problem(page.source, page.lines["status"], "Status", BAD_STATUS.format(value=status)))
+    for key in DATE_KEYS:
+        if key in page.meta and parse_date(page.meta[key]) is None:
+            problems.append(Problem(page.source, page.lines[key], KEYS[key], BAD_DATE.format(key=KEYS[key], value=page.meta[key])))
+    if page.date and page.modified and page.modified < page.date:
+        problems.append(Problem(page.source, page.lines["modified"], "Modified",
+                                MODIFIED_BEFORE_DATE.format(modified=page.modified, date=page.date)))
     return problems
 
 

@@ -6,6 +6,7 @@
     freshness the holiday table, then every item's 公开时限 verdict on the build date (freshness/)
     synonyms  schema/synonyms.yaml for the search (search/synonyms.py)
     reports   the 政府信息公开工作年度报告 (content/reports/), checked, and their 提醒 (report/)
+    attachments the 保密审查 of every published file's text (secrecy/attachments.py, cached by hash)
 
 Each step runs once, in this order, whoever asks: the site (gongkai_pelican), `invoke validate`,
 `search`, `review` (for the base version and the working tree), `audit`, `scan`, `codeowners`,
@@ -31,6 +32,7 @@ from .history import annotate, file_histories
 from .model import Catalogue
 from .report.checks import load_reports, report_warnings
 from .search.synonyms import EMPTY, SynonymTable, load_synonyms
+from .secrecy.attachments import attachment_problems
 from .secrecy.pages import page_problems
 from .settings import Paths
 from .settings import resolve as resolve_settings
@@ -38,7 +40,7 @@ from .site.pages import page_url_problems
 from .vocabulary import Vocabulary
 
 CACHE_FILE = "gongkai-items.cache"
-STEPS = ("files", "rules", "checks", "holidays", "synonyms", "reports")
+STEPS = ("files", "rules", "checks", "holidays", "synonyms", "reports", "attachments")
 WARNING_MARK = "提醒："
 
 
@@ -123,6 +125,7 @@ def load_project(settings: dict, *, render: bool = False, cache: bool = False, d
 
     boundary = Boundary.of(paths)
     reports, steps["reports"] = load_reports(paths, boundary, render)
+    steps["attachments"] = attachment_problems(catalogue, paths, boundary, reports)
     notices = report_warnings(catalogue, reports, paths.schema_dir)
     notices += [p for name in settings["GONGKAI_WARNINGS"] for p in resolve(name)(catalogue, paths)]
 

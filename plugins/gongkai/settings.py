@@ -25,6 +25,13 @@ DECLARED = {
     "GONGKAI_OFFICE_NAME": (str, "政务公开办", "The catalogue office that approves every change under content/ and schema/."),
     "GONGKAI_OFFICE_REVIEWERS": (list, [], "Git-host handles of the catalogue office, e.g. ['@gongkai-ban']."),
     "GONGKAI_FEEDBACK_URL": (OptionalStr, None, "mailto: or form URL for 意见反馈; 索引号 and 事项名称 are appended."),
+    "GONGKAI_FEEDBACK_FORM_URL": (OptionalStr, None, "A second 意见反馈 channel, an online form (http/https), offered beside "
+                                  "GONGKAI_FEEDBACK_URL's mail; 索引号 and 事项名称 are appended as query parameters."),
+    "GONGKAI_DATA_LICENCE": (str, "本目录的数据可以免费下载、复制、传播和再利用，请注明来源，并保持内容完整准确、不歪曲原意。"
+                             "数据以网站公布的为准，每次网站更新时重新生成。",
+                             "The licence line shown on the downloads page and written into catalogue.json."),
+    "GONGKAI_LOCAL_SITEURL": (str, "http://localhost:8000", "Absolute address used in downloads, feeds and sitemap.xml "
+                              "of local builds (no SITEURL): where `invoke serve` shows the site."),
     "GONGKAI_FOOTER": (dict, {}, "Footer facts: 主办单位, 联系方式, ICP备案号, 公安备案号, 网站标识码 (empty ones hidden)."),
     "GONGKAI_CHECKS": (list, [], "An office's own extra checks run by validate and every build, as 'module:function' "
                        "taking (catalogue, paths); the project's rules always run (project.py)."),
@@ -61,6 +68,19 @@ INTERNAL = {"GONGKAI_FINAL_OUTPUT"}
 READS_NOTHING = ("ARTICLE_PATHS", "PAGE_PATHS", "STATIC_PATHS")
 
 
+NO_SITE_URL = ("正式发布（invoke build --publish）需要网站的公开地址：请设置环境变量 GONGKAI_SITEURL，"
+               "例如 GONGKAI_SITEURL=https://gongkai.example.gov.cn{found}。持续集成中请在流水线变量里设置。")
+
+
+def require_site_url(settings: dict) -> None:
+    """A public build (publishconf.py) writes absolute links into downloads, feeds and sitemap.xml:
+    without the site's real address they would point nowhere, so the build stops before writing."""
+    url = settings.get("SITEURL") or ""
+    if settings.get("GONGKAI_PUBLIC_BUILD") and not url.startswith(("https://", "http://")):
+        found = f"（现在的值“{url}”不是以 https:// 或 http:// 开头的网址）" if url else ""
+        raise SettingsError(NO_SITE_URL.format(found=found))
+
+
 def resolve(settings: dict) -> dict:
     """Fill defaults and check types; every wrong setting is reported at once."""
     wrong = []
@@ -89,6 +109,7 @@ class Paths:
     content: Path
     schema_dir: Path
     items_dir: Path
+    cache_dir: Path | None = None  # where checks may keep results between runs (None: they do not)
 
     @property
     def pages_dir(self) -> Path:
@@ -108,7 +129,9 @@ class Paths:
     def from_settings(cls, settings: dict) -> Paths:
         root = project_root(settings)
         content = Path(settings["PATH"]).resolve()
-        return cls(root, content, root / settings["GONGKAI_SCHEMA_DIR"], content / settings["GONGKAI_ITEMS_DIR"])
+        cache_dir = Path(settings["CACHE_PATH"]) if settings["GONGKAI_CACHE"] else None
+        return cls(root, content, root / settings["GONGKAI_SCHEMA_DIR"], content / settings["GONGKAI_ITEMS_DIR"],
+                   cache_dir)
 
 
 # ---------------------------------------------------------------- reading the settings file

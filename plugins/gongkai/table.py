@@ -15,8 +15,9 @@ from .vocabulary import LIMIT, PERIOD, Vocabulary
 
 # 事项名称 is not in the State Council layout (there 二级事项 is the item's name); it is added after
 # 二级事项 so that a downloaded table keeps each item's own name.
+# 文号, 成文日期 and 发布日期 follow the layout's columns: what a reader cites and sorts by.
 CSV_COLUMNS = ["序号", "一级事项", "二级事项", "事项名称", "公开内容（要素）", "公开依据", "公开时限", "公开主体",
-               "公开渠道和载体", "公开对象", "公开方式", "公开层级", "索引号", "网址"]
+               "公开渠道和载体", "公开对象", "公开方式", "公开层级", "文号", "成文日期", "发布日期", "索引号", "网址"]
 
 
 # ---------------------------------------------------------------- spreadsheet-safe cells
@@ -46,7 +47,8 @@ def item_row(item, number: int, url: str, words: Vocabulary) -> list[str]:
     cells = [str(number), meta["一级事项"], meta["二级事项"], meta["事项名称"], "\n".join(meta["公开内容"]),
              "\n".join(meta["公开依据"]), limit_cell(meta["公开时限"], words), meta["公开主体"],
              channels_cell(meta["公开渠道"], meta.get("渠道说明")), audience_cell(meta["公开对象"], meta.get("对象说明")),
-             meta["公开方式"], "、".join(meta.get("公开层级", [])), meta["索引号"], url]
+             meta["公开方式"], "、".join(meta.get("公开层级", [])), meta.get("文号", ""), meta.get("成文日期", ""),
+             meta["发布日期"], meta["索引号"], url]
     return [spreadsheet_safe(str(cell)) for cell in cells]
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 from pelican import signals
 
 from gongkai import output, textsafe
+from gongkai.settings import require_site_url
+from gongkai.site.phones import tel_links
 
 from .boundary import ErrorCollector, stopping
 from .generator import GongkaiGenerator
@@ -25,6 +27,7 @@ logging.getLogger("pelican").addHandler(_collector)
 
 @stopping
 def _begin(pelican) -> None:
+    require_site_url(pelican.settings)
     pelican.output_path = str(output.begin(pelican.settings))
 
 
@@ -38,13 +41,20 @@ def _generators(_pelican):
     return GongkaiGenerator
 
 
+def _filters(generator) -> None:
+    textsafe.guard_templates(generator)
+    # Every generator's templates share base.html and its footer (the search page too).
+    generator.env.filters["tel_links"] = tel_links
+
+
 def register():
     # initialized: before any generator exists, so every file (Pelican's theme files too) is
     # written into this build's staging folder, under the build lock.
     signals.initialized.connect(_begin)
     # generator_init: each generator's Jinja environment exists but no template is compiled yet
     # (Jinja reads `finalize` at compile time): nothing a template prints carries controls.
-    signals.generator_init.connect(textsafe.guard_templates)
+    # tel_links: the footer's phone numbers become tel: links (gongkai.site.phones).
+    signals.generator_init.connect(_filters)
     # get_generators: ours runs after Pelican's own, so it writes into the same staging folder.
     signals.get_generators.connect(_generators)
     # all_generators_finalized: every input has been read and nothing written yet; Pelican logs

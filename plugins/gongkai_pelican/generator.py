@@ -54,8 +54,9 @@ class GongkaiGenerator(Generator):
         out = Path(self.output_path)
         site = pages.SiteData.build(project.catalogue, self.settings["SITENAME"], project.build_date,
                                     project.freshness, project.vocabulary)
-        self.write_pages(writer, project, site, out)
-        write_files(out, site_files(project, site, self.settings["SITEURL"]))
+        files = site_files(project, site, self.settings)  # first: the downloads page shows their sizes
+        self.write_pages(writer, project, site, out, files)
+        write_files(out, files)
         data.copy_files(site, project.boundary, out)
         write_reports(self, writer, project, out)
         if self.settings["GONGKAI_SEARCH"]:
@@ -63,15 +64,19 @@ class GongkaiGenerator(Generator):
         if admin.wanted(self.settings):
             write_files(out / "admin", admin.admin_files(self.settings, project))
 
-    def write_pages(self, writer, project, site, out: Path) -> None:
+    def write_pages(self, writer, project, site, out: Path, files: dict[str, bytes]) -> None:
         freshness = project.freshness
         attachments_of = lambda item: data.attachments(item, project.boundary, project.vocabulary)
         helpers = {"site": site, "fresh": freshness, "attachments_of": attachments_of,
-                   "feedback_url": pages.feedback_url(self.settings["GONGKAI_FEEDBACK_URL"]),
-                   "json_fields": data.json_fields(project.schema), "row_html": self.row_renderer(freshness)}
+                   "feedback_links": pages.feedback_links(self.settings),
+                   "json_fields": data.json_fields(project.schema), "row_html": self.row_renderer(freshness),
+                   "download_sizes": data.download_sizes(files), "search_doc": search_doc_numbers(project)}
+        # Every page's navigation shows the published guide pages, and 年度报告 when there are any.
+        nav_pages = [(p.slug, p.title) for p in project.catalogue.public_pages] + [bool(self.context["annual_reports"])]
         reuse = self.page_reuse(project)
         for spec in pages.page_specs(site):
-            key = pages.item_page_key(reuse, spec, freshness, attachments_of) if spec.template == "item" else None
+            key = (pages.item_page_key(reuse, spec, freshness, attachments_of, nav_pages)
+                   if spec.template == "item" else None)
             if key and reuse.reuse(spec.save_as, key, out):
                 continue
             writer.write_file(spec.save_as, self.get_template(spec.template), self.context,
@@ -114,15 +119,25 @@ class GongkaiGenerator(Generator):
         return PageReuse(store, previous, fingerprint(self.settings, registries), paths.root)
 
 
-def site_files(project, site, site_url: str) -> dict[str, bytes]:
-    """Downloads, robots.txt, feeds and the sitemap: every file of the site that is not a page."""
+def site_files(project, site, settings: dict) -> dict[str, bytes]:
+    """Downloads, robots.txt, feeds and the sitemap: every file of the site that is not a page.
+    Their links are absolute in every build: a local build (no SITEURL) uses GONGKAI_LOCAL_SITEURL,
+    where `invoke serve` shows the site."""
+    site_url = settings["SITEURL"] or settings["GONGKAI_LOCAL_SITEURL"]
     files = {"downloads/catalogue.csv": data.catalogue_csv(site, site_url),
-             "downloads/catalogue.json": data.catalogue_json(site, site_url, project.schema),
+             "downloads/catalogue.json": data.catalogue_json(site, site_url, project.schema, project.boundary,
+                                                             settings["GONGKAI_DATA_LICENCE"]),
              "robots.txt": data.robots(site_url)}
     for path, title, items, attr in feeds.feed_specs(site):
         files[path] = feeds.render_feed(site, site_url, path, title, items, attr)
-    files["sitemap.xml"] = data.sitemap(site, site_url, pages.listing_urls(site) + sitemap_urls(project.reports))
+    files["sitemap.xml"] = data.sitemap(site, site_url, pages.listed_urls(site) + sitemap_urls(project.reports))
     return files
+
+
+def search_doc_numbers(project) -> dict[str, int]:
+    """{索引号: document number in the search index}: the 目录总表 filters its rows with the search
+    index's postings (theme/static/js/table.js), so its text filter finds what search finds."""
+    return {item.index_no: n for n, item in enumerate(documents(project))}
 
 
 def write_files(folder: Path, files: dict[str, bytes]) -> None:

@@ -189,8 +189,9 @@ def _index_no(d: Draft, target: Path, allocator: IndexAllocator, registries: Reg
 
 
 def item_meta(d: Draft, index_no: str, day: dt.date, order: list[str]) -> dict:
-    """The fields in the schema's order (the order editors see in every file), empty ones left out."""
-    values = dict(d.fields, 索引号=index_no, 发布日期=day.isoformat())
+    """The fields in the schema's order (the order editors see in every file), empty ones left out.
+    发布日期 is the table's own when it has one, else the import date (--date)."""
+    values = dict(d.fields, 索引号=index_no, 发布日期=d.fields.get("发布日期") or day.isoformat())
     return {key: values[key] for key in order if values.get(key) not in (None, "", [])}
 
 

@@ -57,6 +57,30 @@ def parse_limit(text: str, words: Vocabulary) -> Limit:
     return Limit(found[0], found[1], text)
 
 
+# ---------------------------------------------------------------- dates
+
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def parse_date_cell(text: str, label: str) -> str | None:
+    """A date cell (2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日) as YYYY-MM-DD; None when empty;
+    raises CellError when it is not a real date."""
+    import datetime as dt
+
+    text = text.strip()
+    if not text:
+        return None
+    match = _DATE.match(text)
+    try:
+        return dt.date(*map(int, match.groups())).isoformat() if match else _not_a_date(text, label)
+    except ValueError:
+        return _not_a_date(text, label)
+
+
+def _not_a_date(text: str, label: str):
+    raise CellError(f"{label}“{text}”不是有效日期：请写成 2024-03-05 或 2024年3月5日")
+
+
 # ---------------------------------------------------------------- splitting cells
 
 OPEN_BRACKETS, CLOSE_BRACKETS = "《〈<（(〔［[【﹝{", "》〉>）)〕］]】﹞}"

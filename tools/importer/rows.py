@@ -16,6 +16,7 @@ from .cells import (
     levels_from,
     parse_audience,
     parse_channels,
+    parse_date_cell,
     parse_levels,
     parse_limit,
     parse_method,
@@ -165,6 +166,10 @@ STEPS = [
     ("公开对象", lambda r, w: dict(zip(("公开对象", "对象说明"), _audience(r)))),
     ("公开方式", lambda r, w: {"公开方式": _method(r)}),
     ("公开层级", lambda r, w: {"公开层级": _levels(r, w)}),
+    # Optional columns (the site's own CSV has them): an empty cell is simply left out.
+    ("文号", lambda r, w: {"文号": join_name(r.text.get("文号", ""))}),
+    ("成文日期", lambda r, w: {"成文日期": parse_date_cell(r.text.get("成文日期", ""), "成文日期")}),
+    ("发布日期", lambda r, w: {"发布日期": parse_date_cell(r.text.get("发布日期", ""), "发布日期")}),
 ]
 
 

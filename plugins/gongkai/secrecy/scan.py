@@ -6,13 +6,20 @@ marking in its item. A masked form cannot name a number (138****5678 fits ten th
 and the report prints every number masked), so an acknowledgement must quote the number in full;
 a masked one is reported, as is one that matches nothing any more, so that approvals never pile
 up and silently cover a different number later.
+
+An item's entries also approve findings in its attachments (secrecy.attachments), including a
+file nobody could read automatically (类型 无法检查的附件, 内容 "path#fingerprint"). Whether an
+entry of an item with attachments is stale is known only once they are scanned, so scan_item
+leaves that judgement to the attachment check unless it is given the attachments' findings.
 """
 from __future__ import annotations
+
+import re
 
 from dataclasses import dataclass
 from functools import cached_property
 
-from gongkai.errors import Problem
+from gongkai.errors import Problem, quote
 from gongkai.frontmatter import dotted
 from gongkai.model import Item
 from gongkai.schema import line_of
@@ -23,6 +30,10 @@ ACK_KEY = "保密审查"
 BODY_FIELD = "正文"
 STALE = "保密审查登记"
 UNUSABLE = "保密审查登记不完整"
+# The 类型 of an entry approving an attachment a person has opened and checked because no
+# program could (an image, a scan, an encrypted or unsupported file); 内容 is "path#fingerprint".
+UNCHECKED = "无法检查的附件"
+FILE_NAMED = re.compile(r"[^#\n]+#[0-9a-f]{16}")
 
 _REGISTER = "确需公开的，请在 保密审查 中登记（内容照抄原文中的完整号码）并注明审核人"
 ADVICE = {
@@ -49,6 +60,8 @@ class Finding:
 
     @property
     def message(self) -> str:
+        if self.registered_kind == UNCHECKED:
+            return _file_entry_message(self.kind, self.shown)
         if self.kind == STALE:
             return (f"登记的{self.registered_kind}“{self.shown}”在本事项中已找不到：内容已删除或改动的，"
                     "请同时删除这条登记（或按新的保密审查结果重新登记）")
@@ -76,6 +89,9 @@ class Acknowledgement:
     @cached_property
     def values(self) -> frozenset[str]:
         """The numbers (or the marking) this entry names, read as the scan reads the item."""
+        if self.kind == UNCHECKED:
+            named = self.content.strip()
+            return frozenset([named] if FILE_NAMED.fullmatch(named) else [])
         found = {m.value for m in find_sensitive(self.content) if m.kind == self.kind}
         if self.kind == MARKING:
             found.add(FILLERS.sub("", self.content.strip()))
@@ -131,14 +147,20 @@ def _strings(value, path: tuple = ()):
             yield from _strings(sub, path + (index,))
 
 
-def scan_item(item: Item) -> list[Finding]:
-    """Unacknowledged findings plus stale acknowledgements; 内部 items are never published, so never scanned."""
+def scan_item(item: Item, attached: list[Finding] | None = None) -> list[Finding]:
+    """Unacknowledged findings plus stale acknowledgements; 内部 items are never published, so never scanned.
+
+    `attached`: the findings in the item's attachments (secrecy.attachments), which its entries
+    may approve. Without them, an item with attachments gets no stale verdict on a usable entry."""
     if not item.is_public:
         return []
     found = raw_findings(item)
     acks = acknowledgements(item)
     kept = [f for f in found if not any(a.covers(f) for a in acks)]
-    stale = [_stale(item, a) for a in acks if not any(a.covers(f) for f in found)]
+    approvable = found + list(attached or [])
+    undecided = attached is None and bool(item.meta.get("附件"))
+    stale = [_stale(item, a) for a in acks
+             if not any(a.covers(f) for f in approvable) and not (undecided and a.usable)]
     return sorted(kept + stale, key=lambda f: (f.line or 0, f.field, f.kind))
 
 
@@ -146,9 +168,17 @@ def _stale(item: Item, ack: Acknowledgement) -> Finding:
     """An entry that approves nothing: unusable (no whole number in it) or stale (number gone)."""
     kind = STALE if ack.usable else UNUSABLE
     # Show the registered text masked when it is a number, so the report never repeats it in full.
-    hits = find_sensitive(ack.content)
+    hits = [] if ack.kind == UNCHECKED else find_sensitive(ack.content)
     shown = ack.content if not hits or hits[0].kind == MARKING else hits[0].shown
     return Finding(item.source, ack.line, f"{ack.field}.内容", kind, ack.content, shown, ack.content, ack.kind)
+
+
+def _file_entry_message(kind: str, content: str) -> str:
+    if kind == STALE:
+        return (f"登记的无法检查的附件“{quote(content, 120)}”不是本事项现在的附件：附件已删除或文件已改动的"
+                "（改动后的文件要重新人工确认），请删除这条登记，或按 invoke scan 的提示重新登记")
+    return (f"登记内容“{quote(content, 120)}”不是“附件路径#文件指纹”的形式，这条登记不起作用：请照抄 invoke scan 报告中给出的内容，"
+            "例如 \"attachments/2024/窗口分布图.png#3f2a9c0b1d2e4f56\"")
 
 
 def item_problems(item: Item) -> list[Problem]:
@@ -161,11 +191,13 @@ def scan_catalogue(catalogue, paths=None) -> list[Problem]:
     return [f.problem() for item in catalogue.items for f in scan_item(item)]
 
 
-def format_report(problems: list[Problem], checked: int, pages: int = 0) -> str:
+def format_report(problems: list[Problem], checked: int, pages: int = 0, attachments: int = 0) -> str:
     """What `invoke scan` prints: every finding as file:line, then the count."""
     if not problems:
-        also = f"和 {pages} 个公开指南页面" if pages else ""
-        return f"保密审查：未发现问题（已检查 {checked} 个公开事项{also}，内部事项不上网，不检查）。"
+        parts = [f"{checked} 个公开事项"] + [f"{pages} 个公开指南页面"] * bool(pages) + \
+            [f"{attachments} 个附件"] * bool(attachments)
+        listed = "、".join(parts[:-1]) + "和 " + parts[-1] if len(parts) > 1 else parts[0]
+        return f"保密审查：未发现问题（已检查 {listed}，内部事项不上网，不检查）。"
     ordered = sorted(problems, key=lambda p: (p.path, p.line or 0, p.field, p.message))
     files = len({p.path for p in problems})
     return "\n".join([str(p) for p in ordered] + [

@@ -18,8 +18,13 @@ from ..table import CSV_COLUMNS, item_row
 from ..vocabulary import Vocabulary
 from .pages import SiteData
 
+# Files a browser shows itself: linked without download=, so they open in the browser (Office and
+# OFD files are saved under the editor's name instead).
+OPENS_IN_BROWSER = {".pdf", ".jpg", ".jpeg", ".png"}
 # Review bookkeeping stays in the repository; everything else an editor writes is public.
 PRIVATE_KEYS = {"保密审查"}
+# The keys catalogue.json adds to the schema's, with their public description.
+ADDED_FIELDS = [("网址", "网址", "事项网页的完整地址。"), ("正文", "正文", "事项正文，保留编写时的 Markdown 格式（# 标题、- 列表、| 表格）。")]
 
 
 @dataclass(frozen=True)
@@ -43,8 +48,8 @@ def attachments(item, boundary: Boundary, words: Vocabulary) -> list[Attachment]
         if reason:  # validate reported it and stopped the build; a file changed since then
             raise BoundaryRefused(Problem(item.source, None, "附件", reason))
         suffix = file.source.suffix.lower()
-        found.append(Attachment(entry["名称"], file, words.file_types[suffix], human_size(file.size),
-                                entry["名称"] + suffix))
+        download = "" if suffix in OPENS_IN_BROWSER else entry["名称"] + suffix
+        found.append(Attachment(entry["名称"], file, words.file_types[suffix], human_size(file.size), download))
     return found
 
 
@@ -77,21 +82,31 @@ def catalogue_csv(site: SiteData, site_url: str) -> bytes:
 
 
 def json_fields(schema: dict) -> list[tuple[str, str, str]]:
-    """(key, title, description) of every public field, in schema order: the JSON's documented keys."""
-    fields = [(k, v.get("title", k), v.get("description", "")) for k, v in schema["properties"].items()
+    """(key, title, public description) of every public field, in schema order: the JSON's
+    documented keys. The public description is the schema's x-public-description, written for
+    readers of the data; `description` speaks to editors (tests/test_site.py checks both)."""
+    fields = [(k, v.get("title", k), v.get("x-public-description", "")) for k, v in schema["properties"].items()
               if k not in PRIVATE_KEYS]
-    return fields + [("网址", "网址", "事项网页的地址。"), ("正文", "正文", "事项正文（Markdown 原文）。")]
+    return fields + ADDED_FIELDS
 
 
-def catalogue_json(site: SiteData, site_url: str, schema: dict) -> bytes:
+def public_attachments(item, boundary: Boundary, words: Vocabulary, site_url: str) -> list[dict]:
+    """附件 as the public gets them: name, full address, format and size (never the path in the repository)."""
+    return [{"名称": a.name, "网址": absolute(site_url, a.url), "格式": a.kind, "大小": a.size}
+            for a in attachments(item, boundary, words)]
+
+
+def catalogue_json(site: SiteData, site_url: str, schema: dict, boundary: Boundary, licence: str) -> bytes:
     keys = [k for k, _t, _d in json_fields(schema)]
     defaults = site.vocabulary.defaults  # a field left out is its schema default (有效性: 有效)
     records = []
     for item in site.items:
         values = dict(defaults, **item.meta, 网址=absolute(site_url, item.url), 正文=item.body.strip())
+        if "附件" in values:
+            values["附件"] = public_attachments(item, boundary, site.vocabulary, site_url)
         records.append({k: values.get(k) for k in keys})
     head = {"名称": site.catalogue_title, "生成日期": site.build_date.isoformat(), "事项数": len(records),
-            "字段": [{"键": k, "名称": t, "说明": d} for k, t, d in json_fields(schema)]}
+            "许可": licence, "字段": [{"键": k, "名称": t, "说明": d} for k, t, d in json_fields(schema)]}
     # One item per line: readable, diff-friendly, and written by json's fast C encoder (indent= is not).
     lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in records)
     return (json.dumps(head, ensure_ascii=False)[:-1] + ', "事项": [\n' + lines + "\n]}\n").encode("utf-8")
@@ -115,3 +130,9 @@ def robots(site_url: str) -> bytes:
     if site_url:
         lines.append(f"Sitemap: {absolute(site_url, 'sitemap.xml')}")
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def download_sizes(files: dict[str, bytes]) -> dict[str, str]:
+    """{file name: human size} of the downloads, for the downloads page."""
+    return {name.rsplit("/", 1)[-1]: human_size(len(content)) for name, content in files.items()
+            if name.startswith("downloads/")}

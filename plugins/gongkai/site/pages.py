@@ -17,6 +17,12 @@ from ..model import Catalogue, Category, Item, Unit
 from ..ordering import catalogue_order, newest_first
 from ..vocabulary import FIVE, LIMIT, METHOD, Vocabulary
 
+# Facet listings: (crumb and index page title, index URL).
+FACET_INDEXES = {"unit": ("公开主体", "unit/"), "limit": ("公开时限", "limit/"), "five": ("五公开", "five/")}
+# The main navigation's section (theme/templates/partials/nav.html) of each listing: only 公开主体
+# has an entry there; category, 公开时限 and 五公开 pages (and items) belong to no single section.
+NAV_OF_FACET = {"category": None, "unit": "unit", "limit": None, "five": None}
+
 
 @dataclass
 class PageSpec:
@@ -35,6 +41,8 @@ class Listing:
     description: str = ""
     crumbs: list = field(default_factory=list)
     groups: list = field(default_factory=list)  # [(Subcategory, [Item])] on 一级事项 pages
+    facet: str = "category"  # category, unit, limit or five
+    value: str = ""          # the facet value (the 公开时限 type on limit pages)
 
     @property
     def save_as(self) -> str:
@@ -156,37 +164,80 @@ def listings(site: SiteData) -> list[Listing]:
                                  site.by_sub.get((category.name, sub.name), []), sub.description,
                                  [(category.name, site.category_url(category.name)), (sub.name, "")]))
     for unit in site.units:
-        pages.append(_facet(site, unit.name, site.unit_url(unit.name), "公开主体", lambda i, n=unit.name: i.unit == n))
+        pages.append(_facet(site, "unit", unit.name, unit.name, site.unit_url(unit.name), lambda i, n=unit.name: i.unit == n))
     for kind in site.vocabulary.values(LIMIT):
-        pages.append(_facet(site, f"{kind}公开事项", site.limit_url(kind), "公开时限", lambda i, k=kind: i.limit_type == k))
+        pages.append(_facet(site, "limit", kind, f"{kind}公开事项", site.limit_url(kind), lambda i, k=kind: i.limit_type == k))
     for value in site.vocabulary.values(FIVE):
-        pages.append(_facet(site, value, site.five_url(value), "五公开", lambda i, v=value: i.meta.get("五公开") == v))
+        pages.append(_facet(site, "five", value, value, site.five_url(value), lambda i, v=value: i.meta.get("五公开") == v))
     return [page for page in pages if page.items]  # nothing to show: no page, no link, no "0 项"
 
 
-def _facet(site: SiteData, title: str, url: str, facet: str, keep) -> Listing:
-    return Listing(title, url, [i for i in site.items if keep(i)], crumbs=[(facet, ""), (title, "")])
+def _facet(site: SiteData, facet: str, value: str, title: str, url: str, keep) -> Listing:
+    label, index_url = FACET_INDEXES[facet]
+    return Listing(title, url, [i for i in site.items if keep(i)], crumbs=[(label, index_url), (title, "")],
+                   facet=facet, value=value)
+
+
+@dataclass
+class FacetIndex:
+    """The page listing every value of a facet with its count: /unit/, /limit/, /five/."""
+
+    facet: str
+    title: str
+    url: str
+    rows: list  # [(Listing, count)]
+
+    @property
+    def save_as(self) -> str:
+        return urls.save_as(self.url)
+
+
+def facet_indexes(site: SiteData, listed: list[Listing]) -> list[FacetIndex]:
+    """One index per facet that has any page (a catalogue without 五公开 values gets no /five/)."""
+    indexes = []
+    for facet, (title, url) in FACET_INDEXES.items():
+        rows = [(listing, len(listing.items)) for listing in listed if listing.facet == facet]
+        if rows:
+            indexes.append(FacetIndex(facet, title, url, rows))
+    return indexes
 
 
 def page_specs(site: SiteData):
-    yield PageSpec("index.html", "index", {"page_title": "首页"})
-    for listing in listings(site):
-        yield PageSpec(listing.save_as, "listing", {"listing": listing, "page_title": listing.title})
-    yield PageSpec("table/index.html", "table", {"page_title": "目录总表"})
-    yield PageSpec("stats/index.html", "stats", {"page_title": "统计"})
-    yield PageSpec("downloads/index.html", "downloads", {"page_title": "数据下载"})
-    yield PageSpec("404.html", "404", {"page_title": "页面不存在"})
+    listed = listings(site)
+    indexes = facet_indexes(site, listed)
+    yield PageSpec("index.html", "index", {"page_title": "首页", "nav": "home"})
+    for listing in listed:
+        yield PageSpec(listing.save_as, "listing", {"listing": listing, "page_title": listing.title,
+                                                    "nav": NAV_OF_FACET[listing.facet]})
+    for index in indexes:
+        yield PageSpec(index.save_as, "facets", {"index": index, "page_title": index.title,
+                                                 "nav": NAV_OF_FACET[index.facet]})
+    yield PageSpec("table/index.html", "table", {"page_title": "目录总表", "nav": "table"})
+    yield PageSpec("stats/index.html", "stats", {"page_title": "统计", "nav": "stats"})
+    yield PageSpec("downloads/index.html", "downloads", {"page_title": "数据下载", "nav": None})
+    yield PageSpec("sitemap/index.html", "sitemap", {"page_title": "网站地图", "nav": None,
+                                                     "listings": listed, "indexes": indexes})
+    yield PageSpec("care/index.html", "care", {"page_title": "无障碍和关怀模式", "nav": None})
+    yield PageSpec("404.html", "404", {"page_title": "页面不存在", "nav": None})
     for page in site.pages:
-        yield PageSpec(page.save_as, "page", {"page": page, "page_title": page.title})
+        yield PageSpec(page.save_as, "page", {"page": page, "page_title": page.title, "nav": "page:" + page.slug})
     for item, previous, following in site.neighbours():
-        yield PageSpec(item.save_as, "item", {"item": item, "page_title": item.title,
+        yield PageSpec(item.save_as, "item", {"item": item, "page_title": item.title, "nav": None,
                                               "previous": previous, "following": following})
+
+
+def listed_urls(site: SiteData) -> list[str]:
+    """Every page the sitemap lists besides items: home, listings, facet indexes, 目录总表, 统计,
+    数据下载, 网站地图, 关怀模式 and the 公开指南 pages."""
+    listed = listings(site)
+    return ([""] + [l.url for l in listed] + [i.url for i in facet_indexes(site, listed)]
+            + ["table/", "stats/", "downloads/", "sitemap/", "care/"] + [page.url for page in site.pages])
 
 
 # The first part of every address the site writes besides 公开指南 pages: a page's Slug must not
 # take one (tests/test_boundary.py checks this list against a built site).
-SECTIONS = ("items", "category", "unit", "limit", "five", "table", "stats", "downloads", "search", "feeds",
-            "files", "theme", "admin", "reports", "index.html", "404.html", "sitemap.xml",
+SECTIONS = ("items", "category", "unit", "limit", "five", "table", "stats", "downloads", "sitemap", "care", "search",
+            "feeds", "files", "theme", "admin", "reports", "index.html", "404.html", "sitemap.xml",
             "robots.txt")  # admin: the web editor; reports: the annual reports
 SLUG_TAKEN = "Slug“{slug}”与网站自身的栏目 /{slug}/ 冲突：请换一个网址名（不能用 {sections}）"
 
@@ -199,35 +250,31 @@ def page_url_problems(catalogue: Catalogue) -> list[Problem]:
             for page in catalogue.pages if page.slug.casefold() in taken]
 
 
-def feedback_url(base: str | None):
-    """意见反馈 link for an item, prefilled with its 索引号 and 事项名称 (mailto subject or form query)."""
+def feedback_links(settings: dict):
+    """意见反馈 links for an item, each prefilled with its 索引号 and 事项名称: [(label, url)] for the
+    mail address and the online form that are configured."""
     from urllib.parse import quote, urlencode
 
-    def for_item(item):
-        if not base:
-            return None
+    bases = [b for b in (settings["GONGKAI_FEEDBACK_FORM_URL"], settings["GONGKAI_FEEDBACK_URL"]) if b]
+
+    def link(base: str, item):
         if base.startswith("mailto:"):
-            return f"{base}?subject={quote(f'意见反馈：{item.index_no} {item.title}')}"
+            return "发邮件反馈", f"{base}?subject={quote(f'意见反馈：{item.index_no} {item.title}')}"
         joiner = "&" if "?" in base else "?"
-        return f"{base}{joiner}{urlencode({'索引号': item.index_no, '事项名称': item.title})}"
+        return "在线留言反馈", f"{base}{joiner}{urlencode({'索引号': item.index_no, '事项名称': item.title})}"
 
-    return for_item
+    return lambda item: [link(base, item) for base in dict.fromkeys(bases)]
 
 
-def item_page_key(reuse, spec: PageSpec, freshness: dict, attachments) -> str:
+def item_page_key(reuse, spec: PageSpec, freshness: dict, attachments, nav_pages: list) -> str:
     """Every value an item page shows (see theme/templates/item.html and its partials), for
-    cache.PageReuse; `attachments(item)` as the page lists them."""
+    cache.PageReuse; `attachments(item)` as the page lists them, `nav_pages` what every page's
+    navigation shows (the published guide pages, and whether 年度报告 is linked)."""
     item, previous, following = spec.context["item"], spec.context["previous"], spec.context["following"]
     # Attachments by content (their URL is a content hash), never by modification time.
     files = [(a.name, a.url, a.kind, a.size, a.download) for a in attachments(item)]
     return reuse.key(item.meta, item.html, item.history, item.git_updated, freshness[item.index_no], files,
-                     [(n.title, n.url) if n else None for n in (previous, following)])
-
-
-def listing_urls(site: SiteData) -> list[str]:
-    """Every page the sitemap lists besides items: home, listings, 目录总表, 统计, 数据下载, 公开指南."""
-    return [""] + [listing.url for listing in listings(site)] + ["table/", "stats/", "downloads/"] + \
-        [page.url for page in site.pages]
+                     [(n.title, n.url) if n else None for n in (previous, following)], nav_pages)
 
 
 def category_links(site: SiteData) -> list[tuple[str, str, int]]:

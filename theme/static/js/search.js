@@ -18,61 +18,23 @@
   };
   var selects = {};
   FACETS.forEach(function (f) { selects[f] = el.filters.querySelector("select[data-facet=" + f + "]"); });
-  var site = root.dataset.site, meta = null, fold = null, table = null, files = new Map();
+  var site = root.dataset.site, meta = null, fold = null, table = null;
   var current = null, sequence = 0, typing = null, liveEntry = false;
 
-  /* ---------- loading ---------- */
+  /* ---------- loading (search-data.js) ---------- */
 
-  function fetchJson(url, options) {
-    if (!files.has(url)) {
-      files.set(url, fetch(url, options).then(function (r) {
-        if (!r.ok) throw new Error(url + " " + r.status);
-        return r.json();
-      }));
-    }
-    return files.get(url);
-  }
+  var index = S.openIndex(root.dataset.meta);
 
   function loadMeta() {
-    return fetchJson(root.dataset.meta, {cache: "no-cache"}).then(function (m) {
-      if (!meta) {
-        meta = m;
-        meta.base = new URL(m.data, new URL(root.dataset.meta, location.href)).href;
-        fold = S.makeFold(m.fold);
-        table = new S.SynonymTable(m.synonyms, fold);
-      }
+    return index.meta().then(function (m) {
+      meta = m;
+      fold = m.foldMap;
+      table = m.synonymTable;
       return meta;
     });
   }
 
-  function loadPostings(tokens) {
-    var shards = new Map();
-    tokens.forEach(function (t) {
-      var name = S.shardName(S.shardOf(t, meta.shards), meta.shards);
-      if (!shards.has(name)) shards.set(name, fetchJson(meta.base + name));
-    });
-    return Promise.all(Array.from(shards.values())).then(function (loaded) {
-      var postings = new Map();
-      tokens.forEach(function (t) {
-        for (var i = 0; i < loaded.length; i++) {
-          if (loaded[i][t]) { postings.set(t, S.decodePostings(loaded[i][t])); break; }
-        }
-      });
-      return postings;
-    });
-  }
-
-  function loadRecords(docs) {
-    var chunks = Array.from(new Set(docs.map(function (d) { return Math.floor(d / meta.chunk); })));
-    return Promise.all(chunks.map(function (c) { return fetchJson(meta.base + "d/" + c + ".json"); }))
-      .then(function (loaded) {
-        var records = new Map();
-        docs.forEach(function (d) {
-          records.set(d, loaded[chunks.indexOf(Math.floor(d / meta.chunk))][d % meta.chunk]);
-        });
-        return records;
-      });
-  }
+  var loadPostings = index.postings, loadRecords = index.records;
 
   /* ---------- URL state ---------- */
 
