@@ -56,10 +56,10 @@ def publish(c, dry_run=False):
 
 @task(help={"port": "端口，默认 8000"})
 def serve(c, port=8000):
-    """生成网站，在 http://localhost:8000 预览，文件改动后自动重新生成。"""
+    """生成网站，在 http://localhost:8000 预览；文件改动后自动重新生成并刷新页面，有错误时页面上列出问题。"""
     from gongkai_tools.serve import serve_and_watch
 
-    finish(serve_and_watch, ROOT, int(port), lambda: _pelican("pelicanconf.py"))
+    finish(serve_and_watch, ROOT, int(port))
 
 
 @task

@@ -1,6 +1,8 @@
-"""`invoke serve` as an editor uses it: build, serve on localhost, rebuild after an edit."""
+"""`invoke serve` as an editor uses it: build, serve on localhost, rebuild after an edit; the open
+page reloads after each build and shows the problems while the last build failed."""
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -10,6 +12,15 @@ import time
 import urllib.request
 
 from conftest import BUILD_EPOCH
+from playwright.sync_api import expect
+
+from gongkai import buildreport
+from gongkai.errors import Problem
+from gongkai_tools.serve import Failure, inject_reload, problem_page
+
+ITEM = "content/items/社会救助/低保名单.md"  # tests/examples/minimal_item.md in the mini project
+ITEM_PATH = "/items/11530000MB0123456X-2024-00001/"
+RELOAD_TAG = '<script src="/__preview/reload.js"'
 
 
 def free_port() -> int:
@@ -36,20 +47,102 @@ def wait_for(predicate, seconds: float = 60):
     return None
 
 
-def test_serve_builds_serves_and_rebuilds_on_change(mini_project):
+@contextlib.contextmanager
+def serving(root):
+    """`invoke serve` on a free port in `root`: yields (address, output so far); stopped by Ctrl+C."""
     port = free_port()
     env = dict(os.environ, SOURCE_DATE_EPOCH=BUILD_EPOCH)
-    proc = subprocess.Popen([sys.executable, "-m", "invoke", "serve", "--port", str(port)], cwd=mini_project,
+    proc = subprocess.Popen([sys.executable, "-m", "invoke", "serve", "--port", str(port)], cwd=root,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-    item_url = f"http://127.0.0.1:{port}/items/11530000MB0123456X-2024-00001/"
+    printed = []
     try:
-        assert "城乡最低生活保障对象名单" in (wait_for(lambda: fetch(item_url)) or "")
-        path = mini_project / "content/items/社会救助/低保名单.md"
-        path.write_text(path.read_text(encoding="utf-8").replace("城乡最低生活保障对象名单", "低保对象名单（已修改）"),
-                        encoding="utf-8")
-        assert wait_for(lambda: "低保对象名单（已修改）" in (fetch(item_url) or ""))
+        yield f"http://127.0.0.1:{port}", printed
     finally:
         os.killpg(proc.pid, signal.SIGINT)
-        output = proc.communicate(timeout=30)[0].decode("utf-8")
-    assert f"预览地址：http://localhost:{port}/" in output
+        printed.append(proc.communicate(timeout=30)[0].decode("utf-8"))
+
+
+def edit(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_serve_builds_serves_and_rebuilds_on_change(mini_project):
+    with serving(mini_project) as (address, printed):
+        item_url = address + ITEM_PATH
+        page = wait_for(lambda: fetch(item_url)) or ""
+        assert "城乡最低生活保障对象名单" in page and RELOAD_TAG in page
+        edit(mini_project / ITEM, "城乡最低生活保障对象名单", "低保对象名单（已修改）")
+        assert wait_for(lambda: "低保对象名单（已修改）" in (fetch(item_url) or ""))
+        # The second build has ended (what the page's reload script asks for).
+        assert wait_for(lambda: '-2", "ok": true}' in (fetch(address + "/__preview/build") or ""))
+    output = printed[0]
+    assert f"预览地址：http://localhost:{address.rsplit(':', 1)[1]}/" in output
     assert "检测到文件改动，重新生成……" in output
+    # Pelican's English summary is replaced by what was built, in Chinese.
+    assert output.count("已生成网站：2 个事项页面、") == 2 and "已更新，打开的预览页面会自动刷新。" in output
+    assert "Processed" not in output and "Done" not in output
+    # The reload script is added to what the preview sends, never to the site that gets published.
+    built = [p for p in (mini_project / "output").rglob("*.html")]
+    assert built and not [p for p in built if "__preview" in p.read_text(encoding="utf-8")]
+
+
+def test_open_page_shows_the_problems_of_a_failed_build_then_the_item_again(mini_project, browser):
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    with serving(mini_project) as (address, printed):
+        assert wait_for(lambda: fetch(address + ITEM_PATH))
+        page.goto(address + ITEM_PATH)
+        expect(page.locator("h1")).to_have_text("城乡最低生活保障对象名单")
+        edit(mini_project / ITEM, "发布日期: 2024-03-05", "发布日期: 2024-02-30")
+        # The page was opened once: it reloads by itself after the build and shows where the mistake is.
+        expect(page.locator("h1")).to_have_text("网站未更新：发现 1 个问题", timeout=60000)
+        expect(page.locator("ol.problems li")).to_have_text(
+            f"{ITEM}:19: 发布日期: 不是有效的日期：应为真实存在的日期，格式 YYYY-MM-DD（例如 2024-03-15），"
+            "实际为文本“2024-02-30”")
+        expect(page.locator("main")).to_contain_text("上一次成功生成的网站仍完整保留在 output/ 中")
+        # Every page of the preview says so, not only the one that was open.
+        other = context.new_page()
+        other.goto(address + "/")
+        expect(other.locator("h1")).to_have_text("网站未更新：发现 1 个问题")
+        edit(mini_project / ITEM, "发布日期: 2024-02-30", "发布日期: 2024-03-05")
+        expect(page.locator("h1")).to_have_text("城乡最低生活保障对象名单", timeout=60000)
+    context.close()
+    assert "生成失败：预览页面现在显示上面的问题，上一次生成的网站保持不变。" in printed[0]
+
+
+def test_reload_script_goes_before_the_end_of_the_body():
+    assert inject_reload(b"<html><body><p>x</p></BODY></html>", "ab-1") == (
+        b'<html><body><p>x</p><script src="/__preview/reload.js" data-build="ab-1"></script></BODY></html>')
+    assert inject_reload(b"<p>x</p>", "ab-2").endswith(b'data-build="ab-2"></script>')
+
+
+def test_problem_page_lists_validate_lines_and_escapes_what_editors_wrote():
+    problems = [Problem("content/items/a.md", 3, "事项名称", "含有“<script>alert(1)</script>”"),
+                Problem("Pelican", None, "", "生成页面时出错")]
+    page = problem_page(Failure(problems), "ab-1", "/items/<x>/").decode()
+    assert "<title>网站未更新：发现 2 个问题</title>" in page and "<h1>网站未更新：发现 2 个问题</h1>" in page
+    assert ('<li><span class="where">content/items/a.md:3</span>: 事项名称: '
+            "含有“&lt;script&gt;alert(1)&lt;/script&gt;”</li>") in page
+    assert '<li><span class="where">Pelican</span>: 生成页面时出错</li>' in page
+    assert "<script>" not in page and "/items/&lt;x&gt;/" in page
+    crashed = problem_page(Failure([], "Traceback <boom>"), "ab-1", "/").decode()
+    assert "<h1>网站未更新：生成失败</h1>" in crashed and "<pre>Traceback &lt;boom&gt;</pre>" in crashed
+
+
+def test_build_report_round_trip_and_summary(tmp_path):
+    target = tmp_path / "build.json"
+    problem = Problem("content/items/a.md", 3, "发布日期", "不是有效的日期")
+    buildreport.write(buildreport.BuildResult(False, [problem], "消息"), environ={})
+    assert not target.exists()  # nobody asked for a report
+    buildreport.write(buildreport.BuildResult(False, [problem], "消息"), environ={buildreport.REPORT_ENV: str(target)})
+    assert buildreport.read(target) == buildreport.BuildResult(False, [problem], "消息")
+    target.write_text("{", encoding="utf-8")
+    assert buildreport.read(target) is None and buildreport.read(tmp_path / "none.json") is None
+    site = tmp_path / "site"
+    for name in ("index.html", "items/a/index.html", "items/b/index.html", "unit/x/index.html", "theme/site.css"):
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text("x", encoding="utf-8")
+    assert buildreport.summary(*buildreport.count_pages(site), 1.44) == (
+        "已生成网站：2 个事项页面、1 个列表页面，共 4 个网页、5 个文件，用时 1.4 秒。")

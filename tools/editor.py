@@ -92,7 +92,7 @@ def edit(root: Path, port: int = 8000, backend_port: int = 8081) -> None:
     backend = start_backend(root, backend_port)
     try:
         print(INSTRUCTIONS.format(port=port), flush=True)
-        serve_and_watch(root, port, lambda: subprocess.call(build_command(backend_port), cwd=root))
+        serve_and_watch(root, port, build_command(backend_port))
     finally:
         stop(backend)
         print("网页编辑器已关闭。")

@@ -1,30 +1,254 @@
-"""`invoke serve`: build, serve output/ on localhost, rebuild when a source file changes.
+"""`invoke serve` (and the preview of `invoke edit`): build, serve output/ on localhost, rebuild when
+a source file changes, and keep the open page in step with the last build.
 
-A failed rebuild prints the problems and keeps serving the previous site (the build is atomic).
+- Reload: every page the preview sends carries a small script (RELOAD_JS, added to the HTTP
+  response only, never to the files in output/ that get published) that asks the preview every
+  second which build it is showing (BUILD_PATH) and reloads the page when that changes, that is
+  when a build has finished (or the preview was restarted).
+- Problems: while the last build failed, every page request is answered with the problem list
+  (file, line, Chinese message: the lines `invoke validate` prints) instead of the stale site,
+  which the build left untouched in output/. The web editor (/admin/) keeps working meanwhile, so
+  the mistake can be fixed there.
+
+Builds run one at a time in this process's watch loop, each as its own `pelican` process, which
+also takes the build lock (output.lock) against any other build; the build records its outcome
+in a file the preview names (gongkai.buildreport).
 """
 from __future__ import annotations
 
 import functools
+import html
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
 import threading
+from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from gongkai import buildreport
+from gongkai.errors import Problem
 
 WATCHED = ("content", "schema", "theme", "plugins", "pelicanconf.py")
+PELICAN = [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py"]
+# The preview's own addresses: no page of the site starts with "__" (site/pages.py SECTIONS, slugs).
+PREFIX = "/__preview/"
+BUILD_PATH = PREFIX + "build"
+SCRIPT_PATH = PREFIX + "reload.js"
+# Pages that are never replaced by the problem list nor reloaded: the web editor (invoke edit).
+UNTOUCHED = ("/admin/",)
+# Lines of a crashed build's output shown when it recorded no problems.
+OUTPUT_TAIL = 40
+
+READY = "预览地址：http://localhost:{port}/  （修改文件后自动重新生成，打开的页面随之刷新；按 Ctrl+C 结束）"
+CHANGED = "检测到文件改动，重新生成……"
+UPDATED = "已更新，打开的预览页面会自动刷新。"
+FAILED = "生成失败：预览页面现在显示上面的问题，上一次生成的网站保持不变。改正并保存后会自动重新生成。"
+
+RELOAD_JS = """\
+// 预览自动刷新（只在 invoke serve 的预览中加入，不会发布）：生成结束后重新载入本页。
+(function () {
+  var me = document.currentScript, shown = me.getAttribute("data-build");
+  var url = me.src.replace(/reload\\.js$/, "build");
+  function check() {
+    fetch(url, {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (state) {
+      if (state.build !== shown) { location.reload(); } else { setTimeout(check, 1000); }
+    }, function () { setTimeout(check, 2000); });
+  }
+  setTimeout(check, 1000);
+})();
+"""
 
 
-def serve_and_watch(root: Path, port: int, build) -> None:
+@dataclass
+class Failure:
+    """Why the last build made no site: its located problems, or (none located) its message."""
+
+    problems: list[Problem] = field(default_factory=list)
+    message: str = ""
+
+
+class Preview:
+    """What the preview shows: which build (a name that changes whenever a build ends, and differs
+    between runs of the preview) and, while the last build failed, why."""
+
+    def __init__(self):
+        self._run, self._count, self.failure = secrets.token_hex(4), 0, None
+        self._lock = threading.Lock()
+
+    @property
+    def build(self) -> str:
+        with self._lock:
+            return f"{self._run}-{self._count}"
+
+    def finished(self, failure: Failure | None) -> None:
+        with self._lock:
+            self.failure, self._count = failure, self._count + 1
+
+
+def run_build(root: Path, command: list[str], report: Path) -> Failure | None:
+    """One build, its output passed through to the terminal; None if it made the site."""
+    report.unlink(missing_ok=True)
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", **{buildreport.REPORT_ENV: str(report)})
+    with subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          encoding="utf-8", errors="replace") as proc:
+        lines = []
+        for line in proc.stdout:
+            print(line, end="", flush=True)
+            lines.append(line)
+    if proc.returncode == 0:
+        return None
+    result = buildreport.read(report)
+    if result and not result.ok:
+        return Failure(result.problems, result.message)
+    return Failure([], "".join(lines[-OUTPUT_TAIL:]).strip() or f"生成程序意外结束（退出码 {proc.returncode}）。")
+
+
+def inject_reload(page: bytes, build: str) -> bytes:
+    """The page with the reload script before its last </body> (at the end if it has none)."""
+    tag = f'<script src="{SCRIPT_PATH}" data-build="{html.escape(build)}"></script>'.encode()
+    at = page.lower().rfind(b"</body>")
+    return page + tag if at < 0 else page[:at] + tag + page[at:]
+
+
+def problem_page(failure: Failure, build: str, path: str) -> bytes:
+    """The page every request gets while the last build failed (Chinese, self-contained)."""
+    if failure.problems:
+        heading = f"网站未更新：发现 {len(failure.problems)} 个问题"
+        body = "<ol class=\"problems\">" + "".join(_problem_item(p) for p in failure.problems) + "</ol>"
+    else:
+        heading = "网站未更新：生成失败"
+        body = f"<pre>{html.escape(failure.message)}</pre>"
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{heading}</title>
+<style>
+body {{ font-family: sans-serif; margin: 0; padding: 1.5rem; line-height: 1.6; color: #1a1a1a; background: #fff; }}
+main {{ max-width: 60rem; margin: 0 auto; }}
+h1 {{ color: #a4000f; font-size: 1.6rem; }}
+.problems li {{ margin: .5rem 0; }}
+.where {{ font-family: monospace; font-weight: bold; }}
+pre {{ white-space: pre-wrap; background: #f4f4f4; padding: 1rem; }}
+</style>
+</head>
+<body>
+<main>
+<h1>{heading}</h1>
+<p>最近一次生成没有成功，所以预览不显示网站，而是列出需要修改的地方（文件:行号: 字段: 问题，与 invoke validate 的结果相同）：</p>
+{body}
+<p>上一次成功生成的网站仍完整保留在 output/ 中，没有被改动，也不会带着错误发布。请按提示修改文件并保存：
+重新生成成功后，本页会自动显示您要打开的页面（{html.escape(path)}）。</p>
+</main>
+</body>
+</html>
+""".encode()
+
+
+def _problem_item(problem: Problem) -> str:
+    """One problem as `invoke validate` prints it (str(Problem)), the location in bold."""
+    text = str(problem)
+    where = f"{problem.path}:{problem.line}" if problem.line else problem.path
+    where = where if text.startswith(where) else ""
+    return f'<li><span class="where">{html.escape(where)}</span>{html.escape(text[len(where):])}</li>'
+
+
+class PreviewHandler(SimpleHTTPRequestHandler):
+    """output/ as SimpleHTTPRequestHandler serves it, plus the preview's reload and problem page."""
+
+    preview: Preview
+
+    def do_GET(self):
+        if self.preview_request():
+            return
+        super().do_GET()
+
+    def preview_request(self) -> bool:
+        """Answer the request the preview's way if it is one of its cases; False otherwise."""
+        path = unquote(urlsplit(self.path).path)
+        if path == BUILD_PATH:
+            state = {"build": self.preview.build, "ok": self.preview.failure is None}
+            self.send_body(json.dumps(state).encode(), "application/json")
+        elif path == SCRIPT_PATH:
+            self.send_body(RELOAD_JS.encode(), "text/javascript; charset=utf-8")
+        elif path.startswith(UNTOUCHED):
+            return False
+        elif self.preview.failure and self.wants_page(path):
+            build = self.preview.build
+            page = inject_reload(problem_page(self.preview.failure, build, path), build)
+            self.send_body(page, "text/html; charset=utf-8", status=503)
+        else:
+            return self.send_reloading_page(path)
+        return True
+
+    def wants_page(self, path: str) -> bool:
+        return path.endswith(("/", ".html")) or "text/html" in self.headers.get("Accept", "")
+
+    def send_reloading_page(self, path: str) -> bool:
+        """An HTML page of output/ with the reload script added; False for anything else
+        (including a folder without its trailing slash, which the base class redirects)."""
+        file = Path(self.translate_path(path))
+        if path.endswith("/"):
+            file = file / "index.html"
+        if file.suffix != ".html" or not file.is_file():
+            return False
+        try:
+            page = file.read_bytes()
+        except OSError:
+            return False
+        self.send_body(inject_reload(page, self.preview.build), "text/html; charset=utf-8")
+        return True
+
+    def send_body(self, body: bytes, content_type: str, status: int = 200) -> None:
+        self.cache_control = "no-store"  # made for this request: never kept
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def end_headers(self):
+        # A preview must show the newest build: the browser may keep files, but asks every time.
+        self.send_header("Cache-Control", getattr(self, "cache_control", "no-cache"))
+        super().end_headers()
+
+    def log_request(self, code="-", size="-"):
+        pass  # one English line per request (and per second for the reload check) helps nobody
+
+
+def serve_and_watch(root: Path, port: int, command: list[str] | None = None) -> None:
     from watchfiles import watch  # installed with Pelican; used by `pelican --autoreload` too
 
-    build()
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(root / "output"))
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    command, preview = command or PELICAN, Preview()
+    with tempfile.TemporaryDirectory(prefix="gongkai-preview-") as folder:
+        report = Path(folder) / "build.json"  # outside the project: never served, never published
+        try:
+            preview.finished(run_build(root, command, report))
+            server = preview_server(root / "output", port, preview)
+        except KeyboardInterrupt:
+            return
+        print(READY.format(port=port), flush=True)
+        try:
+            for _changes in watch(*[root / p for p in WATCHED if (root / p).exists()]):
+                print(CHANGED, flush=True)
+                failure = run_build(root, command, report)
+                preview.finished(failure)
+                print(FAILED if failure else UPDATED, flush=True)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.shutdown()
+
+
+def preview_server(site: Path, port: int, preview: Preview) -> ThreadingHTTPServer:
+    """The preview of `site` on 127.0.0.1:`port`, answering in a thread of its own."""
+    handler = type("Handler", (PreviewHandler,), {"preview": preview})
+    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"预览地址：http://localhost:{port}/  （修改文件后自动重新生成，按 Ctrl+C 结束）")
-    try:
-        for _changes in watch(*[root / p for p in WATCHED if (root / p).exists()]):
-            print("检测到文件改动，重新生成……")
-            print("已更新。" if build() == 0 else "生成失败，网站仍显示上一次的结果。请按上面的提示修改。")
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.shutdown()
+    return server

@@ -7,11 +7,13 @@ Errors: the core raises (gongkai.errors); stopping() in boundary.py is the one p
 them into a Chinese message and exit status 1, without a traceback.
 """
 import logging
+import sys
+import time
 from pathlib import Path
 
 from pelican import signals
 
-from gongkai import output, textsafe
+from gongkai import buildreport, output, textsafe
 from gongkai.settings import require_site_url
 from gongkai.site.phones import tel_links
 
@@ -23,10 +25,13 @@ _collector = ErrorCollector()
 # plugin that fails to import is only logged. This handler already listens then, so the build stops
 # instead of shipping a site without that plugin's pages.
 logging.getLogger("pelican").addHandler(_collector)
+_started = time.monotonic()
 
 
 @stopping
 def _begin(pelican) -> None:
+    global _started
+    _started = time.monotonic()
     require_site_url(pelican.settings)
     pelican.output_path = str(output.begin(pelican.settings))
 
@@ -34,7 +39,30 @@ def _begin(pelican) -> None:
 @stopping
 def _finish(pelican) -> None:
     _collector.fail_if_any()
-    pelican.output_path = str(output.commit(pelican.settings, Path(pelican.output_path)))
+    final = output.commit(pelican.settings, Path(pelican.output_path))
+    pelican.output_path = str(final)
+    line = buildreport.summary(*buildreport.count_pages(final), time.monotonic() - _started)
+    print(line, flush=True)
+    buildreport.write(buildreport.BuildResult(True, summary=line))
+
+
+def _speak_chinese() -> None:
+    """Pelican's console says "Generating..." while it runs and "Done: Processed 0 articles …"
+    at the end (items are not articles: always 0). The first becomes Chinese; the second is left
+    out, _finish() having said what was built. Every other line Pelican prints stays. The core's
+    own warnings (already Chinese) print as plain lines, without Pelican's "WARNING" column."""
+    from pelican.log import console
+
+    status, say = console.status, console.print
+    console.status = lambda _text, **options: status("正在生成网站……", **options)
+    console.print = lambda *objects, **options: (
+        None if objects and str(objects[0]).startswith("Done: Processed") else say(*objects, **options))
+    plain = logging.StreamHandler(sys.stderr)
+    plain.setFormatter(logging.Formatter("%(message)s"))
+    for name in ("gongkai", "gongkai_pelican"):
+        logger = logging.getLogger(name)
+        logger.addHandler(plain)
+        logger.propagate = False
 
 
 def _generators(_pelican):
@@ -48,6 +76,7 @@ def _filters(generator) -> None:
 
 
 def register():
+    _speak_chinese()
     # initialized: before any generator exists, so every file (Pelican's theme files too) is
     # written into this build's staging folder, under the build lock.
     signals.initialized.connect(_begin)

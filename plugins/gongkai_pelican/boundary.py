@@ -10,6 +10,7 @@ import functools
 import logging
 import sys
 
+from gongkai import buildreport
 from gongkai.errors import CatalogueInvalid, GongkaiError, Problem
 
 FAILED = "构建失败：目录有错误，未生成网站；上一次生成的 output/ 保持不变。"
@@ -23,6 +24,7 @@ def stopping(func):
             return func(*args, **kwargs)
         except GongkaiError as exc:
             print(exc, file=sys.stderr, flush=True)
+            buildreport.write(buildreport.failure(exc))  # for the preview's problem page
             if isinstance(exc, CatalogueInvalid):
                 print(FAILED, file=sys.stderr, flush=True)
             raise SystemExit(1) from None
