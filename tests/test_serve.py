@@ -109,7 +109,7 @@ def test_open_page_shows_the_problems_of_a_failed_build_then_the_item_again(mini
         edit(mini_project / ITEM, "发布日期: 2024-02-30", "发布日期: 2024-03-05")
         expect(page.locator("h1")).to_have_text("城乡最低生活保障对象名单", timeout=60000)
     context.close()
-    assert "生成失败：预览页面现在显示上面的问题，上一次生成的网站保持不变。" in printed[0]
+    assert "生成失败：预览页面已改为列出上面的问题，上一次生成的网站保持不变；改正并保存后会自动重新生成。" in printed[0]
 
 
 def test_reload_script_goes_before_the_end_of_the_body():
@@ -127,8 +127,10 @@ def test_problem_page_lists_validate_lines_and_escapes_what_editors_wrote():
             "含有“&lt;script&gt;alert(1)&lt;/script&gt;”</li>") in page
     assert '<li><span class="where">Pelican</span>: 生成页面时出错</li>' in page
     assert "<script>" not in page and "/items/&lt;x&gt;/" in page
-    crashed = problem_page(Failure([], "Traceback <boom>"), "ab-1", "/").decode()
+    assert "上一次成功生成的网站仍完整保留在 output/ 中，没有被改动。" in page
+    crashed = problem_page(Failure([], "Traceback <boom>"), "ab-1", "/", kept=False).decode()
     assert "<h1>网站未更新：生成失败</h1>" in crashed and "<pre>Traceback &lt;boom&gt;</pre>" in crashed
+    assert "目前还没有成功生成过网站。" in crashed and "output/ 中" not in crashed
 
 
 def test_build_report_round_trip_and_summary(tmp_path):

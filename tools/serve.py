@@ -47,7 +47,7 @@ OUTPUT_TAIL = 40
 READY = "预览地址：http://localhost:{port}/  （修改文件后自动重新生成，打开的页面随之刷新；按 Ctrl+C 结束）"
 CHANGED = "检测到文件改动，重新生成……"
 UPDATED = "已更新，打开的预览页面会自动刷新。"
-FAILED = "生成失败：预览页面现在显示上面的问题，上一次生成的网站保持不变。改正并保存后会自动重新生成。"
+FAILED = "生成失败：预览页面已改为列出上面的问题，上一次生成的网站保持不变；改正并保存后会自动重新生成。"
 
 RELOAD_JS = """\
 // 预览自动刷新（只在 invoke serve 的预览中加入，不会发布）：生成结束后重新载入本页。
@@ -115,8 +115,13 @@ def inject_reload(page: bytes, build: str) -> bytes:
     return page + tag if at < 0 else page[:at] + tag + page[at:]
 
 
-def problem_page(failure: Failure, build: str, path: str) -> bytes:
-    """The page every request gets while the last build failed (Chinese, self-contained)."""
+KEPT = "上一次成功生成的网站仍完整保留在 output/ 中，没有被改动。"
+NONE_KEPT = "目前还没有成功生成过网站。"
+
+
+def problem_page(failure: Failure, build: str, path: str, kept: bool = True) -> bytes:
+    """The page every request gets while the last build failed (Chinese, self-contained); `kept`:
+    whether an earlier site is in output/."""
     if failure.problems:
         heading = f"网站未更新：发现 {len(failure.problems)} 个问题"
         body = "<ol class=\"problems\">" + "".join(_problem_item(p) for p in failure.problems) + "</ol>"
@@ -143,8 +148,7 @@ pre {{ white-space: pre-wrap; background: #f4f4f4; padding: 1rem; }}
 <h1>{heading}</h1>
 <p>最近一次生成没有成功，所以预览不显示网站，而是列出需要修改的地方（文件:行号: 字段: 问题，与 invoke validate 的结果相同）：</p>
 {body}
-<p>上一次成功生成的网站仍完整保留在 output/ 中，没有被改动，也不会带着错误发布。请按提示修改文件并保存：
-重新生成成功后，本页会自动显示您要打开的页面（{html.escape(path)}）。</p>
+<p>{KEPT if kept else NONE_KEPT}请按提示修改文件并保存：重新生成成功后，本页会自动显示您要打开的页面（{html.escape(path)}）。</p>
 </main>
 </body>
 </html>
@@ -181,7 +185,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             return False
         elif self.preview.failure and self.wants_page(path):
             build = self.preview.build
-            page = inject_reload(problem_page(self.preview.failure, build, path), build)
+            kept = Path(self.directory, "index.html").is_file()
+            page = inject_reload(problem_page(self.preview.failure, build, path, kept), build)
             self.send_body(page, "text/html; charset=utf-8", status=503)
         else:
             return self.send_reloading_page(path)

@@ -53,6 +53,9 @@ def _speak_chinese() -> None:
     own warnings (already Chinese) print as plain lines, without Pelican's "WARNING" column."""
     from pelican.log import console
 
+    if getattr(console, "gongkai", False):  # once per process, however often register() runs
+        return
+    console.gongkai = True
     status, say = console.status, console.print
     console.status = lambda _text, **options: status("正在生成网站……", **options)
     console.print = lambda *objects, **options: (
