@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from gongkai import buildreport
 from gongkai.errors import Problem
-from gongkai_tools.serve import Failure, inject_reload, problem_page
+from gongkai_tools.serve import Failure, Preview, inject_reload, preview_server, problem_page
 
 ITEM = "content/items/社会救助/低保名单.md"  # tests/examples/minimal_item.md in the mini project
 ITEM_PATH = "/items/11530000MB0123456X-2024-00001/"
@@ -76,7 +76,7 @@ def test_serve_builds_serves_and_rebuilds_on_change(mini_project):
         edit(mini_project / ITEM, "城乡最低生活保障对象名单", "低保对象名单（已修改）")
         assert wait_for(lambda: "低保对象名单（已修改）" in (fetch(item_url) or ""))
         # The second build has ended (what the page's reload script asks for).
-        assert wait_for(lambda: '-2", "ok": true}' in (fetch(address + "/__preview/build") or ""))
+        assert wait_for(lambda: '-2", "ok": true, "building": false}' in (fetch(address + "/__preview/build") or ""))
     output = printed[0]
     assert f"预览地址：http://localhost:{address.rsplit(':', 1)[1]}/" in output
     assert "检测到文件改动，重新生成……" in output
@@ -110,6 +110,31 @@ def test_open_page_shows_the_problems_of_a_failed_build_then_the_item_again(mini
         expect(page.locator("h1")).to_have_text("城乡最低生活保障对象名单", timeout=60000)
     context.close()
     assert "生成失败：预览页面已改为列出上面的问题，上一次生成的网站保持不变；改正并保存后会自动重新生成。" in printed[0]
+
+
+def test_reload_script_shows_a_running_build_then_reloads(tmp_path, browser):
+    """The script alone, against a preview whose builds the test plays (no real build)."""
+    (tmp_path / "index.html").write_text("<!DOCTYPE html><html lang=\"zh-CN\"><body><h1>首页</h1></body></html>",
+                                         encoding="utf-8")
+    preview = Preview()
+    preview.finished(None)
+    server = preview_server(tmp_path, 0, preview)
+    page = browser.new_page()
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+        page.evaluate("window.notReloaded = true")
+        preview.started()
+        expect(page.get_by_role("status")).to_have_text("正在重新生成网站……完成后本页自动刷新")
+        assert page.evaluate("window.notReloaded") is True
+        preview.finished(Failure([Problem("content/items/a.md", 2, "索引号", "必填")]))
+        expect(page.locator("h1")).to_have_text("网站未更新：发现 1 个问题")
+        expect(page.locator("li")).to_have_text("content/items/a.md:2: 索引号: 必填")
+        preview.finished(None)
+        expect(page.locator("h1")).to_have_text("首页")
+        expect(page.get_by_role("status")).to_have_count(0)
+    finally:
+        page.close()
+        server.shutdown()
 
 
 def test_reload_script_goes_before_the_end_of_the_body():

@@ -50,13 +50,29 @@ UPDATED = "已更新，打开的预览页面会自动刷新。"
 FAILED = "生成失败：预览页面已改为列出上面的问题，上一次生成的网站保持不变；改正并保存后会自动重新生成。"
 
 RELOAD_JS = """\
-// 预览自动刷新（只在 invoke serve 的预览中加入，不会发布）：生成结束后重新载入本页。
+// 预览自动刷新（只在 invoke serve 的预览中加入，不会发布）：生成结束后重新载入本页，生成期间在页角提示。
 (function () {
   var me = document.currentScript, shown = me.getAttribute("data-build");
   var url = me.src.replace(/reload\\.js$/, "build");
+  function notice(building) {
+    var box = document.getElementById("gongkai-preview-building");
+    if (building && !box) {
+      box = document.createElement("div");
+      box.id = "gongkai-preview-building";
+      box.setAttribute("role", "status");
+      box.textContent = "正在重新生成网站……完成后本页自动刷新";
+      box.style.cssText = "position:fixed;right:1rem;bottom:1rem;z-index:99999;padding:.5rem 1rem;" +
+        "background:#1a1a1a;color:#fff;border-radius:4px;font-size:1rem";
+      document.body.appendChild(box);
+    } else if (!building && box) {
+      box.parentNode.removeChild(box);
+    }
+  }
   function check() {
     fetch(url, {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (state) {
-      if (state.build !== shown) { location.reload(); } else { setTimeout(check, 1000); }
+      if (state.build !== shown) { location.reload(); return; }
+      notice(state.building);
+      setTimeout(check, 1000);
     }, function () { setTimeout(check, 2000); });
   }
   setTimeout(check, 1000);
@@ -77,8 +93,11 @@ class Preview:
     between runs of the preview) and, while the last build failed, why."""
 
     def __init__(self):
-        self._run, self._count, self.failure = secrets.token_hex(4), 0, None
+        self._run, self._count, self.failure, self.building = secrets.token_hex(4), 0, None, False
         self._lock = threading.Lock()
+
+    def started(self) -> None:
+        self.building = True
 
     @property
     def build(self) -> str:
@@ -87,7 +106,7 @@ class Preview:
 
     def finished(self, failure: Failure | None) -> None:
         with self._lock:
-            self.failure, self._count = failure, self._count + 1
+            self.failure, self._count, self.building = failure, self._count + 1, False
 
 
 def run_build(root: Path, command: list[str], report: Path) -> Failure | None:
@@ -177,7 +196,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         """Answer the request the preview's way if it is one of its cases; False otherwise."""
         path = unquote(urlsplit(self.path).path)
         if path == BUILD_PATH:
-            state = {"build": self.preview.build, "ok": self.preview.failure is None}
+            preview = self.preview
+            state = {"build": preview.build, "ok": preview.failure is None, "building": preview.building}
             self.send_body(json.dumps(state).encode(), "application/json")
         elif path == SCRIPT_PATH:
             self.send_body(RELOAD_JS.encode(), "text/javascript; charset=utf-8")
@@ -242,6 +262,7 @@ def serve_and_watch(root: Path, port: int, command: list[str] | None = None) -> 
         try:
             for _changes in watch(*[root / p for p in WATCHED if (root / p).exists()]):
                 print(CHANGED, flush=True)
+                preview.started()
                 failure = run_build(root, command, report)
                 preview.finished(failure)
                 print(FAILED if failure else UPDATED, flush=True)
