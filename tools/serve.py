@@ -218,7 +218,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     def send_reloading_page(self, path: str) -> bool:
         """An HTML page of output/ with the reload script added; False for anything else
         (including a folder without its trailing slash, which the base class redirects)."""
-        file = Path(self.translate_path(path))
+        file = Path(self.translate_path(self.path))  # it decodes (once) and drops "..", as the base class does
         if path.endswith("/"):
             file = file / "index.html"
         if file.suffix != ".html" or not file.is_file():
