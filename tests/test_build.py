@@ -115,6 +115,10 @@ def test_publish_build_uses_absolute_urls(built_mini, tmp_path):
     replace_parts(site, built_mini)
     result = run_invoke(site, "build", "--publish", env={"GONGKAI_SITEURL": "https://gk.example.gov.invalid"})
     assert result.returncode == 0, result.stderr
+    # What was built, in Chinese, instead of Pelican's "Done: Processed 0 articles …"
+    assert result.stdout.startswith("已生成网站：2 个事项页面、") and "Processed" not in result.stdout + result.stderr
+    # The preview's reload script (tools/serve.py) never enters the site that is published.
+    assert not [p for p in (site / "output").rglob("*.html") if "__preview" in p.read_text(encoding="utf-8")]
     html = (site / "output/items/11530000MB0123456X-2024-00001/index.html").read_text(encoding="utf-8")
     assert '<link rel="stylesheet" href="https://gk.example.gov.invalid/theme/css/site.css">' in html
     assert 'href="../' not in html

@@ -23,7 +23,7 @@ from .testenv import ensure_decap_server
 INSTRUCTIONS = """\
 网页编辑器已启动：请用浏览器打开 http://localhost:{port}/admin/ ，点“登录”即可编辑（不需要账号）。
   · 在“公开事项”中新建或打开一个事项，填写后点“发布”→“立即发布”，文件就保存到 content/items/ 下；
-  · 网站预览 http://localhost:{port}/ 会在保存后自动重新生成；
+  · 网站预览 http://localhost:{port}/ 会在保存后自动重新生成，打开的页面随之刷新；文件有错误时，预览页面列出问题（文件、行号和说明）；
   · 保存后请照常运行 python3 -m invoke validate，检查无误后用 git 提交并发起合并请求，由科室和政务公开办审核。
 编辑结束后在这里按 Ctrl+C 关闭编辑器和预览。"""
 
