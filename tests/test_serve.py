@@ -11,7 +11,7 @@ import sys
 import time
 import urllib.request
 
-from conftest import BUILD_EPOCH
+from conftest import BUILD_EPOCH, axe_violations
 from playwright.sync_api import expect
 
 from gongkai import buildreport
@@ -102,6 +102,7 @@ def test_open_page_shows_the_problems_of_a_failed_build_then_the_item_again(mini
             f"{ITEM}:19: 发布日期: 不是有效的日期：应为真实存在的日期，格式 YYYY-MM-DD（例如 2024-03-15），"
             "实际为文本“2024-02-30”")
         expect(page.locator("main")).to_contain_text("上一次成功生成的网站仍完整保留在 output/ 中")
+        assert axe_violations(page) == []
         # Every page of the preview says so, not only the one that was open.
         other = context.new_page()
         other.goto(address + "/")
