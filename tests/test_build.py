@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import filecmp
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -180,3 +181,20 @@ def test_rebuild_reusing_unchanged_pages_equals_a_fresh_build(built_mini, tmp_pa
     assert [k for k in left if left[k] != right[k]] == []
     neighbour = (incremental / "output/items/11530000MB0123456X-2019-00007/index.html").read_text(encoding="utf-8")
     assert "临时救助资金季度支出（更正）" in neighbour
+
+
+def test_build_says_in_chinese_what_it_built_and_what_it_warns(mini_project):
+    """The core's warnings print as they are written (no "WARNING" column, no source file), and the
+    summary replaces Pelican's English one."""
+    budget = mini_project / "content/items/财政信息/2024 年/部门预算.md"
+    text = budget.read_text(encoding="utf-8").replace("类型: 定期\n  周期: 年度", "类型: 即时")
+    budget.write_text(text.replace("成文日期: 2024-02-01", "成文日期: 2099-02-01")
+                      .replace("'2024-02-20'", "'2099-02-20'").replace('"2024-03-01"', '"2099-03-01"')
+                      .replace("预算批复后20日内", "20个工作日内"), encoding="utf-8")
+    result = run_invoke(mini_project, "build")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "警告：2099 年的节假日安排未知（chinesecalendar 和 schema/holidays.yaml 都没有），按周一至周五计算工作日。"
+        "请在 schema/holidays.yaml 中补充 2099 年的放假和调休安排。"]
+    assert re.fullmatch(r"已生成网站：2 个事项页面、\d+ 个列表页面、1 个年度报告页面，共 \d+ 个网页、\d+ 个文件，用时 \d+\.\d 秒。\n",
+                        result.stdout)
