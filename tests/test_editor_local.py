@@ -36,8 +36,10 @@ def test_invoke_edit_starts_editor_and_backend_and_ctrl_c_stops_both(tmp_path, u
         os.killpg(proc.pid, signal.SIGINT)
         output = proc.communicate(timeout=60)[0].decode("utf-8")
     assert page and "<title>网页编辑 · 示例县政务公开事项标准目录</title>" in page
-    # The preview reloads its pages after each build (tools/serve.py), but never the editor's page.
-    assert "/__preview/reload.js" in home and "/__preview/" not in page
+    # The preview reloads its pages after each build (tools/serve.py), never the editor's page, where
+    # the script only tells that a build runs or failed (no data-build: tests/test_serve.py).
+    assert '<script src="/__preview/reload.js" data-build="' in home
+    assert '<script src="/__preview/reload.js"></script>' in page
     assert f"proxy_url: http://localhost:{backend_port}/api/v1" in config
     assert answers
     assert f"网页编辑器已启动：请用浏览器打开 http://localhost:{port}/admin/ ，点“登录”即可编辑（不需要账号）。" in output

@@ -3,6 +3,7 @@ page reloads after each build and shows the problems while the last build failed
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -47,6 +48,12 @@ def wait_for(predicate, seconds: float = 60):
     return None
 
 
+def build_state(address: str, ended: int) -> dict | None:
+    """What the page's script reads, once the preview's `ended`-th build has ended."""
+    state = json.loads(fetch(address + "/__preview/build") or "{}")
+    return state if state.get("build", "").endswith(f"-{ended}") else None
+
+
 @contextlib.contextmanager
 def serving(root):
     """`invoke serve` on a free port in `root`: yields (address, output so far); stopped by Ctrl+C."""
@@ -76,7 +83,8 @@ def test_serve_builds_serves_and_rebuilds_on_change(mini_project):
         edit(mini_project / ITEM, "城乡最低生活保障对象名单", "低保对象名单（已修改）")
         assert wait_for(lambda: "低保对象名单（已修改）" in (fetch(item_url) or ""))
         # The second build has ended (what the page's reload script asks for).
-        assert wait_for(lambda: '-2", "ok": true, "building": false}' in (fetch(address + "/__preview/build") or ""))
+        state = wait_for(lambda: build_state(address, ended=2))
+        assert state and state | {"build": ""} == {"build": "", "ok": True, "building": False, "problems": 0}
     output = printed[0]
     assert f"预览地址：http://localhost:{address.rsplit(':', 1)[1]}/" in output
     assert "检测到文件改动，重新生成……" in output
@@ -114,27 +122,39 @@ def test_open_page_shows_the_problems_of_a_failed_build_then_the_item_again(mini
 
 
 def test_reload_script_shows_a_running_build_then_reloads(tmp_path, browser):
-    """The script alone, against a preview whose builds the test plays (no real build)."""
-    (tmp_path / "index.html").write_text("<!DOCTYPE html><html lang=\"zh-CN\"><body><h1>首页</h1></body></html>",
-                                         encoding="utf-8")
+    """The script alone, against a preview whose builds the test plays (no real build): a page of
+    the site reloads; the web editor's page never does, it only says that the site was not updated."""
+    for name, title in (("index.html", "首页"), ("admin/index.html", "网页编辑")):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(f'<!DOCTYPE html><html lang="zh-CN"><body><h1>{title}</h1></body></html>',
+                                     encoding="utf-8")
     preview = Preview()
     preview.finished(None)
     server = preview_server(tmp_path, 0, preview)
-    page = browser.new_page()
+    address = f"http://127.0.0.1:{server.server_address[1]}"
+    page, editor = browser.new_page(), browser.new_page()
     try:
-        page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
-        page.evaluate("window.notReloaded = true")
+        page.goto(address + "/")
+        editor.goto(address + "/admin/")
+        for each in (page, editor):
+            each.evaluate("window.notReloaded = true")
         preview.started()
         expect(page.get_by_role("status")).to_have_text("正在重新生成网站……完成后本页自动刷新")
+        expect(editor.get_by_role("status")).to_have_text("正在重新生成网站……")
         assert page.evaluate("window.notReloaded") is True
         preview.finished(Failure([Problem("content/items/a.md", 2, "索引号", "必填")]))
         expect(page.locator("h1")).to_have_text("网站未更新：发现 1 个问题")
         expect(page.locator("li")).to_have_text("content/items/a.md:2: 索引号: 必填")
+        expect(editor.get_by_role("status")).to_have_text("网站未更新：发现 1 个问题。 在预览中查看")
+        assert editor.get_by_role("link", name="在预览中查看").get_attribute("href") == "/"
         preview.finished(None)
         expect(page.locator("h1")).to_have_text("首页")
         expect(page.get_by_role("status")).to_have_count(0)
+        expect(editor.get_by_role("status")).to_have_count(0)
+        assert editor.evaluate("window.notReloaded") is True
     finally:
         page.close()
+        editor.close()
         server.shutdown()
 
 

@@ -8,7 +8,8 @@ a source file changes, and keep the open page in step with the last build.
 - Problems: while the last build failed, every page request is answered with the problem list
   (file, line, Chinese message: the lines `invoke validate` prints) instead of the stale site,
   which the build left untouched in output/. The web editor (/admin/) keeps working meanwhile, so
-  the mistake can be fixed there.
+  the mistake can be fixed there; it is never reloaded (that would lose an edit), the script only
+  shows there that the site was not updated, with a link to the problem list.
 
 Builds run one at a time in this process's watch loop, each as its own `pelican` process, which
 also takes the build lock (output.lock) against any other build; the build records its outcome
@@ -39,7 +40,8 @@ PELICAN = [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py"]
 PREFIX = "/__preview/"
 BUILD_PATH = PREFIX + "build"
 SCRIPT_PATH = PREFIX + "reload.js"
-# Pages that are never replaced by the problem list nor reloaded: the web editor (invoke edit).
+# Pages never replaced by the problem list nor reloaded: the web editor (invoke edit), where the
+# script only tells that a build runs or failed.
 UNTOUCHED = ("/admin/",)
 # Lines of a crashed build's output shown when it recorded no problems.
 OUTPUT_TAIL = 40
@@ -50,32 +52,43 @@ UPDATED = "已更新，打开的预览页面会自动刷新。"
 FAILED = "生成失败：预览页面已改为列出上面的问题，上一次生成的网站保持不变；改正并保存后会自动重新生成。"
 
 RELOAD_JS = """\
-// 预览自动刷新（只在 invoke serve 的预览中加入，不会发布）：生成结束后重新载入本页，生成期间在页角提示。
+// 预览自动刷新（只在 invoke serve 的预览中加入，不会发布）。网站的页面（有 data-build）：生成结束后重新载入；
+// 网页编辑器（没有 data-build）：从不重新载入，只在页角提示正在生成、生成失败。
 (function () {
-  var me = document.currentScript, shown = me.getAttribute("data-build");
+  var me = document.currentScript, shown = me.getAttribute("data-build"), editor = shown === null;
   var url = me.src.replace(/reload\\.js$/, "build");
-  function notice(building) {
-    var box = document.getElementById("gongkai-preview-building");
-    if (building && !box) {
+  var STYLE = "position:fixed;right:1rem;z-index:99999;padding:.5rem 1rem;color:#fff;border-radius:4px;font-size:1rem;";
+  function notice(id, text, style, link) {
+    var box = document.getElementById(id);
+    if (!text) { if (box) { box.parentNode.removeChild(box); } return; }
+    if (!box) {
       box = document.createElement("div");
-      box.id = "gongkai-preview-building";
+      box.id = id;
       box.setAttribute("role", "status");
-      box.textContent = "正在重新生成网站……完成后本页自动刷新";
-      box.style.cssText = "position:fixed;right:1rem;bottom:1rem;z-index:99999;padding:.5rem 1rem;" +
-        "background:#1a1a1a;color:#fff;border-radius:4px;font-size:1rem";
+      box.style.cssText = STYLE + style;
       document.body.appendChild(box);
-    } else if (!building && box) {
-      box.parentNode.removeChild(box);
+    }
+    box.textContent = text;
+    if (link) {
+      var a = document.createElement("a");
+      a.href = "/"; a.target = "_blank"; a.textContent = link; a.style.color = "#fff";
+      box.appendChild(document.createTextNode(" ")); box.appendChild(a);
     }
   }
   function check() {
     fetch(url, {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (state) {
-      if (state.build !== shown) { location.reload(); return; }
-      notice(state.building);
+      if (!editor && state.build !== shown) { location.reload(); return; }
+      notice("gongkai-preview-building", state.building ? "正在重新生成网站……" + (editor ? "" : "完成后本页自动刷新") : "",
+             "bottom:1rem;background:#1a1a1a;");
+      if (editor) {
+        notice("gongkai-preview-problems", state.ok ? "" : "网站未更新：" +
+               (state.problems ? "发现 " + state.problems + " 个问题。" : "生成失败。"),
+               "bottom:4rem;background:#a4000f;", "在预览中查看");
+      }
       setTimeout(check, 1000);
     }, function () { setTimeout(check, 2000); });
   }
-  setTimeout(check, 1000);
+  setTimeout(check, editor ? 0 : 1000);
 })();
 """
 
@@ -127,9 +140,11 @@ def run_build(root: Path, command: list[str], report: Path) -> Failure | None:
     return Failure([], "".join(lines[-OUTPUT_TAIL:]).strip() or f"生成程序意外结束（退出码 {proc.returncode}）。")
 
 
-def inject_reload(page: bytes, build: str) -> bytes:
-    """The page with the reload script before its last </body> (at the end if it has none)."""
-    tag = f'<script src="{SCRIPT_PATH}" data-build="{html.escape(build)}"></script>'.encode()
+def inject_reload(page: bytes, build: str | None) -> bytes:
+    """The page with the reload script before its last </body> (at the end if it has none);
+    without `build` (the web editor) the script only shows the build's state, never reloads."""
+    shown = f' data-build="{html.escape(build)}"' if build is not None else ""
+    tag = f'<script src="{SCRIPT_PATH}"{shown}></script>'.encode()
     at = page.lower().rfind(b"</body>")
     return page + tag if at < 0 else page[:at] + tag + page[at:]
 
@@ -197,27 +212,29 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         path = unquote(urlsplit(self.path).path)
         if path == BUILD_PATH:
             preview = self.preview
-            state = {"build": preview.build, "ok": preview.failure is None, "building": preview.building}
+            failure = preview.failure
+            state = {"build": preview.build, "ok": failure is None, "building": preview.building,
+                     "problems": len(failure.problems) if failure else 0}
             self.send_body(json.dumps(state).encode(), "application/json")
         elif path == SCRIPT_PATH:
             self.send_body(RELOAD_JS.encode(), "text/javascript; charset=utf-8")
         elif path.startswith(UNTOUCHED):
-            return False
+            return self.send_page(path, None)
         elif self.preview.failure and self.wants_page(path):
             build = self.preview.build
             kept = Path(self.directory, "index.html").is_file()
             page = inject_reload(problem_page(self.preview.failure, build, path, kept), build)
             self.send_body(page, "text/html; charset=utf-8", status=503)
         else:
-            return self.send_reloading_page(path)
+            return self.send_page(path, self.preview.build)
         return True
 
     def wants_page(self, path: str) -> bool:
         return path.endswith(("/", ".html")) or "text/html" in self.headers.get("Accept", "")
 
-    def send_reloading_page(self, path: str) -> bool:
-        """An HTML page of output/ with the reload script added; False for anything else
-        (including a folder without its trailing slash, which the base class redirects)."""
+    def send_page(self, path: str, build: str | None) -> bool:
+        """An HTML page of output/ with the reload script added (inject_reload); False for anything
+        else (including a folder without its trailing slash, which the base class redirects)."""
         file = Path(self.translate_path(self.path))  # it decodes (once) and drops "..", as the base class does
         if path.endswith("/"):
             file = file / "index.html"
@@ -227,7 +244,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             page = file.read_bytes()
         except OSError:
             return False
-        self.send_body(inject_reload(page, self.preview.build), "text/html; charset=utf-8")
+        self.send_body(inject_reload(page, build), "text/html; charset=utf-8")
         return True
 
     def send_body(self, body: bytes, content_type: str, status: int = 200) -> None:
