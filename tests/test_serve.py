@@ -96,6 +96,18 @@ def test_serve_builds_serves_and_rebuilds_on_change(mini_project):
     assert built and not [p for p in built if "__preview" in p.read_text(encoding="utf-8")]
 
 
+def test_serve_names_a_busy_port(mini_project):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "invoke", "serve", "--port", str(port)], cwd=mini_project,
+                                capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stderr, result.stdout) == (
+        1, f"端口 {port} 已被其他程序占用（也许另一个预览还开着）：请关闭它，或用 --port 指定另一个端口。\n", "")
+    assert not (mini_project / "output").exists()  # refused before building
+
+
 def test_open_page_shows_the_problems_of_a_failed_build_then_the_item_again(mini_project, browser):
     context = browser.new_context(locale="zh-CN")
     page = context.new_page()

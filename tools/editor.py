@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 
 from gongkai.errors import EditorStartError
 
-from .serve import serve_and_watch
+from .serve import port_free, serve_and_watch
 from .testenv import ensure_decap_server
 
 INSTRUCTIONS = """\
@@ -26,17 +25,6 @@ INSTRUCTIONS = """\
   · 网站预览 http://localhost:{port}/ 会在保存后自动重新生成，打开的页面随之刷新；文件有错误时，预览页面列出问题（文件、行号和说明）；
   · 保存后请照常运行 python3 -m invoke validate，检查无误后用 git 提交并发起合并请求，由科室和政务公开办审核。
 编辑结束后在这里按 Ctrl+C 关闭编辑器和预览。"""
-
-
-def port_free(port: int) -> bool:
-    with socket.socket() as s:
-        if os.name != "nt":  # as the servers bind: a port left in TIME_WAIT by the last run is free
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 def backend_answers(port: int) -> bool:

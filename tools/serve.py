@@ -22,6 +22,7 @@ import html
 import json
 import os
 import secrets
+import socket
 import subprocess
 import sys
 import tempfile
@@ -32,7 +33,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from gongkai import buildreport
-from gongkai.errors import Problem
+from gongkai.errors import Problem, ServeError
 
 WATCHED = ("content", "schema", "theme", "plugins", "pelicanconf.py")
 PELICAN = [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py"]
@@ -49,6 +50,7 @@ OUTPUT_TAIL = 40
 READY = "预览地址：http://localhost:{port}/  （修改文件后自动重新生成，打开的页面随之刷新；按 Ctrl+C 结束）"
 CHANGED = "检测到文件改动，重新生成……"
 UPDATED = "已更新，打开的预览页面会自动刷新。"
+PORT_TAKEN = "端口 {port} 已被其他程序占用（也许另一个预览还开着）：请关闭它，或用 --port 指定另一个端口。"
 FAILED = "生成失败：预览页面已改为列出上面的问题，上一次生成的网站保持不变；改正并保存后会自动重新生成。"
 
 RELOAD_JS = """\
@@ -114,8 +116,12 @@ class Preview:
 
     @property
     def build(self) -> str:
+        return self.state()[0]
+
+    def state(self) -> tuple[str, Failure | None, bool]:
+        """(build, failure, building), read together: a request never mixes two builds."""
         with self._lock:
-            return f"{self._run}-{self._count}"
+            return f"{self._run}-{self._count}", self.failure, self.building
 
     def finished(self, failure: Failure | None) -> None:
         with self._lock:
@@ -210,23 +216,21 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     def preview_request(self) -> bool:
         """Answer the request the preview's way if it is one of its cases; False otherwise."""
         path = unquote(urlsplit(self.path).path)
+        build, failure, building = self.preview.state()
         if path == BUILD_PATH:
-            preview = self.preview
-            failure = preview.failure
-            state = {"build": preview.build, "ok": failure is None, "building": preview.building,
+            state = {"build": build, "ok": failure is None, "building": building,
                      "problems": len(failure.problems) if failure else 0}
             self.send_body(json.dumps(state).encode(), "application/json")
         elif path == SCRIPT_PATH:
             self.send_body(RELOAD_JS.encode(), "text/javascript; charset=utf-8")
-        elif path.startswith(UNTOUCHED):
+        elif (path + "/").startswith(UNTOUCHED):
             return self.send_page(path, None)
-        elif self.preview.failure and self.wants_page(path):
-            build = self.preview.build
+        elif failure and self.wants_page(path):
             kept = Path(self.directory, "index.html").is_file()
-            page = inject_reload(problem_page(self.preview.failure, build, path, kept), build)
+            page = inject_reload(problem_page(failure, build, path, kept), build)
             self.send_body(page, "text/html; charset=utf-8", status=503)
         else:
-            return self.send_page(path, self.preview.build)
+            return self.send_page(path, build)
         return True
 
     def wants_page(self, path: str) -> bool:
@@ -267,6 +271,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 def serve_and_watch(root: Path, port: int, command: list[str] | None = None) -> None:
     from watchfiles import watch  # installed with Pelican; used by `pelican --autoreload` too
 
+    if not port_free(port):  # before the first build, which can take a while
+        raise ServeError(PORT_TAKEN.format(port=port))
     command, preview = command or PELICAN, Preview()
     with tempfile.TemporaryDirectory(prefix="gongkai-preview-") as folder:
         report = Path(folder) / "build.json"  # outside the project: never served, never published
@@ -287,6 +293,17 @@ def serve_and_watch(root: Path, port: int, command: list[str] | None = None) -> 
             pass
         finally:
             server.shutdown()
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as s:
+        if os.name != "nt":  # as the servers bind: a port left in TIME_WAIT by the last run is free
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def preview_server(site: Path, port: int, preview: Preview) -> ThreadingHTTPServer:

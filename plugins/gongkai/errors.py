@@ -134,6 +134,11 @@ class EditorStartError(CommandError):
     """Raised by `invoke edit` (gongkai_tools.editor) when the local editor backend cannot start."""
 
 
+class ServeError(CommandError):
+    """Raised by `invoke serve` and `invoke edit` (gongkai_tools.serve) when the preview's port is
+    taken."""
+
+
 class MissingTool(CommandError):
     """Raised by gongkai_tools.testenv when a program the browser tests or `invoke edit` need
     (chromium, Node.js/npm) is missing and cannot be installed here."""
