@@ -35,15 +35,14 @@ def count_pages(site: Path) -> tuple[Counter, int, int]:
     """({kind: pages}, pages, files) of a built site: every .html file is a page; a kind only for
     the sections named in PAGE_KINDS (the rest count in the total)."""
     kinds, pages, files = Counter(), 0, 0
-    for path in site.rglob("*"):
-        if not path.is_file():
-            continue
-        files += 1
-        if path.suffix == ".html":
-            pages += 1
-            kind = PAGE_KINDS.get(path.relative_to(site).parts[0])
-            if kind:
-                kinds[kind] += 1
+    for folder, _dirs, names in os.walk(site):
+        files += len(names)
+        html = sum(name.endswith(".html") for name in names)
+        pages += html
+        section = Path(folder).relative_to(site).parts[:1]
+        kind = PAGE_KINDS.get(section[0]) if section else None
+        if kind:
+            kinds[kind] += html
     return kinds, pages, files
 
 
@@ -66,7 +65,10 @@ def write(result: BuildResult, environ=os.environ) -> None:
         return
     data = {"ok": result.ok, "problems": [asdict(p) for p in result.problems], "message": result.message,
             "summary": result.summary}
-    Path(target).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    try:
+        Path(target).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    except OSError:
+        pass  # the preview then shows the build's printed output instead
 
 
 def read(path: Path) -> BuildResult | None:
