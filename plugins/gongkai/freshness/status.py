@@ -181,7 +181,8 @@ def assess_documents(item, today: dt.date, calendar: WorkCalendar, words: Vocabu
     elif kind == "即时":
         late = sum(1 for d in item.documents if verdicts[d.index_no].status)
         base = assess(meta, today, calendar, words)
-        detail = f"每篇公开信息分别核对是否按时公开：共 {len(item.documents)} 篇" + (f"，其中 {late} 篇超期公开" if late else "，均按时公开")
+        tail = f"，其中 {late} 篇超期公开" if late else "，均按时公开"
+        detail = f"每篇公开信息分别核对是否按时公开：共 {len(item.documents)} 篇{tail}"
         verdicts[item.index_no] = _with(base, status=None, detail=detail, due=None, late_by=0)
     else:
         verdicts[item.index_no] = assess(meta, today, calendar, words)

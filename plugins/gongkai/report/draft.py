@@ -90,7 +90,7 @@ def run(root: Path, year: int, force: bool) -> Outcome:
     else:
         create(root, paths, year, fmt, fills, found, previous, outcome)
     if outcome.code == 0:
-        outcome.say("统计口径：" + derived.INTERIM_RULE + "。")
+        outcome.say("统计口径：" + derived.counting_rule(catalogue) + "。")
         outcome.say(NEXT_STEPS)
     return outcome
 
