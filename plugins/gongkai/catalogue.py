@@ -38,9 +38,12 @@ NOT_AN_ITEM = "事项文件必须以 .md 结尾（例如 低保名单.md）；�
 # items is a moved file, which the review report shows.
 DOCUMENT_RULES = ("gongkai.secrecy.scan:document_problems",)
 LAYOUT = "例如事项 content/items/社会救助/低保名单.md 的公开信息放在文件夹 content/items/社会救助/低保名单/ 中"
-DOCUMENT_MISPLACED = ("这是一篇公开信息（有“标题”，没有“事项名称”），必须放在所属事项文件旁边、与事项文件同名的文件夹中"
-                      "（{layout}）：{why}")
-NO_ITEM_BESIDE = "它所在的文件夹“{folder}/”旁边没有同名的事项文件“{folder}.md”{hint}"
+DOCUMENT_MISPLACED = "这是一篇公开信息（有“标题”，没有“事项名称”），必须放在所属事项文件旁边、与事项文件同名的文件夹中：{why}"
+NO_ITEM_BESIDE = "它所在的文件夹“{folder}/”旁边没有同名的事项文件“{folder}.md”{hint}（" + LAYOUT + "）"
+AMONG_ITEMS = "它和事项文件放在了一起：请移到所属事项的文件夹中，例如事项 {item} 的公开信息放在 {folder}/ 中"
+# A required field that an `if` in document.schema.json asks for: the line of the field that asks.
+REQUIRED_BY = {"解读对象": ("文件类型", "文件类型为政策解读时必须写解读对象：被解读文件的索引号"),
+               "失效日期": ("有效性", "有效性为失效或废止时必须写失效日期：文件失效或被废止的日期，YYYY-MM-DD")}
 ITEM_IN_DOCUMENTS = ("这是一个公开事项（有“事项名称”），不能放在事项 {item} 的公开信息文件夹中：事项文件请移到 {parent}/ 下；"
                      "如果这是一篇公开信息，请把“事项名称”改为“标题”，并删除所属事项已有的字段")
 NESTED_DOCUMENT = "公开信息文件必须直接放在事项的公开信息文件夹 {folder}/ 中，不能再分子文件夹：请移到 {folder}/ 下"
@@ -123,19 +126,31 @@ def parse_item(path: Path, shown: str, validator) -> tuple[Item | None, list[Pro
 
 
 def misplaced_document(path: Path, shown: str, line: int | None) -> Problem:
-    """A document outside any item's folder: say where it should go (with a did-you-mean on the folder)."""
-    folder = path.parent
-    items = [p.stem for p in folder.parent.glob("*.md")]
-    close = difflib.get_close_matches(folder.name, items, n=1, cutoff=0.5)
-    hint = f"，是不是要放在“{close[0]}/”中？" if close else ""
-    parent = shown.rsplit("/", 1)[0]
-    return Problem(shown, line, "标题", DOCUMENT_MISPLACED.format(
-        layout=LAYOUT, why=NO_ITEM_BESIDE.format(folder=parent, hint=hint)))
+    """A document outside any item's folder: say where it should go (a did-you-mean on a misnamed
+    folder, or an item beside it when it was put among the item files)."""
+    folder, parent = path.parent, shown.rsplit("/", 1)[0]
+    close = difflib.get_close_matches(folder.name, [p.stem for p in folder.parent.glob("*.md")], n=1, cutoff=0.5)
+    beside = sorted(p.stem for p in folder.glob("*.md") if p != path)
+    if close:
+        why = NO_ITEM_BESIDE.format(folder=parent, hint=f"，是不是要放在“{parent.rsplit('/', 1)[0]}/{close[0]}/”中？")
+    elif beside:
+        why = AMONG_ITEMS.format(item=f"{parent}/{beside[0]}.md", folder=f"{parent}/{beside[0]}")
+    else:
+        why = NO_ITEM_BESIDE.format(folder=parent, hint="")
+    return Problem(shown, line, "标题", DOCUMENT_MISPLACED.format(why=why))
 
 
 def item_of(shown: str) -> str:
     """The item file a document's folder names: content/items/a/低保名单/x.md -> content/items/a/低保名单.md."""
     return shown.rsplit("/", 1)[0] + ".md"
+
+
+def _asked_by(problem: Problem, lines: dict) -> Problem:
+    """A field the schema requires because of another one: say why, on that one's line."""
+    if problem.field in REQUIRED_BY and problem.message.startswith("缺少必填字段"):
+        key, message = REQUIRED_BY[problem.field]
+        return Problem(problem.path, lines.get((key,), problem.line), problem.field, message)
+    return problem
 
 
 def parse_document(path: Path, shown: str, validator) -> tuple[Document | None, list[Problem]]:
@@ -151,7 +166,7 @@ def parse_document(path: Path, shown: str, validator) -> tuple[Document | None, 
     repeated = [Problem(shown, lines.get((key,)), key, f"“{key}”" + INHERITED_MESSAGE.format(
         item=item, extra=INHERITED_EXTRA.get(key, ""))) for key in meta if key in INHERITED]
     own = {k: v for k, v in meta.items() if k not in INHERITED}
-    problems = source.problems + repeated + schema.check(validator, own, lines, shown)
+    problems = source.problems + repeated + [_asked_by(p, lines) for p in schema.check(validator, own, lines, shown)]
     document = Document(shown, own, source.body, lines, source.body_line, valid=not problems,
                         defaults=schema.defaults(validator.schema), item_source=item)
     return document, problems
@@ -337,6 +352,10 @@ def check_document_dates(document: Document) -> list[Problem]:
 REFERENCES = {"解读对象": "被解读的文件", "替代文件": "替代文件"}
 
 
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
 def check_references(document: Document, catalogue: Catalogue) -> list[Problem]:
     """解读对象 and 替代文件 name another 公开信息 of this catalogue (by 索引号), with a did-you-mean."""
     problems, known = [], None
@@ -350,9 +369,11 @@ def check_references(document: Document, catalogue: Catalogue) -> list[Problem]:
             continue
         target = catalogue.document(value)
         if target is None:
-            known = known or [d.index_no for d in catalogue.documents]
-            close = difflib.get_close_matches(value, known, n=1, cutoff=0.8)
-            hint = f"是不是“{close[0]}”？" if close else "请填写本目录中那篇公开信息的索引号。"
+            known = known or [d.index_no for d in catalogue.documents if d.own_public]  # never suggest a 内部 one
+            close = difflib.get_close_matches(value, known, n=2, cutoff=0.8)
+            # 索引号 differ in a few digits: suggest one only when it is clearly the nearest
+            unique = close and (len(close) == 1 or _ratio(value, close[0]) > _ratio(value, close[1]))
+            hint = f"是不是“{close[0]}”？" if unique else "请照抄那篇公开信息文件开头的索引号。"
             problems.append(Problem(document.source, line, key, f"索引号“{quote(value)}”不是本目录中的任何一篇公开信息：{hint}"))
         elif key == "解读对象" and target.meta.get("公开对象") == INTERNAL and document.own_public:
             problems.append(Problem(document.source, line, key, f"被解读的文件 {target.source} 是内部公开的，公开的解读不能链接到它"))
@@ -403,10 +424,15 @@ def check_attachments(item: Item, boundary: Boundary) -> list[Problem]:
 def check_unique(items: list[Item]) -> list[Problem]:
     """Both files are named, so the editor can decide which one to change."""
     problems = _collisions(items, lambda i: i.index_no,
-                           lambda i, others: f"索引号“{quote(i.index_no)}”与 {others} 重复：每个事项的索引号必须唯一")
+                           lambda i, others: f"索引号“{quote(i.index_no)}”与 {others} 重复：每个事项的索引号必须唯一"
+                           + ("（公开信息的索引号也不能与任何事项或其他公开信息相同）" if _any_document(items) else ""))
     return problems + _collisions(items, lambda i: i.slug.casefold(),
         lambda i, others: f"索引号“{quote(i.index_no)}”与 {others} 会生成同一个网页地址 items/{quote(i.slug)}/：请改用不同的索引号",
         distinct_only=True)
+
+
+def _any_document(items) -> bool:
+    return any(isinstance(i, Document) for i in items)
 
 
 def _collisions(items: list[Item], key, message, distinct_only: bool = False) -> list[Problem]:

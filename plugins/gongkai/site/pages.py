@@ -145,6 +145,10 @@ class SiteData:
         """Items whose badge carries 逾期未更新 or 超期公开."""
         return [i for i in self.items if self.freshness[i.index_no].status]
 
+    def flagged_documents(self) -> list:
+        """Public 公开信息 published late (超期公开): each judged on its own dates."""
+        return [d for d in self.documents if self.freshness[d.index_no].status]
+
     def counts(self, key, order=None) -> list[tuple[str, int]]:
         """(value, count) rows; in the given order of values, else the largest count first."""
         counted = Counter(key(i) for i in self.items)

@@ -1,0 +1,215 @@
+"""公开信息 (documents under an item, issue 12): every editor mistake in a document file, located
+and in Chinese (the broken files are tests/examples/documents/); and, on the example site built
+once per session, per-document freshness, the document pages, 解读 links, 政策文件库, downloads,
+the annual report's counts, and that nothing 内部 reaches the output."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from conftest import EXAMPLES, load, make_mini_project, run_invoke
+
+from gongkai.freshness.audit import audit
+from gongkai.report import derived
+from gongkai.site import documents as site_documents
+
+FOLDER = "content/items/社会救助/低保名单"   # the mini project's item 低保名单.md and its documents' folder
+ITEM = f"{FOLDER}.md"
+FIELDS = "标题、索引号、发布机构、文件类型、成文日期、发布日期、文号、有效性、失效日期、替代文件、解读对象、公开对象、关键词、附件、保密审查"
+
+# Each broken file (copied into FOLDER) -> exactly what `invoke validate` says about it.
+CASES = {
+    "repeats_item_fields.md": [
+        f"{FOLDER}/repeats_item_fields.md:4: 公开时限: “公开时限”由所属事项 {ITEM} 决定，公开信息文件中不重复填写：请删除这一行",
+        f"{FOLDER}/repeats_item_fields.md:7: 公开主体: “公开主体”由所属事项 {ITEM} 决定，公开信息文件中不重复填写：请删除这一行"
+        "（发文单位与公开主体不同时，写“发布机构”）"],
+    "misspelt_key.md": [f"{FOLDER}/misspelt_key.md:4: 发布机关: 不是允许的字段，是不是“发布机构”？允许的字段有：{FIELDS}"],
+    "interpretation_without_target.md": [
+        f"{FOLDER}/interpretation_without_target.md:4: 解读对象: 文件类型为政策解读时必须写解读对象：被解读文件的索引号"],
+    "unknown_target.md": [
+        f"{FOLDER}/unknown_target.md:5: 解读对象: 索引号“11530000MB0123456X/2024-00110”不是本目录中的任何一篇公开信息："
+        "请照抄那篇公开信息文件开头的索引号。"],
+    "repealed_without_date.md": [
+        f"{FOLDER}/repealed_without_date.md:7: 失效日期: 有效性为失效或废止时必须写失效日期：文件失效或被废止的日期，YYYY-MM-DD"],
+    "end_date_while_valid.md": [
+        f"{FOLDER}/end_date_while_valid.md:6: 失效日期: 文件有效时不能填写失效日期：如已失效或废止，请把有效性改为失效或废止，否则删除这一行"],
+    "formed_after_published.md": [
+        f"{FOLDER}/formed_after_published.md:4: 成文日期: 成文日期 2024-10-09 晚于发布日期 2024-10-03：文件应先成文、后发布，请核对两个日期"],
+    "unregistered_publisher.md": [
+        f"{FOLDER}/unregistered_publisher.md:4: 发布机构: “示例县民证局”没有登记在 schema/units.yaml。是不是“示例县民政局”？"
+        "如确需新增，请先在登记表中添加"],
+    "duplicate_index.md": [
+        f"{FOLDER}/duplicate_index.md:3: 索引号: 索引号“11530000MB0123456X/2024-00001”与 {ITEM}:4 重复：每个事项的索引号必须唯一"
+        "（公开信息的索引号也不能与任何事项或其他公开信息相同）"],
+    "audience_not_internal.md": [
+        f"{FOLDER}/audience_not_internal.md:4: 公开对象: 公开对象由所属事项决定，不用填写；只有这一篇不上网（内部公开）时才写"
+        "“公开对象: 内部”，否则请删除这一行",
+        f"{FOLDER}/audience_not_internal.md:6: 文件类型: 应为 规章、行政规范性文件、政策解读、其他 之一，实际为文本“通知”"],
+    "item_in_document_folder.md": [
+        f"{FOLDER}/item_in_document_folder.md:2: 事项名称: 这是一个公开事项（有“事项名称”），不能放在事项 {ITEM} 的公开信息文件夹中："
+        "事项文件请移到 content/items/社会救助/ 下；如果这是一篇公开信息，请把“事项名称”改为“标题”，并删除所属事项已有的字段"],
+    "secret_in_body.md": [
+        f"{FOLDER}/secret_in_body.md:6: 正文: 疑似手机号码“138****5678”：公开前请删除或脱敏；确需公开的，请在 保密审查 中登记"
+        "（内容照抄原文中的完整号码）并注明审核人"],
+    "valid_document.md": [],
+    "internal_secret.md": [],  # marked 内部: never published, so not scanned
+}
+# Documents in the wrong place: (where it is put, relative to content/items/) -> the message.
+MISPLACED = {
+    "社会救助/一季度名单.md": "content/items/社会救助/一季度名单.md:2: 标题: 这是一篇公开信息（有“标题”，没有“事项名称”），"
+    "必须放在所属事项文件旁边、与事项文件同名的文件夹中：它和事项文件放在了一起：请移到所属事项的文件夹中，"
+    f"例如事项 {ITEM} 的公开信息放在 {FOLDER}/ 中",
+    "社会救助/低保名录/一季度名单.md": "content/items/社会救助/低保名录/一季度名单.md:2: 标题: 这是一篇公开信息（有“标题”，没有“事项名称”），"
+    "必须放在所属事项文件旁边、与事项文件同名的文件夹中：它所在的文件夹“content/items/社会救助/低保名录/”旁边没有同名的事项文件"
+    "“content/items/社会救助/低保名录.md”，是不是要放在“content/items/社会救助/低保名单/”中？（例如事项 content/items/社会救助/低保名单.md "
+    "的公开信息放在文件夹 content/items/社会救助/低保名单/ 中）",
+    "社会救助/低保名单/2024/一季度名单.md": f"content/items/社会救助/低保名单/2024/一季度名单.md: 公开信息文件必须直接放在事项的公开信息文件夹 "
+    f"{FOLDER}/ 中，不能再分子文件夹：请移到 {FOLDER}/ 下",
+}
+
+
+@pytest.fixture(scope="module")
+def validated(tmp_path_factory) -> list[str]:
+    """`invoke validate` on a mini project holding every broken document at once: its lines."""
+    root = make_mini_project(tmp_path_factory.mktemp("documents") / "project")
+    items = root / "content" / "items"
+    (items / "社会救助" / "低保名单").mkdir()
+    for name in CASES:
+        shutil.copy2(EXAMPLES / "documents" / name, items / "社会救助" / "低保名单" / name)
+    for place in MISPLACED:
+        (items / place).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(EXAMPLES / "documents" / "valid_document.md", items / place)
+    result = run_invoke(root, "validate")
+    assert result.returncode == 1
+    return result.stdout.splitlines()
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_every_mistake_in_a_document_file_gets_its_located_chinese_message(validated, name):
+    assert [line for line in validated if line.startswith(f"{FOLDER}/{name}:")] == CASES[name]
+
+
+@pytest.mark.parametrize("place", MISPLACED)
+def test_a_misplaced_document_is_told_where_it_belongs(validated, place):
+    assert [line for line in validated if line.startswith(f"content/items/{place}:")] == [MISPLACED[place]]
+
+
+def test_the_item_names_its_duplicate_too_and_nothing_else_is_reported(validated):
+    reported = {line.split(":", 1)[0] for line in validated if line.startswith("content/")}
+    expected = {f"{FOLDER}/{n}" for n, lines in CASES.items() if lines} | {f"content/items/{p}" for p in MISPLACED} | {ITEM}
+    assert reported == expected
+
+
+# ---------------------------------------------------------------- the example site
+
+QUARTERLY = "11539901MB0C10118F/2024-00001"      # 青松镇高龄津贴发放名单: 定期·季度, three documents
+INSTANT = "11539901MB0A20035K/2025-00003"        # 高龄津贴新增对象公示: 即时, six public documents
+LATE = "11539901MB0A20035K/2026-00006"           # its 第4批: published 15 working days after 成文日期
+POLICY, READING = "11539901MB0A20035K/2024-00007", "11539901MB0A20035K/2024-00008"
+REPEALED, REPLACEMENT = "11539901MB0A20035K/2019-00004", "11539901MB0A20035K/2024-00009"
+INTERNAL = {"11539901MB0A20035K/2026-00008": "DOCCANARY-内部标记-7F3A",   # marked 内部 itself
+            "11539901MB0A20035K/2026-00002": "DOCCANARY-内部事项-9B1C"}   # under an 内部 item
+
+
+def slug(index_no: str) -> str:
+    return index_no.replace("/", "-")
+
+
+def page(output: Path, kind: str, index_no: str) -> str:
+    return (output / kind / slug(index_no) / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def project(example_site):
+    return load(example_site)
+
+
+def test_a_periodic_item_with_three_quarterly_documents_is_fresh_and_lists_them(project, example_output):
+    verdict = project.freshness[QUARTERLY]
+    assert verdict.status is None and verdict.detail == "按季度更新：上次更新 2026-10-12，下次应于 2027-01-12 前更新"
+    html = page(example_output, "items", QUARTERLY)
+    shown = [html.index(f'docs/{slug(f"11539901MB0C10118F/2026-0000{n}")}/') for n in (3, 2, 1)]
+    assert shown == sorted(shown)  # newest first
+    assert "公开信息（3 篇）" in html and '<h3 id="docs-2026">2026 年</h3>' in html
+
+
+def test_one_late_instant_document_is_the_only_late_finding(project, example_site, example_output):
+    item = next(i for i in project.catalogue.items if i.index_no == INSTANT)
+    findings = audit(project.catalogue.items + project.catalogue.documents, project.freshness)
+    ours = [f.index_no for f in findings if f.index_no in {INSTANT} | {d.index_no for d in item.documents}]
+    assert ours == [LATE]
+    assert project.freshness[INSTANT].detail == "每篇公开信息分别核对是否按时公开：共 7 篇，其中 1 篇超期公开"
+    printed = run_invoke(example_site, "audit").stdout
+    assert (f"| {LATE} | 示例县2026年第4批高龄津贴新增对象公示 | 示例县民政局 | 超期公开 | 成文日期 2026-07-03，应在 5 个工作日内"
+            "（2026-07-10 前）公开，实际 2026-07-24 发布，超期 10 个工作日 | content/items/养老服务/高龄津贴新增对象公示/2026年第4批.md:5 |"
+            in printed.splitlines())
+    stats = (example_output / "stats" / "index.html").read_text(encoding="utf-8")
+    flagged = stats[stats.index('id="s-flagged-docs"'):]
+    assert "超期公开的公开信息（1 篇）" in flagged and f"docs/{slug(LATE)}/" in flagged
+    listed = page(example_output, "items", INSTANT).split('id="h-docs"')[1].split("</section>")[0]
+    assert listed.count('<span class="badge badge-alert">超期公开</span>') == 1  # on the late one's row only
+    late_row = listed[listed.index(f"docs/{slug(LATE)}/"):]
+    assert late_row.index("超期公开") < late_row.index("</li>")
+
+
+def test_an_interpretation_and_its_policy_link_each_other(example_output):
+    policy, reading = page(example_output, "docs", POLICY), page(example_output, "docs", READING)
+    assert f'href="../../docs/{slug(READING)}/">《示例县困难失能老年人护理补贴发放办法》政策解读</a>' in policy
+    assert f'本文是对<a href="../../docs/{slug(POLICY)}/">' in reading
+
+
+def test_a_repealed_document_shows_it_on_its_page_and_in_the_policy_library(example_output):
+    html = page(example_output, "docs", REPEALED)
+    assert "<strong>本文件已废止（2024-12-01）。</strong>" in html and f"docs/{slug(REPLACEMENT)}/" in html
+    library = (example_output / "policies" / "index.html").read_text(encoding="utf-8")
+    row = library[library.index(f"docs/{slug(REPEALED)}/"):]
+    assert row[:row.index("</tr>")].endswith('<strong class="badge badge-invalid">已废止</strong> 2024-12-01</td>')
+    repealed = (example_output / "policies" / "validity" / "repealed" / "index.html").read_text(encoding="utf-8")
+    assert f"docs/{slug(REPEALED)}/" in repealed and f"docs/{slug(POLICY)}/" not in repealed
+    assert f"docs/{slug(READING)}/" not in library  # a 政策解读 is not a policy
+
+
+def test_internal_documents_appear_nowhere_in_the_output(example_output):
+    words = [w.encode() for index_no, canary in INTERNAL.items() for w in (canary, slug(index_no), index_no)]
+    leaks = [(p, w.decode()) for p in example_output.rglob("*") if p.is_file() for w in words if w in p.read_bytes()]
+    assert leaks == []
+
+
+def test_document_downloads_are_public_and_spreadsheet_safe(project, example_output):
+    rows = list(csv.reader(io.StringIO((example_output / "downloads" / "documents.csv").read_text(encoding="utf-8-sig"))))
+    assert rows[0] == site_documents.CSV_COLUMNS
+    assert len(rows) - 1 == len(project.catalogue.public_documents) == 13
+    data = json.loads((example_output / "downloads" / "documents.json").read_text(encoding="utf-8"))
+    assert data["公开信息数"] == 13 and all(f["说明"] for f in data["字段"])
+    repealed = next(r for r in data["公开信息"] if r["索引号"] == REPEALED)
+    assert (repealed["有效性"], repealed["失效日期"], repealed["所属事项"]) == ("废止", "2024-12-01", "示例县民政局行政规范性文件")
+
+
+def test_the_annual_report_counts_section_two_from_documents(project):
+    counted = derived.counted_documents(project.catalogue)
+    found = derived.basis(counted, 2024)["行政规范性文件"]
+    assert {k: sorted(d.number for d in v) for k, v in found.items()} == {
+        "本年制发件数": ["示民规〔2024〕2号", "示民规〔2024〕5号"],
+        "本年废止件数": ["示政办发〔2022〕7号", "示民规〔2019〕3号"],   # an item without documents keeps the item rule
+        "现行有效件数": ["示民规〔2024〕2号", "示民规〔2024〕5号"]}
+    assert not [d for d in counted if d.source.startswith("content/items/政策文件/示例县民政局行政规范性文件.md")]
+    assert derived.counting_rule(project.catalogue).startswith(derived.DOCUMENT_RULE + "；没有公开信息的事项，")
+
+
+def test_a_long_stream_is_paginated_by_year():
+    def doc(n, year):
+        return SimpleNamespace(published=SimpleNamespace(year=year), index_no=f"X/{year}-{n:05d}")
+    documents = [doc(n, 2025) for n in range(230, 0, -1)] + [doc(n, 2024) for n in range(40, 0, -1)]
+    item = SimpleNamespace(index_no="X/2024-00001", public_documents=documents)
+    listed = site_documents.item_documents(item)
+    assert len(listed.shown) == site_documents.ON_ITEM_PAGE and listed.total == 270
+    assert listed.years == [(2025, 230, "items/X-2024-00001/2025/"), (2024, 40, "items/X-2024-00001/2024/")]
+    pages = site_documents.archive_pages(item)
+    assert [(p.year, p.page, len(p.documents), p.url) for p in pages] == [
+        (2025, 1, 100, "items/X-2024-00001/2025/"), (2025, 2, 100, "items/X-2024-00001/2025/2/"),
+        (2025, 3, 30, "items/X-2024-00001/2025/3/"), (2024, 1, 40, "items/X-2024-00001/2024/")]
