@@ -213,3 +213,16 @@ def test_a_long_stream_is_paginated_by_year():
     assert [(p.year, p.page, len(p.documents), p.url) for p in pages] == [
         (2025, 1, 100, "items/X-2024-00001/2025/"), (2025, 2, 100, "items/X-2024-00001/2025/2/"),
         (2025, 3, 30, "items/X-2024-00001/2025/3/"), (2024, 1, 40, "items/X-2024-00001/2024/")]
+
+
+def test_search_finds_documents_with_their_item_and_never_an_internal_one(project):
+    from gongkai.search.export import record
+    from gongkai.search.find import search
+
+    found = search(project, "示民规〔2024〕5号").items
+    assert found[0].index_no == REPLACEMENT  # the exact 文号 first
+    assert record(found[0], project.freshness)[2] == "规范性文件 › 示例县民政局行政规范性文件"
+    assert [e.index_no for e in search(project, "青松镇高龄津贴发放名单").items][:4] == [
+        QUARTERLY, "11539901MB0C10118F/2026-00003", "11539901MB0C10118F/2026-00002", "11539901MB0C10118F/2026-00001"]
+    for index_no, canary in INTERNAL.items():
+        assert search(project, index_no).items == [] and search(project, canary).items == []

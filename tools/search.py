@@ -23,7 +23,10 @@ def search_cli(root: Path, query: str, limit: int = 10) -> str:
     if not found:
         lines = [f"没有找到与“{query}”相关的公开事项{tried}。"]
     else:
-        lines = [f"搜索“{query}”：找到 {len(found)} 个公开事项{tried}"]
+        documents = sum(1 for entry in found if getattr(entry, "item", None) is not None)
+        counted = f"{len(found)} 个公开事项" if not documents else \
+            f"{len(found)} 条（公开事项 {len(found) - documents} 个、公开信息 {documents} 篇）"
+        lines = [f"搜索“{query}”：找到 {counted}{tried}"]
         width = len(str(min(limit, len(found))))
         lines += [f"{n:>{width}}. {item.title}  {item.index_no}  {item.source}"
                   for n, item in enumerate(found[:limit], 1)]

@@ -28,13 +28,24 @@ def _lines(key: str):
     return lambda item: "\n".join(item.meta.get(key) or [])
 
 
+def owner(entry):
+    """The item a 公开信息 belongs to (None for an item): its context in the index and the result."""
+    return getattr(entry, "item", None)
+
+
+def _category(entry) -> str:
+    """一级/二级事项, and for a 公开信息 the name of its item, so 低保名单 finds its quarterly lists."""
+    item = owner(entry)
+    return f"{entry.category}\n{entry.subcategory}" + (f"\n{item.title}" if item is not None else "")
+
+
 FIELDS = (
     Field("title", "事项名称", 8.0, True, lambda i: i.title),
     Field("keywords", "关键词", 4.0, True, _lines("关键词")),
     Field("docno", "文号", 4.0, True, lambda i: i.meta.get("文号", "")),
     Field("index_no", "索引号", 3.0, True, lambda i: i.index_no),
     Field("content", "公开内容", 2.0, False, _lines("公开内容")),
-    Field("category", "一级/二级事项", 2.0, False, lambda i: f"{i.category}\n{i.subcategory}"),
+    Field("category", "一级/二级事项（公开信息另有所属事项）", 2.0, False, _category),
     Field("basis", "公开依据", 1.5, False, _lines("公开依据")),
     Field("unit", "公开主体", 1.5, False, lambda i: i.unit),
     Field("body", "正文", 1.0, False, lambda i: plain_text(i.body)),
@@ -72,6 +83,6 @@ def snippet_source(item) -> str:
 def badge(item, freshness: dict) -> tuple[str, str]:
     """(label, status) of the 公开时限 badge; the status comes from the freshness verdicts if any."""
     verdict = freshness.get(item.index_no)
-    limit = item.meta["公开时限"]
+    limit = (owner(item) or item).meta["公开时限"]
     label = getattr(verdict, "label", None) or limit["类型"] + (f"·{limit['周期']}" if limit.get("周期") else "")
     return label, getattr(verdict, "status", None) or ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..ordering import catalogue_order
+from ..ordering import catalogue_order, newest_first
 from .export import build_search_data
 from .query import ParsedQuery, parse_query, ranked
 
@@ -22,8 +22,11 @@ class Outcome:
 
 
 def documents(project) -> list:
-    """The search's documents: public items only (内部 never enters), in catalogue order."""
-    return catalogue_order(project.catalogue.public_items, project.catalogue.categories)
+    """The search's documents: public items in catalogue order, then the public 公开信息 newest
+    first (内部 never enters; items keep their numbers, which the 目录总表 rows carry)."""
+    catalogue = project.catalogue
+    return (catalogue_order(catalogue.public_items, catalogue.categories)
+            + newest_first(catalogue.public_documents, "published"))
 
 
 def search(project, query: str) -> Outcome:
