@@ -226,3 +226,50 @@ def test_search_finds_documents_with_their_item_and_never_an_internal_one(projec
         QUARTERLY, "11539901MB0C10118F/2026-00003", "11539901MB0C10118F/2026-00002", "11539901MB0C10118F/2026-00001"]
     for index_no, canary in INTERNAL.items():
         assert search(project, index_no).items == [] and search(project, canary).items == []
+
+
+# ---------------------------------------------------------------- the review report
+
+def doc_text(title: str, index_no: str, extra: str = "") -> str:
+    return f"---\n标题: {title}\n索引号: {index_no}\n文件类型: 行政规范性文件\n发布日期: 2024-04-03\n{extra}---\n正文。\n"
+
+
+def test_the_review_reports_documents_field_by_field_and_flags_validity_and_moves(tmp_path):
+    import os
+    import subprocess
+
+    from gongkai_tools.review import review
+
+    def git(*args):
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
+                       env=dict(os.environ, GIT_AUTHOR_DATE="2024-06-01T10:00:00+08:00",
+                                GIT_COMMITTER_DATE="2024-06-01T10:00:00+08:00"))
+
+    root = make_mini_project(tmp_path / "project")
+    budget = root / "content/items/财政信息/2024 年/部门预算"
+    folder = root / FOLDER
+    folder.mkdir()
+    budget.mkdir()
+    for name, title, n in (("a", "审核办法", 101), ("b", "资金管理办法", 102), ("c", "公示", 103)):
+        (folder / f"{name}.md").write_text(doc_text(title, f"11530000MB0123456X/2024-00{n}"), encoding="utf-8")
+    git("init", "-q", "-b", "main")
+    git("-c", "user.name=t", "-c", "user.email=t@example.invalid", "add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "base")
+    (folder / "a.md").write_text(doc_text("审核办法", "11530000MB0123456X/2024-00101", "有效性: 废止\n失效日期: 2024-06-01\n"),
+                                 encoding="utf-8")
+    (folder / "b.md").rename(budget / "b.md")
+    (folder / "c.md").unlink()
+    (folder / "d.md").write_text(doc_text("新办法", "11530000MB0123456X/2024-00104"), encoding="utf-8")
+    lines = review(root, "main").split("\n")
+    a, b = "11530000MB0123456X/2024-00101", "11530000MB0123456X/2024-00102"
+    assert (f"- **有效性变更** 《审核办法》（索引号 {a}，文件 `{FOLDER}/a.md`）：有效 → 废止，失效日期 2024-06-01") in lines
+    assert (f"- **公开信息移到其他事项** 《资金管理办法》（索引号 {b}，文件 `content/items/财政信息/2024 年/部门预算/b.md`）："
+            f"所属事项 `{ITEM}` → `content/items/财政信息/2024 年/部门预算.md`，公开时限、渠道和主题分类随之改变") in lines
+    assert (f"- **删除公开信息** 《公示》（索引号 11530000MB0123456X/2024-00103，文件 `{FOLDER}/c.md`）："
+            "网页 docs/11530000MB0123456X-2024-00103/ 将从网站上消失") in lines
+    assert "公开信息：新增 1、修改 1、移动 1、删除 1 篇。" in lines
+    changed = lines[lines.index("### 修改公开信息（1）"):]
+    assert "- 有效性：（无） → 废止" in changed and "- 失效日期：（无） → 2024-06-01" in changed
+    added = lines[lines.index("### 新增公开信息（1）"):]
+    assert f"- 文件：`{FOLDER}/d.md`" in added and "- 文件类型：行政规范性文件" in added
+    assert lines.index("### 新增公开信息（1）") > lines.index(next(x for x in lines if x.startswith("## ⚠")))
