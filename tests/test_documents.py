@@ -273,3 +273,28 @@ def test_the_review_reports_documents_field_by_field_and_flags_validity_and_move
     added = lines[lines.index("### 新增公开信息（1）"):]
     assert f"- 文件：`{FOLDER}/d.md`" in added and "- 文件类型：行政规范性文件" in added
     assert lines.index("### 新增公开信息（1）") > lines.index(next(x for x in lines if x.startswith("## ⚠")))
+
+
+# ---------------------------------------------------------------- invoke new --document
+
+def test_new_document_asks_for_its_item_and_never_reuses_a_deleted_index(tmp_path):
+    import subprocess
+
+    root = make_mini_project(tmp_path / "project")
+    folder = root / FOLDER
+    folder.mkdir()
+    (folder / "old.md").write_text(doc_text("旧名单", "11530000MB0123456X/2025-00007"), encoding="utf-8")
+    for args in (("init", "-q"), ("add", "-A"), ("-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qm", "b")):
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+    (folder / "old.md").unlink()  # published once, then deleted: its number stays taken
+    answers = "低保\n11530000MB0123456X/2024-00001\n2025年第一季度城乡低保对象名单\n\n"
+    result = run_invoke(root, "new", "--document", "--date", "2025-04-03", input=answers)
+    assert result.returncode == 0, result.stdout + result.stderr
+    shown = result.stdout.splitlines()
+    assert shown[1:3] == ["  1. 城乡最低生活保障对象名单（11530000MB0123456X/2024-00001，社会救助 › 最低生活保障）",
+                          "  2. 示例县财政局2024年部门预算（11530000MB0765432Y/2024-00003，财政信息 › 部门预决算）"]
+    assert "没有找到“低保”，请输入 1–2 之间的编号、索引号或完整的事项名称" in shown[3]
+    written = folder / "2025年第一季度城乡低保对象名单.md"
+    text = written.read_text(encoding="utf-8")
+    assert "索引号: 11530000MB0123456X/2025-00008\n" in text and "标题: 2025年第一季度城乡低保对象名单\n" in text
+    assert run_invoke(root, "validate").returncode == 0
