@@ -54,6 +54,7 @@ class CountedDocument:
     validity_date: dt.date | None   # the day it became 失效 or 废止 (None: unknown, or still 有效)
     number: str = ""                # 文号
     source: str = ""                # the file it comes from, for messages
+    document: bool = False          # a 公开信息 (else an item counted by the interim rule)
 
     @property
     def made(self) -> dt.date | None:
@@ -94,7 +95,8 @@ def from_document(document) -> CountedDocument:
     kind = document.doc_type if document.doc_type in DOC_KINDS else OTHER
     validity = document.validity
     return CountedDocument(document.title, kind, document.formed, document.published, validity,
-                           document.ended if validity in ENDED else None, document.meta.get("文号") or "", document.source)
+                           document.ended if validity in ENDED else None, document.meta.get("文号") or "", document.source,
+                           document=True)
 
 
 def document_from_item(item) -> CountedDocument:

@@ -194,7 +194,7 @@ def document_problems(document) -> list[Problem]:
 
 def scan_catalogue(catalogue, paths=None) -> list[Problem]:
     """The GONGKAI_CHECKS entry point (`secrecy:scan_catalogue`): every finding as a located Problem."""
-    return [f.problem() for item in catalogue.items + catalogue.documents for f in scan_item(item)]
+    return [f.problem() for item in catalogue.items + getattr(catalogue, "documents", []) for f in scan_item(item)]
 
 
 def format_report(problems: list[Problem], checked: int, pages: int = 0, attachments: int = 0) -> str:
