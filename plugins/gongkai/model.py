@@ -133,7 +133,7 @@ class Document:
 
     title = property(lambda self: self.meta["标题"])
     index_no = property(lambda self: self.meta["索引号"])
-    unit = property(lambda self: self.meta.get("发布机构") or self.item.unit)
+    unit = property(lambda self: self.meta.get("发布机构") or (self.item.unit if self.item else ""))
     doc_type = property(lambda self: self.meta.get("文件类型", self.defaults.get("文件类型")))
     validity = property(lambda self: self.meta.get("有效性", self.defaults.get("有效性")))
     in_force = property(lambda self: self.validity == self.defaults.get("有效性"))
