@@ -298,3 +298,10 @@ def test_new_document_asks_for_its_item_and_never_reuses_a_deleted_index(tmp_pat
     text = written.read_text(encoding="utf-8")
     assert "索引号: 11530000MB0123456X/2025-00008\n" in text and "标题: 2025年第一季度城乡低保对象名单\n" in text
     assert run_invoke(root, "validate").returncode == 0
+
+
+def test_a_document_attachment_is_published_through_the_boundary(example_output):
+    html = page(example_output, "docs", REPLACEMENT)
+    link = html.split('<ul class="attachments"><li><a href="../../', 1)[1].split('"', 1)[0]
+    assert link.startswith("files/") and link.endswith(".pdf") and (example_output / link).is_file()
+    assert "示例县城乡最低生活保障标准（附表）</a>" in html
