@@ -275,16 +275,16 @@ def listed_urls(site: SiteData) -> list[str]:
     """Every page the sitemap lists besides items: home, listings, facet indexes, 目录总表, 统计,
     数据下载, 网站地图, 关怀模式 and the 公开指南 pages."""
     listed = listings(site)
-    return ([""] + [l.url for l in listed] + [i.url for i in facet_indexes(site, listed)]
+    return ([""] + [listing.url for listing in listed] + [i.url for i in facet_indexes(site, listed)]
             + ["table/", "stats/", "downloads/", "sitemap/", "care/"] + [page.url for page in site.pages]
             + document_urls(site))
 
 
 # The first part of every address the site writes besides 公开指南 pages: a page's Slug must not
 # take one (tests/test_boundary.py checks this list against a built site).
-SECTIONS = ("items", "docs", "policies", "category", "unit", "limit", "five", "table", "stats", "downloads", "sitemap", "care", "search",
-            "feeds", "files", "theme", "admin", "reports", "index.html", "404.html", "sitemap.xml",
-            "robots.txt")  # admin: the web editor; reports: the annual reports
+SECTIONS = ("items", "docs", "policies", "category", "unit", "limit", "five", "table", "stats", "downloads",
+            "sitemap", "care", "search", "feeds", "files", "theme", "admin", "reports", "index.html", "404.html",
+            "sitemap.xml", "robots.txt")  # admin: the web editor; reports: the annual reports; docs, policies: 公开信息
 SLUG_TAKEN = "Slug“{slug}”与网站自身的栏目 /{slug}/ 冲突：请换一个网址名（不能用 {sections}）"
 
 
