@@ -305,3 +305,14 @@ def test_a_document_attachment_is_published_through_the_boundary(example_output)
     link = html.split('<ul class="attachments"><li><a href="../../', 1)[1].split('"', 1)[0]
     assert link.startswith("files/") and link.endswith(".pdf") and (example_output / link).is_file()
     assert "示例县城乡最低生活保障标准（附表）</a>" in html
+
+
+def test_home_feeds_and_sitemap_carry_public_documents(example_output):
+    home = (example_output / "index.html").read_text(encoding="utf-8")
+    latest = home.split('id="h-latest"', 1)[1].split("</section>", 1)[0]
+    assert latest.index(f"docs/{slug('11539901MB0C10118F/2026-00003')}/") < latest.index(f"docs/{slug('11539901MB0A20035K/2026-00007')}/")
+    assert 'href="./policies/">政策文件库：规章和行政规范性文件</a>' in latest
+    feed = (example_output / "feeds" / "yanglao-fuwu.atom.xml").read_text(encoding="utf-8")
+    assert f"docs/{slug(LATE)}/" in feed and "所属事项：高龄津贴新增对象公示" in feed
+    sitemap = (example_output / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"docs/{slug(REPEALED)}/</loc><lastmod>2019-05-28</lastmod>" in sitemap and "policies/validity/repealed/</loc>" in sitemap
