@@ -316,3 +316,19 @@ def test_home_feeds_and_sitemap_carry_public_documents(example_output):
     assert f"docs/{slug(LATE)}/" in feed and "所属事项：高龄津贴新增对象公示" in feed
     sitemap = (example_output / "sitemap.xml").read_text(encoding="utf-8")
     assert f"docs/{slug(REPEALED)}/</loc><lastmod>2019-05-28</lastmod>" in sitemap and "policies/validity/repealed/</loc>" in sitemap
+
+
+def test_documents_beside_an_item_file_that_is_never_read_are_reported(tmp_path):
+    from gongkai.catalogue import load_catalogue
+    from gongkai.settings import Paths
+
+    root = make_mini_project(tmp_path / "project")
+    folder = root / "content/items/社会救助"
+    shutil.copy2(EXAMPLES / "minimal_item.md", folder / "readme.md")  # a name the catalogue skips
+    (folder / "readme").mkdir()
+    shutil.copy2(EXAMPLES / "documents" / "valid_document.md", folder / "readme" / "a.md")
+    catalogue, problems = load_catalogue(Paths.for_root(root))[:2]
+    assert [str(p) for p in problems] == [
+        "content/items/社会救助/readme/a.md: 所在文件夹旁边的 content/items/社会救助/readme.md 不是会发布的事项文件"
+        "（文件名以“.”或“~$”开头，或为 readme.md 等），这篇公开信息不会发布：请把事项文件改为普通的名称，文件夹也改为同名"]
+    assert catalogue.public_documents == []
