@@ -332,3 +332,26 @@ def test_documents_beside_an_item_file_that_is_never_read_are_reported(tmp_path)
         "content/items/社会救助/readme/a.md: 所在文件夹旁边的 content/items/社会救助/readme.md 不是会发布的事项文件"
         "（文件名以“.”或“~$”开头，或为 readme.md 等），这篇公开信息不会发布：请把事项文件改为普通的名称，文件夹也改为同名"]
     assert catalogue.public_documents == []
+
+
+def test_a_document_page_is_reused_only_while_everything_it_shows_is_unchanged(project):
+    from gongkai.site.pages import PageSpec, SiteData, page_key
+
+    site = SiteData.build(project.catalogue, "示例", project.build_date, project.freshness, project.vocabulary,
+                          project.document_schema)
+    reuse = SimpleNamespace(key=lambda *parts: repr(parts))
+    repealed = site.public_document(REPEALED)
+    spec = PageSpec(repealed.save_as, "document", {"document": repealed})
+    key = lambda: page_key(reuse, spec, project.freshness, lambda d: [], [], site)  # noqa: E731
+    before = key()
+    replacement, item = site.public_document(REPLACEMENT), repealed.item
+    saved = replacement.meta, item.meta
+    try:
+        assert key() == before
+        replacement.meta = dict(replacement.meta, 标题="改过的标题")  # shown on the repealed one's page
+        assert key() != before
+        replacement.meta = saved[0]
+        item.meta = dict(item.meta, 事项名称="改过的事项名称")  # its breadcrumbs
+        assert key() != before
+    finally:
+        replacement.meta, item.meta = saved

@@ -78,8 +78,7 @@ class GongkaiGenerator(Generator):
         nav_pages = [(p.slug, p.title) for p in project.catalogue.public_pages] + [bool(self.context["annual_reports"])]
         reuse = self.page_reuse(project)
         for spec in pages.page_specs(site):
-            key = (pages.item_page_key(reuse, spec, freshness, attachments_of, nav_pages)
-                   if spec.template == "item" else None)
+            key = pages.page_key(reuse, spec, freshness, attachments_of, nav_pages, site)
             if key and reuse.reuse(spec.save_as, key, out):
                 continue
             writer.write_file(spec.save_as, self.get_template(spec.template), self.context,
