@@ -355,3 +355,15 @@ def test_a_document_page_is_reused_only_while_everything_it_shows_is_unchanged(p
         assert key() != before
     finally:
         replacement.meta, item.meta = saved
+
+
+def test_the_document_schema_speaks_chinese_on_every_field():
+    schema = json.loads((Path(__file__).resolve().parents[1] / "schema" / "document.schema.json").read_text(encoding="utf-8"))
+    private = {"保密审查"}  # review bookkeeping: never published, so no public description
+    for key, spec in schema["properties"].items():
+        assert spec.get("title") and spec.get("description"), key
+        assert key in private or spec.get("x-public-description"), key
+    inherited = set(json.loads((Path(__file__).resolve().parents[1] / "schema" / "item.schema.json")
+                               .read_text(encoding="utf-8"))["properties"]) - set(schema["properties"])
+    from gongkai.catalogue import INHERITED
+    assert set(INHERITED) <= inherited  # a field the item decides is never also a document's own
