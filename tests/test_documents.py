@@ -367,3 +367,20 @@ def test_the_document_schema_speaks_chinese_on_every_field():
                                .read_text(encoding="utf-8"))["properties"]) - set(schema["properties"])
     from gongkai.catalogue import INHERITED
     assert set(INHERITED) <= inherited  # a field the item decides is never also a document's own
+
+
+def test_the_policy_library_combines_its_filters_in_the_url(browser, site_url):
+    context = browser.new_context(viewport={"width": 360, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(site_url + "/policies/?validity=valid&year=2024")
+    visible = "() => Array.from(document.querySelectorAll('#policy-table tbody tr')).filter(r => !r.hidden).length"
+    assert page.evaluate(visible) == 2 and page.text_content("#policy-count") == "2"
+    page.select_option("select[name=validity]", "repealed")
+    assert page.evaluate(visible) == 0 and page.url.endswith("/policies/?validity=repealed&year=2024")
+    page.select_option("select[name=year]", "")
+    assert page.evaluate(visible) == 1 and page.url.endswith("/policies/?validity=repealed")
+    context.close()
+    plain = browser.new_context(java_script_enabled=False).new_page()
+    plain.goto(site_url + "/policies/?validity=repealed")
+    assert plain.is_hidden("#policy-tools") and plain.locator("#policy-table tbody tr").count() == 3
+    plain.context.close()
