@@ -47,7 +47,10 @@ _MARKDOWN = [
     (re.compile(r"https?://\S+"), " "),                 # bare addresses are not words
     (re.compile(r"^[ \t]*\|?[ \t:|-]*-[ \t:|-]*$", re.M), " "),  # table rules |---|:--:|
     (re.compile(r"^[ \t]*(#{1,6}|[-*+]|\d+\.|>)[ \t]+", re.M), ""),
-    (re.compile(r"[*_`|]+"), " "),                      # emphasis, code marks, table cells
+    # Emphasis: a run of * opening after a space, punctuation or the line's start, closed by the
+    # same run. Any other * is text: the masks of 李*华 and 杨** (after a character) stay.
+    (re.compile(r"(?<![^\W_])(?<!\*)(\*{1,3})(?=[^\s*])(.+?)(?<=[^\s*])\1(?!\*)"), r"\2"),
+    (re.compile(r"[_`|]+"), " "),                       # underscores, code marks, table cells
     (re.compile(r"\s+"), " "),
 ]
 
