@@ -24,7 +24,7 @@ import itertools
 import math
 from dataclasses import dataclass
 
-from .analysis import HAN, WORD, compact, is_han, normalise, run_tokens, runs
+from .analysis import HAN, WORD, char_kind, compact, normalise, run_tokens, runs
 from .synonyms import EMPTY, SynonymTable
 
 K1 = 1.2
@@ -328,7 +328,7 @@ def mapped(text: str, fold=None) -> tuple[list[str], str, list[int]]:
 
 
 def _is_word(ch: str) -> bool:
-    return ch.isalnum() and not is_han(ch)
+    return char_kind(ch) == WORD
 
 
 def mark_spans(text: str, parsed: ParsedQuery, fold=None) -> list[bool]:
