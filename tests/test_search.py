@@ -13,6 +13,7 @@ import pytest
 from conftest import REPO, VOCABULARY, load, make_mini_project, run_build
 
 from gongkai.model import Item
+from gongkai.render import BodyRenderer
 from gongkai.search import analysis
 from gongkai.search.analysis import compact, fold_map, normalise, tokens
 from gongkai.search.documents import FIELDS, plain_text
@@ -123,9 +124,22 @@ def test_plain_text_drops_markdown():
     assert plain_text(body) == "标题 类别 金额 城市 780 申请：指南"
 
 
+def test_masked_names_render_as_written():
+    """Markdown would read 李*华、王*芳 as 李<em>华、王</em>芳, i.e. the full names 李华、王芳."""
+    html = BodyRenderer()("公示对象：李*华、王*芳、杨**。\n\n评审专家 刘*、赵*；**申请**：请于**3月31日**前提交")
+    assert "<p>公示对象：李*华、王*芳、杨**。</p>" in html
+    assert "<p>评审专家 刘*、赵*；<strong>申请</strong>：请于<strong>3月31日</strong>前提交</p>" in html
+
+
+def test_example_page_keeps_the_experts_masked(example_output):
+    pages = [p.read_text(encoding="utf-8") for p in (example_output / "items").glob("*/index.html")]
+    page = next(t for t in pages if "评审专家" in t)
+    assert "刘*、赵*、孔*、施*、张*（采购人代表）" in page and "<em>、" not in page
+
+
 def test_plain_text_keeps_masked_names():
     body = ("| 村 | 姓名 |\n|---|---|\n| 松林村 | 李*华 |\n| 石门村 | 杨** |\n\n"
-            "评审专家：刘*、赵*（代表）；**申请**：王××、李○○、陈＊＊、某某；*注*：见附件")
+            "评审专家：刘*、赵*（代表）；**申请**：王××、李○○、陈＊＊、某某；__注__：见附件")
     assert plain_text(body) == ("村 姓名 松林村 李*华 石门村 杨** 评审专家：刘*、赵*（代表）；"
                                 "申请：王××、李○○、陈＊＊、某某；注：见附件")
 
