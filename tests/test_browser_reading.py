@@ -11,9 +11,9 @@ import xml.etree.ElementTree as ET
 from urllib.parse import quote
 
 import pytest
+from conftest import axe_violations
 from playwright.sync_api import expect
 
-from conftest import axe_violations
 from gongkai_tools.search import search_catalogue
 
 WIDTHS = [360, 1280]
