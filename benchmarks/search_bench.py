@@ -64,9 +64,10 @@ def vary(root: Path, seed: int) -> None:
         _fence, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
         if rnd.random() < 0.4:
             front = re.sub(r"^事项名称: (.+)$", lambda m: f"事项名称: {rnd.choice(towns)}{m.group(1)}", front, count=1, flags=re.M)
-        # every digit, except in masked numbers (138****1234): new digits there may make a prefix
-        # the 保密审查 reads as a mobile number, and the build would (rightly) stop
-        body = re.sub(r"\d+\*+\d+|\d", lambda m: m.group() if "*" in m.group() else rnd.choice("0123456789"), body)
+        # every digit, except masked numbers (138****1234) and area codes (0879-): new digits there
+        # may make what the 保密审查 reads as a mobile number, and the build would (rightly) stop
+        body = re.sub(r"\d+\*+\d+|(?<!\d)0\d{2,3}-|\d",
+                      lambda m: m.group() if len(m.group()) > 1 else rnd.choice("0123456789"), body)
         names = "、".join(name(rnd) for _ in range(rnd.randint(3, 12)))
         village = "".join(rnd.sample(PLACE, 2)) + rnd.choice(["村", "社区"])
         body += f"\n公示对象：{names}（{rnd.choice(towns)}{village}）。联系人：{name(rnd)}，电话0879-{rnd.randint(1000000, 9999999)}。\n"
