@@ -272,11 +272,16 @@ def test_typed_without_spaces_finds_what_the_spaced_query_finds(browser, search_
     context.close()
 
 
-def test_masked_names_stay_masked_in_the_snippet(spage, search_url):
-    open_search(spage, search_url, "松林村")
-    snippet = spage.locator(".search-result .result-snippet").first.inner_text()
+@pytest.mark.parametrize("width", [360, 1280])
+def test_masked_names_stay_masked_in_the_snippet(browser, search_url, width):
+    """The 公示 table lists 李*华 and 杨**: the snippet shows them as written, not 李 华 or 杨."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    open_search(page, search_url, "松林村")
+    snippet = page.locator(".search-result .result-snippet").first.inner_text()
     assert "李*华" in snippet and "杨**" in snippet
     assert "李 华" not in snippet
+    context.close()
 
 
 def test_partial_matches_are_labelled(spage, search_url, python_search):
