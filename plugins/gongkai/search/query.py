@@ -258,10 +258,14 @@ def clause_hits(clause: Clause, postings: dict, doc_count: int) -> dict[int, Hit
 
 def evaluate(parsed: ParsedQuery, postings: dict, doc_count: int) -> dict[int, Hit]:
     """Every document matching every clause, plus exact 文号/索引号 matches."""
+    return _strict(parsed, [clause_hits(c, postings, doc_count) for c in parsed.clauses], postings)
+
+
+def _strict(parsed: ParsedQuery, per_clause: list, postings: dict) -> dict[int, Hit]:
     hits: dict[int, Hit] | None = None
-    for c in parsed.clauses:
+    for c, found in zip(parsed.clauses, per_clause):
         whole = len(c.alternatives[0].parts)
-        met = {d: h for d, h in clause_hits(c, postings, doc_count).items() if h.parts == whole}
+        met = {d: h for d, h in found.items() if h.parts == whole}
         hits = met if hits is None else _intersect(hits, met)
     hits = hits or {}
     if parsed.exact_key:
@@ -280,11 +284,11 @@ def _intersect(hits: dict[int, Hit], more: dict[int, Hit]) -> dict[int, Hit]:
     return joined
 
 
-def partial(parsed: ParsedQuery, postings: dict, doc_count: int) -> dict[int, Hit]:
+def _partial(per_clause: list) -> dict[int, Hit]:
     """Documents meeting part of the query: the parts met in all clauses, the scores summed."""
     hits: dict[int, Hit] = {}
-    for c in parsed.clauses:
-        for doc, h in clause_hits(c, postings, doc_count).items():
+    for found in per_clause:
+        for doc, h in found.items():
             hit = hits.setdefault(doc, Hit(doc, 0.0, False, False, False, 0))
             hit.parts += h.parts
             hit.score += h.score
@@ -308,10 +312,11 @@ def ranked(parsed: ParsedQuery, postings: dict, doc_count: int) -> list[Hit]:
 def results(parsed: ParsedQuery, postings: dict, doc_count: int) -> tuple[list[Hit], bool]:
     """(hits, False) for the documents matching the whole query; when there are none, (the
     partial matches, True)."""
-    hits = ranked(parsed, postings, doc_count)
-    if hits or len(parsed.clauses) == 0:
+    per_clause = [clause_hits(c, postings, doc_count) for c in parsed.clauses]
+    hits = sorted(_strict(parsed, per_clause, postings).values(), key=rank_key)
+    if hits or not per_clause:
         return hits, False
-    return sorted(partial(parsed, postings, doc_count).values(), key=partial_key), True
+    return sorted(_partial(per_clause).values(), key=partial_key), True
 
 
 # ---------- highlighting ----------

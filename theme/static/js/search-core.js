@@ -271,8 +271,9 @@
 
   var NONE = {ids: [], values: []};
 
-  /* doc -> [parts met, parts met in 事项名称, score] */
-  function evaluateAlternative(alt, postings, docCount) {
+  /* each(doc, parts met, parts met in 事项名称, score) for every doc holding one of its tokens.
+   * Per document: tokens found and found in 事项名称 for each part, and the score, in one array. */
+  function evaluateAlternative(alt, postings, docCount, each) {
     var where = new Map(), width = alt.parts.length, counts = new Map();
     alt.parts.forEach(function (part, n) {
       part.tokens.forEach(function (t) {
@@ -283,25 +284,27 @@
     where.forEach(function (inParts, token) {
       var p = postings.get(token) || NONE, weight = idf(docCount, p.ids.length);
       for (var i = 0; i < p.ids.length; i++) {
-        var entry = counts.get(p.ids[i]);
-        if (!entry) counts.set(p.ids[i], entry = [new Array(width).fill(0), new Array(width).fill(0), 0]);
-        for (var k = 0; k < inParts.length; k++) {
-          entry[0][inParts[k]] += 1;
-          entry[1][inParts[k]] += p.values[i] & 1;
+        var entry = counts.get(p.ids[i]), title = p.values[i] & 1;
+        if (!entry) {
+          entry = new Array(2 * width + 1).fill(0);
+          counts.set(p.ids[i], entry);
         }
-        entry[2] += termScore(p.values[i], weight);
+        for (var k = 0; k < inParts.length; k++) {
+          entry[2 * inParts[k]] += 1;
+          entry[2 * inParts[k] + 1] += title;
+        }
+        entry[2 * width] += termScore(p.values[i], weight);
       }
     });
-    var met = new Map();
+    var required = alt.parts.map(function (part) { return part.required; });
     counts.forEach(function (e, doc) {
       var found = 0, titled = 0;
-      alt.parts.forEach(function (part, n) {
-        if (e[0][n] >= part.required) found += 1;
-        if (e[1][n] >= part.required) titled += 1;
-      });
-      met.set(doc, [found, titled, e[2]]);
+      for (var n = 0; n < width; n++) {
+        if (e[2 * n] >= required[n]) found += 1;
+        if (e[2 * n + 1] >= required[n]) titled += 1;
+      }
+      each(doc, found, titled, e[2 * width]);
     });
-    return met;
   }
 
   function newHit(doc, score, parts) {
@@ -312,8 +315,7 @@
     var best = new Map();
     clause.alternatives.forEach(function (alt, n) {
       var whole = alt.parts.length;
-      evaluateAlternative(alt, postings, docCount).forEach(function (e, doc) {
-        var parts = e[0], score = e[2];
+      evaluateAlternative(alt, postings, docCount, function (doc, parts, titled, score) {
         if (!parts) return;
         var hit = best.get(doc);
         if (!hit) best.set(doc, hit = newHit(doc, score, parts));
@@ -322,7 +324,7 @@
           hit.score = score;
         }
         if (parts === whole) {
-          hit.title = hit.title || e[1] === whole;
+          hit.title = hit.title || titled === whole;
           hit.typed = hit.typed || n === 0;
         }
       });
@@ -331,10 +333,14 @@
   }
 
   function evaluate(parsed, postings, docCount) {
+    return strict(parsed, parsed.clauses.map(function (c) { return clauseHits(c, postings, docCount); }), postings);
+  }
+
+  function strict(parsed, perClause, postings) {
     var hits = null;
-    parsed.clauses.forEach(function (clause) {
+    parsed.clauses.forEach(function (clause, n) {
       var whole = clause.alternatives[0].parts.length, met = new Map();
-      clauseHits(clause, postings, docCount).forEach(function (h, doc) { if (h.parts === whole) met.set(doc, h); });
+      perClause[n].forEach(function (h, doc) { if (h.parts === whole) met.set(doc, h); });
       hits = hits === null ? met : intersect(hits, met);
     });
     hits = hits || new Map();
@@ -362,10 +368,10 @@
     return joined;
   }
 
-  function partial(parsed, postings, docCount) {
+  function partial(perClause) {
     var hits = new Map();
-    parsed.clauses.forEach(function (clause) {
-      clauseHits(clause, postings, docCount).forEach(function (h, doc) {
+    perClause.forEach(function (found) {
+      found.forEach(function (h, doc) {
         var hit = hits.get(doc);
         if (!hit) hits.set(doc, hit = newHit(doc, 0, 0));
         hit.parts += h.parts;
@@ -392,9 +398,10 @@
 
   /* {hits, partial}: the documents matching the whole query, or else those matching part of it. */
   function results(parsed, postings, docCount) {
-    var hits = ranked(parsed, postings, docCount);
-    if (hits.length || !parsed.clauses.length) return {hits: hits, partial: false};
-    return {hits: Array.from(partial(parsed, postings, docCount).values()).sort(comparePartial), partial: true};
+    var perClause = parsed.clauses.map(function (c) { return clauseHits(c, postings, docCount); });
+    var hits = Array.from(strict(parsed, perClause, postings).values()).sort(compareHits);
+    if (hits.length || !perClause.length) return {hits: hits, partial: false};
+    return {hits: Array.from(partial(perClause).values()).sort(comparePartial), partial: true};
   }
 
   /* ---------- highlighting (query.mark_spans) ---------- */
