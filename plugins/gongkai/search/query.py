@@ -203,9 +203,9 @@ def term_score(value: int, weight: float) -> float:
 class Hit:
     doc: int
     score: float = 0.0
-    title: bool = True     # every clause met in 事项名称
+    title: bool = False    # every clause met in 事项名称
     exact: bool = False    # its 文号 or 索引号 is the query
-    typed: bool = True     # every clause met by the query as typed, not only through a synonym
+    typed: bool = False    # every clause met by the query as typed, not only through a synonym
     parts: int = 0         # parts met (partial matches are ranked by it)
 
 
