@@ -201,8 +201,9 @@ def test_build_report_round_trip_and_summary(tmp_path):
     target.write_text("{", encoding="utf-8")
     assert buildreport.read(target) is None and buildreport.read(tmp_path / "none.json") is None
     site = tmp_path / "site"
-    for name in ("index.html", "items/a/index.html", "items/b/index.html", "unit/x/index.html", "theme/site.css"):
+    for name in ("index.html", "items/a/index.html", "items/b/index.html", "items/b/2024/index.html",
+                 "docs/c/index.html", "unit/x/index.html", "theme/site.css"):
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_text("x", encoding="utf-8")
     assert buildreport.summary(*buildreport.count_pages(site), 1.44) == (
-        "已生成网站：2 个事项页面、1 个列表页面，共 4 个网页、5 个文件，用时 1.4 秒。")
+        "已生成网站：2 个事项页面、1 个公开信息页面、1 个列表页面，共 6 个网页、7 个文件，用时 1.4 秒。")

@@ -19,8 +19,11 @@ from .errors import CatalogueInvalid, GongkaiError, Problem
 REPORT_ENV = "GONGKAI_BUILD_REPORT"
 
 # The first folder of a page's address -> what the summary calls it (urls.py: items/, category/ …).
-PAGE_KINDS = {"items": "事项页面", "category": "列表页面", "unit": "列表页面", "limit": "列表页面",
-              "five": "列表页面", "reports": "年度报告页面"}
+PAGE_KINDS = {"items": "事项页面", "docs": "公开信息页面", "category": "列表页面", "unit": "列表页面",
+              "limit": "列表页面", "five": "列表页面", "policies": "列表页面", "reports": "年度报告页面"}
+# Sections with one page per item or document (items/<索引号>/); the pages below it (an item's
+# documents by year) count as pages, not as more items.
+ONE_EACH = ("items", "docs")
 
 
 @dataclass
@@ -39,9 +42,9 @@ def count_pages(site: Path) -> tuple[Counter, int, int]:
         files += len(names)
         html = sum(name.endswith(".html") for name in names)
         pages += html
-        section = Path(folder).relative_to(site).parts[:1]
-        kind = PAGE_KINDS.get(section[0]) if section else None
-        if kind:
+        parts = Path(folder).relative_to(site).parts
+        kind = PAGE_KINDS.get(parts[0]) if parts else None
+        if kind and (parts[0] not in ONE_EACH or len(parts) == 2):
             kinds[kind] += html
     return kinds, pages, files
 
