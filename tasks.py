@@ -12,6 +12,7 @@ from pathlib import Path
 from invoke import task
 
 ROOT = Path(__file__).resolve().parent
+HELP_FLAGS = ("--help", "-h")
 
 
 def finish(command, *args, **kwargs) -> None:
@@ -117,7 +118,7 @@ def codeowners(c, check=False):
             "method": "公开方式：主动/依申请", "audience": "公开对象：全社会/特定群体/内部", "date": "发布日期 YYYY-MM-DD"})
 def new(c, title=None, category=None, subcategory=None, unit=None, limit=None, period=None, method=None,
         audience=None, date=None):
-    """新建一个事项文件：逐项询问（或用参数给出），自动分配索引号，生成能通过校验的文件。"""
+    """新建一个事项文件：逐项询问（或用参数给出），自动分配索引号，在要填写的字段上写好提示（填写完才能通过校验）。"""
     from gongkai_tools.scaffold import new_command
 
     finish(new_command, ROOT, title=title, category=category, subcategory=subcategory, unit=unit, limit_type=limit,
@@ -129,6 +130,8 @@ def new(c, title=None, category=None, subcategory=None, unit=None, limit=None, p
                            "code": "新登记单位的机构代码"})
 def import_(c, file, date=None, force=False, dry_run=False, code=None):
     """把现有的政务公开目录表格导入为事项文件，并登记新的分类和单位。"""
+    if file in HELP_FLAGS:  # invoke hands a flag to a missing positional argument: show the help instead
+        finish(subprocess.call, [sys.executable, "-m", "invoke", "--help", "import"], cwd=ROOT)
     from gongkai_tools.importer import import_command
 
     finish(import_command, Path(file), ROOT, date=date, force=force, dry_run=dry_run, code=code)

@@ -2,7 +2,7 @@
 the cross-file rules JSON Schema cannot state. Problems are collected, never raised one by one.
 
 Each item file is read, schema-checked, rendered (for a build) and put through the per-item rules
-(ITEM_RULES: 保密审查, 变更记录 dates, 公开时限 limits) in one job, cached per file by content
+(ITEM_RULES: 保密审查, 变更记录 dates, 公开时限 limits, placeholders) in one job, cached per file by content
 (cache.ParseCache) and spread over the cores (parallel.py). project.load_project() runs this as
 its first step.
 """
@@ -29,7 +29,7 @@ IGNORED_NAMES = {"thumbs.db", "desktop.ini", "readme.md"}
 # The rules every item file is put through after its schema check, as 'module:function' names (a
 # worker process imports them itself). An office's own come from GONGKAI_ITEM_CHECKS.
 ITEM_RULES = ("gongkai.secrecy.scan:item_problems", "gongkai.history.notes:item_problems",
-              "gongkai.freshness.limits:item_problems")
+              "gongkai.freshness.limits:item_problems", "gongkai.gate:item_problems")
 NOT_AN_ITEM = "事项文件必须以 .md 结尾（例如 低保名单.md）；如果是附件，格式应为 {names}"
 
 

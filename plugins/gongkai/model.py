@@ -71,6 +71,9 @@ class Item:
     # last commit that edited the file (used when 更新日期 is absent).
     history: list = field(default_factory=list)
     git_updated: dt.date | None = None
+    # Set on every load (gate.hold_scheduled): 定时发布 and 发布日期 after the build date. Checked
+    # like any item, but out of public_items until that date.
+    held: bool = False
 
     title = property(lambda self: self.meta["事项名称"])
     index_no = property(lambda self: self.meta["索引号"])
@@ -110,8 +113,9 @@ class Catalogue:
 
     @property
     def public_items(self) -> list[Item]:
-        """Everything the public site may show: 内部 items never leave this list's complement."""
-        return [item for item in self.items if item.is_public]
+        """Everything the public site may show: 内部 items and items scheduled for a later date
+        (定时发布) never leave this list's complement."""
+        return [item for item in self.items if item.is_public and not item.held]
 
     @property
     def public_pages(self) -> list:

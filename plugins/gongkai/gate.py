@@ -1,0 +1,127 @@
+"""The publish gate: nothing unfinished reaches the public site.
+
+Three kinds of unfinished item are refused by `invoke validate` and every build:
+- text a tool wrote for the editor to replace (PLACEHOLDERS: `invoke new`, `invoke import`);
+- a 索引号 made with the importer's temporary unit code (TEMP_CODE_PREFIX): the 索引号 makes the
+  page's address, which may never change once published;
+- dates after the build date (发布日期, 成文日期, 更新日期, 变更记录 日期), typos like 2042.
+
+A 发布日期 after the build date is allowed only with `定时发布: true` (SCHEDULED_KEY): the item is
+checked like any other but held back from the public site (hold_scheduled: out of
+Catalogue.public_items, so out of every page, count, feed, download and search) until the first
+build on or after that date, which the daily scheduled CI build makes.
+
+The placeholder and temporary-code rules read only the file, so they are per-item rules
+(item_problems, cached with the file); the date rules depend on the build date, so they run on
+every load (date_problems), never cached.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from .errors import Problem, dotted, quote
+from .model import parse_date
+
+# Every text a tool writes into an item for the editor to replace: the writers take them from here
+# (tools/scaffold.py, tools/importer/), the gate refuses them. MARK covers edited leftovers
+# ("待填写：低保对象") as well as the exact texts.
+MARK = "待填写"
+PLACEHOLDERS = {
+    "公开内容": MARK + "：公开内容要素",
+    "对象说明": MARK + "：哪些群体，例如低保对象及其家庭成员",
+}
+# The importer's 机构代码 for a unit schema/units.yaml has no code for: TEMP- and six hex digits.
+TEMP_CODE_PREFIX = "TEMP-"
+SCHEDULED_KEY = "定时发布"
+DATE_KEYS = ("成文日期", "发布日期", "更新日期")
+NOTES_KEY = "变更记录"
+
+PLACEHOLDER_LEFT = "还是占位文字“{text}”（invoke new 或 invoke import 生成）：请改写为实际内容，否则不能发布"
+TEMP_INDEX = ("索引号“{value}”用的是 invoke import 生成的临时机构代码 {code}，不能发布：请在 schema/units.yaml 登记"
+              "该单位的统一社会信用代码，再把索引号改为正式编号（发布后网页地址由索引号生成，不能再改）")
+FUTURE = "{value} 晚于今天（{day}）：日期不能是将来的日期，请改正"
+FUTURE_PUBLISHED = ("{value} 晚于今天（{day}）：发布日期不能是将来的日期。如果要到这一天才在网站上公开，"
+                    "请另加一行“定时发布: true”")
+FUTURE_SCHEDULED = "{value} 晚于发布日期 {published}：定时发布的事项，其他日期不能晚于发布日期"
+
+
+def _strings(value, path: tuple = ()):
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, sub in value.items():
+            yield from _strings(sub, path + (key,))
+    elif isinstance(value, list):
+        for index, sub in enumerate(value):
+            yield from _strings(sub, path + (index,))
+
+
+def _line(item, path: tuple) -> int | None:
+    while path and path not in item.lines:
+        path = path[:-1]
+    return item.lines.get(path)
+
+
+def item_problems(item) -> list[Problem]:
+    """Per-item rule (catalogue.ITEM_RULES): placeholders anywhere in the front matter, and a
+    temporary 索引号. Depends on the file only, so it is cached with it."""
+    problems = []
+    for path, text in _strings(item.meta):
+        if MARK in text:
+            problems.append(Problem(item.source, _line(item, path), dotted(path),
+                                    PLACEHOLDER_LEFT.format(text=quote(text))))
+    index_no = item.meta.get("索引号")
+    if isinstance(index_no, str) and index_no.upper().startswith(TEMP_CODE_PREFIX):
+        code = index_no.split("/", 1)[0]
+        problems.append(Problem(item.source, _line(item, ("索引号",)), "索引号",
+                                TEMP_INDEX.format(value=quote(index_no), code=quote(code))))
+    return problems
+
+
+def is_scheduled(meta: dict) -> bool:
+    return meta.get(SCHEDULED_KEY) is True
+
+
+def _dated(meta: dict):
+    """(path, date) of every date the gate compares with the build date."""
+    for key in DATE_KEYS:
+        yield (key,), parse_date(meta.get(key))
+    notes = meta.get(NOTES_KEY)
+    for i, entry in enumerate(notes if isinstance(notes, list) else []):
+        if isinstance(entry, dict):
+            yield (NOTES_KEY, i, "日期"), parse_date(entry.get("日期"))
+
+
+def date_problems(items, day: dt.date) -> list[Problem]:
+    """Dates after the build date `day`. A scheduled item's 发布日期 may be later; its other dates
+    then may not pass that 发布日期. Run on every load: the verdict changes with the date."""
+    problems = []
+    for item in items:
+        meta = item.meta
+        published = parse_date(meta.get("发布日期"))
+        scheduled = is_scheduled(meta) and published is not None and published > day
+        for path, date in _dated(meta):
+            if date is None or date <= day:
+                continue
+            if scheduled and path == ("发布日期",):
+                continue
+            if scheduled and path != ("成文日期",):
+                if date <= published:
+                    continue
+                message = FUTURE_SCHEDULED.format(value=date, published=published)
+            else:
+                message = (FUTURE_PUBLISHED if path == ("发布日期",) else FUTURE).format(value=date, day=day)
+            problems.append(Problem(item.source, _line(item, path), dotted(path), message))
+    return problems
+
+
+def hold_scheduled(items, day: dt.date) -> list:
+    """Mark the scheduled items whose 发布日期 is after `day` as held (model.Item.held): they stay
+    out of Catalogue.public_items. Returns them (for the build's note)."""
+    held = []
+    for item in items:
+        published = item.published
+        item.held = bool(is_scheduled(item.meta) and published and published > day)
+        if item.held:
+            held.append(item)
+    return held
