@@ -46,7 +46,7 @@ def copy_project(dest: Path, with_content: bool = True) -> Path:
 
 def run_build(root: Path, *args: str, conf: str = "pelicanconf.py", env: dict | None = None):
     """`pelican content -s <conf>` in `root`, as a user runs it; returns the CompletedProcess."""
-    full_env = dict(os.environ, SOURCE_DATE_EPOCH=BUILD_EPOCH, **(env or {}))
+    full_env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, **(env or {})}
     return subprocess.run([sys.executable, "-m", "pelican", "content", "-s", conf, *args], cwd=root,
                           env=full_env, capture_output=True, text=True)
 
@@ -57,7 +57,7 @@ def load(root: Path, **options):
 
 
 def run_invoke(root: Path, *args: str, env: dict | None = None, input: str | None = None):
-    full_env = dict(os.environ, SOURCE_DATE_EPOCH=BUILD_EPOCH, **(env or {}))
+    full_env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, **(env or {})}
     return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=root, env=full_env,
                           capture_output=True, text=True, input=input)
 

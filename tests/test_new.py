@@ -1,4 +1,5 @@
-"""`invoke new`: a new item file that validates at once, the next free 索引号, never an overwrite."""
+"""`invoke new`: a new item file that passes the schema at once (its placeholders are refused by the
+publish gate until replaced: tests/test_gate.py), the next free 索引号, never an overwrite."""
 from __future__ import annotations
 
 from pathlib import Path
