@@ -97,7 +97,20 @@ def check(validator: Draft202012Validator, data, lines: dict, display: str) -> l
 
 def _suggestions(error) -> list:
     allowed = list(error.schema.get("properties", {}))
-    return [m for key in _extra_keys(error) for m in difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.4)]
+    return [m for key in _extra_keys(error) for m in closest(str(key), allowed)]
+
+
+def closest(word: str, options: list, cutoff: float = 0.4) -> list:
+    """The most similar option (difflib's ratio), as a list of at most one. Of equally similar
+    options the first in schema order wins (difflib would take the last in code-point order:
+    "发布时间" -> "定时发布" instead of "发布日期")."""
+    scored = []
+    for option in options:
+        matcher = difflib.SequenceMatcher(None, word, option)
+        if matcher.real_quick_ratio() >= cutoff and matcher.quick_ratio() >= cutoff and matcher.ratio() >= cutoff:
+            scored.append((matcher.ratio(), option))
+    best = max((score for score, _o in scored), default=None)
+    return [next(o for score, o in scored if score == best)] if scored else []
 
 
 def _missing_is_suggested(error, suggested: set) -> bool:
@@ -136,7 +149,7 @@ def _extra_keys(error) -> list:
 
 def _unknown_key(error, path, key, lines, display) -> Problem:
     allowed = list(error.schema.get("properties", {}))
-    close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.4)
+    close = closest(str(key), allowed)
     hint = f"，是不是“{close[0]}”？" if close else "。"
     return Problem(display, line_of(lines, path + (key,)), dotted(path + (key,)),
                    f"不是允许的字段{hint}允许的字段有：{'、'.join(allowed)}")
