@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ import pytest
 from gongkai import vocabulary
 from gongkai.project import load_project
 from gongkai.settings import settings_for
+from gongkai_tools.serve import SiteHandler
 from gongkai_tools.testenv import tools_dir
 
 REPO = Path(__file__).resolve().parents[1]
@@ -100,7 +101,7 @@ def site_url(example_output):
     server.shutdown()
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+class _QuietHandler(SiteHandler):  # as `invoke serve`: a missing address gets the site's 404 page
     def log_message(self, *args):
         pass
 

@@ -80,7 +80,8 @@ class GongkaiGenerator(Generator):
             if key and reuse.reuse(spec.save_as, key, out):
                 continue
             writer.write_file(spec.save_as, self.get_template(spec.template), self.context,
-                              relative_urls=self.settings["RELATIVE_URLS"], **helpers, **spec.context)
+                              relative_urls=self.settings["RELATIVE_URLS"] and not spec.root_relative,
+                              **helpers, **spec.context)
             if key:
                 reuse.written(spec.save_as, key, out)
         reuse.save()  # safe at any moment: a page is reused only if output/ holds the recorded bytes

@@ -29,6 +29,9 @@ class PageSpec:
     save_as: str
     template: str
     context: dict = field(default_factory=dict)
+    # Links from the site's root ("/theme/…") even in a local build, whose other pages link
+    # relatively: the 404 page is served for any missing address (/a/b/c/missing), at any depth.
+    root_relative: bool = False
 
 
 @dataclass
@@ -218,7 +221,7 @@ def page_specs(site: SiteData):
     yield PageSpec("sitemap/index.html", "sitemap", {"page_title": "网站地图", "nav": None,
                                                      "listings": listed, "indexes": indexes})
     yield PageSpec("care/index.html", "care", {"page_title": "无障碍和关怀模式", "nav": None})
-    yield PageSpec("404.html", "404", {"page_title": "页面不存在", "nav": None})
+    yield PageSpec("404.html", "404", {"page_title": "页面不存在", "nav": None}, root_relative=True)
     for page in site.pages:
         yield PageSpec(page.save_as, "page", {"page": page, "page_title": page.title, "nav": "page:" + page.slug})
     for item, previous, following in site.neighbours():
