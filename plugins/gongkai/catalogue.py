@@ -20,7 +20,7 @@ from .cache import ParseCache, derive_key
 from .datafile import display
 from .errors import Problem, quote
 from .frontmatter import read_source
-from .model import Catalogue, Item
+from .model import Catalogue, Item, parse_date
 from .registry import load_categories, load_units
 from .settings import Paths
 
@@ -61,10 +61,10 @@ def _ignored(path: Path) -> bool:
 
 def parse_item(path: Path, shown: str, validator) -> tuple[Item | None, list[Problem]]:
     """One file on its own: syntax, then schema. Cross-file rules come later."""
-    source = read_source(path, shown)
+    source = read_source(path, shown, recover=True)
     if source.meta is None:
         return None, source.problems
-    problems = source.problems + schema.check(validator, source.meta, source.lines, shown)
+    problems = source.problems + schema.check(validator, source.meta, source.lines, shown, source.unread)
     item = Item(shown, source.meta, source.body, source.lines, source.body_line, valid=not problems,
                 defaults=schema.defaults(validator.schema))
     return item, problems
@@ -191,6 +191,7 @@ def cross_check(catalogue: Catalogue, boundary: Boundary, registries_ok: bool = 
     for item in rejected:
         if registries_ok:
             problems += check_registered(item, catalogue)
+        problems += check_dates(item)
     textual = [i for i in rejected if isinstance(i.meta.get("索引号"), str)]
     problems += check_unique(catalogue.items + textual)
     return _dedupe(problems)
@@ -221,7 +222,9 @@ def _unregistered(item: Item, key: str, names: list[str], where: str) -> Problem
 
 
 def check_dates(item: Item) -> list[Problem]:
-    if item.updated and item.published and item.updated < item.published:
+    """更新日期 before 发布日期; for a rejected item too (parse_date reads only valid dates)."""
+    published, updated = parse_date(item.meta.get("发布日期")), parse_date(item.meta.get("更新日期"))
+    if updated and published and updated < published:
         return [Problem(item.source, item.lines.get(("更新日期",)), "更新日期",
                         f"更新日期 {item.meta['更新日期']} 早于发布日期 {item.meta['发布日期']}：更新日期不能早于发布日期")]
     return []

@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError, val
 
 from . import limits
 from .errors import Problem, dotted, quote
-from .frontmatter import describe
+from .frontmatter import UNREAD_ALL, describe
 
 TYPE_NAMES = {"string": "文本", "array": "列表（每行以“- ”开头）", "object": "映射（字段: 值）",
               "integer": "整数", "number": "数字", "boolean": "是/否值"}
@@ -79,9 +79,12 @@ def defaults(schema: dict) -> dict:
     return entry[1]
 
 
-def check(validator: Draft202012Validator, data, lines: dict, display: str) -> list[Problem]:
-    """Every schema violation in `data`, each placed on the line of the offending key."""
+def check(validator: Draft202012Validator, data, lines: dict, display: str, unread: frozenset | None = None) -> list[Problem]:
+    """Every schema violation in `data`, each placed on the line of the offending key. `unread`:
+    top-level keys whose lines had a syntax error (frontmatter.recover_keys): not "missing"."""
     errors = list(validator.iter_errors(data))
+    if unread:
+        errors = [e for e in errors if not _unread_required(e, unread)]
     # A value whose characters are refused gets that one message, not also "too short" or "format".
     refused = {tuple(e.absolute_path) for e in errors if e.validator == "x-text"}
     errors = [e for e in errors if e.validator == "x-text" or tuple(e.absolute_path) not in refused]
@@ -93,6 +96,12 @@ def check(validator: Draft202012Validator, data, lines: dict, display: str) -> l
             continue  # a misspelt key already says "是不是“发布日期”？" on its own line
         problems.extend(_translate(error, lines, display))
     return sorted(problems, key=lambda p: (p.line or 0, p.field))
+
+
+def _unread_required(error, unread: frozenset) -> bool:
+    if error.validator != "required" or tuple(error.absolute_path):
+        return False
+    return UNREAD_ALL <= unread or any(error.message.startswith(repr(key)) for key in unread)
 
 
 def _suggestions(error) -> list:
