@@ -18,7 +18,7 @@ from . import body, guide, limits, schema
 from .boundary import Boundary, source_refusal
 from .cache import ParseCache, derive_key
 from .datafile import display
-from .errors import Problem, quote
+from .errors import Problem, dotted, quote
 from .frontmatter import read_source
 from .model import Catalogue, Item, parse_date
 from .registry import load_categories, load_units
@@ -236,7 +236,7 @@ def check_attachments(item: Item, boundary: Boundary) -> list[Problem]:
     for i, attachment in enumerate(item.meta.get("附件", [])):
         _file, reason = boundary.accept(attachment["文件"])
         if reason:
-            problems.append(Problem(item.source, item.lines.get(("附件", i, "文件")), f"附件[{i + 1}].文件", reason))
+            problems.append(Problem(item.source, item.lines.get(("附件", i, "文件")), dotted(("附件", i, "文件")), reason))
     return problems
 
 
@@ -244,12 +244,23 @@ def check_unique(items: list[Item]) -> list[Problem]:
     """Both files are named, so the editor can decide which one to change."""
     problems = _collisions(items, lambda i: i.index_no,
                            lambda i, others: f"索引号“{quote(i.index_no)}”与 {others} 重复：每个事项的索引号必须唯一")
-    return problems + _collisions(items, lambda i: i.slug.casefold(),
+    problems += _collisions(items, lambda i: i.slug.casefold(),
         lambda i, others: f"索引号“{quote(i.index_no)}”与 {others} 会生成同一个网页地址 items/{quote(i.slug)}/：请改用不同的索引号",
         distinct_only=True)
+    # Same title and 文号: a file copied and not changed (two real items may share a title, not a 文号).
+    return problems + _collisions([i for i in items if _text(i, "事项名称") and _text(i, "文号")],
+        lambda i: (i.meta["事项名称"].strip(), "".join(i.meta["文号"].split())), COPIED, distinct_only=True, field="事项名称")
 
 
-def _collisions(items: list[Item], key, message, distinct_only: bool = False) -> list[Problem]:
+COPIED = ("事项名称“{title}”和文号“{number}”都与 {others} 相同，像是复制后没有改的同一个事项："
+          "请改写其中一个，或删除重复的文件")
+
+
+def _text(item: Item, key: str) -> bool:
+    return isinstance(item.meta.get(key), str) and bool(item.meta[key].strip())
+
+
+def _collisions(items: list[Item], key, message, distinct_only: bool = False, field: str = "索引号") -> list[Problem]:
     groups = defaultdict(list)
     for item in items:
         groups[key(item)].append(item)
@@ -258,8 +269,10 @@ def _collisions(items: list[Item], key, message, distinct_only: bool = False) ->
         if len(group) < 2 or (distinct_only and len({i.index_no for i in group}) == 1):
             continue  # identical 索引号 are already reported as duplicates
         for item in group:
-            others = "、".join(f"{o.source}:{o.lines.get(('索引号',))}" for o in group if o is not item)
-            problems.append(Problem(item.source, item.lines.get(("索引号",)), "索引号", message(item, others)))
+            others = "、".join(f"{o.source}:{o.lines.get((field,))}" for o in group if o is not item)
+            text = (message.format(title=quote(item.meta["事项名称"]), number=quote(item.meta["文号"]), others=others)
+                    if isinstance(message, str) else message(item, others))
+            problems.append(Problem(item.source, item.lines.get((field,)), field, text))
     return problems
 
 

@@ -290,10 +290,16 @@ def describe(value) -> str:
     if isinstance(value, str):
         return f"文本“{quote(value)}”"
     if isinstance(value, list):
-        return "列表"
+        return "列表（以“- ”开头的几行）"
     if isinstance(value, dict):
-        return "映射（字段: 值）"
+        return "带“字段: 值”的多行内容"
     return TAGGED.get(type(value).__name__, type(value).__name__)
+
+
+def found(value) -> str:
+    """"实际为…" for an expected-vs-found message; what was written over several lines is
+    described as such ("实际写成了带“字段: 值”的多行内容")."""
+    return f"实际写成了{describe(value)}" if isinstance(value, (dict, list)) else f"实际为{describe(value)}"
 
 
 # What PyYAML's safe loader makes of explicit tags an editor may paste (!!binary, !!set…).
