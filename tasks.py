@@ -139,7 +139,7 @@ def import_(c, file, date=None, force=False, dry_run=False, code=None):
 
 @task(help={"path": "要修复的文件或文件夹，默认 content/items", "write": "写入修改（不加时只显示差异）"})
 def fix(c, path="content/items", write=False):
-    """修复机械性错误：GBK 编码、全角冒号和空格、Tab 缩进、--- 分隔行。"""
+    """修复机械性错误：GBK 编码、全角冒号和空格、Tab 缩进、--- 分隔行、“-”后的空格、2024-3-5 式日期。"""
     from gongkai_tools.fixer import fix_command
 
     finish(fix_command, ROOT, ROOT / path, write=write)

@@ -40,11 +40,11 @@ MISTAKES = {
     "fullwidth_colon": (variant("事项名称: 城乡", "事项名称：城乡").replace(*NEW_INDEX), [
         f"{BAD}:3: 字段名后用了中文全角冒号“：”，应为英文冒号加一个空格“: ”（invoke fix --write 可自动修复）"]),
     "fullwidth_space": (variant("发布日期: 2024", "发布日期:\u30002024").replace(*NEW_INDEX), [
-        f"{BAD}:19: 这一行用了中文全角空格，YAML 只认半角空格：请改为半角空格（invoke fix --write 可自动修复）"]),
+        f"{BAD}:19: 这一行用了中文全角空格，字段部分只认半角空格：请改为半角空格（invoke fix --write 可自动修复）"]),
     "tab_indent": (variant("  - 《社会救助暂行办法》", "\t- 《社会救助暂行办法》").replace(*NEW_INDEX), [
-        f"{BAD}:11: 这一行用了制表符（Tab）缩进，YAML 只接受空格：请把 Tab 换成两个空格（invoke fix --write 可自动修复）"]),
+        f"{BAD}:11: 这一行用了制表符（Tab）缩进，字段部分只能用空格缩进：请把 Tab 换成两个空格（invoke fix --write 可自动修复）"]),
     "duplicate_key": (variant("公开方式: 主动", "公开方式: 主动\n公开方式: 依申请").replace(*NEW_INDEX), [
-        f"{BAD}:19: 公开方式: 字段重复出现（第 18 行已有同名字段），YAML 只会保留最后一个：请删除或合并其中一个"]),
+        f"{BAD}:19: 公开方式: 字段重复出现（第 18 行已有同名字段），只有最后一个会生效：请删除或合并其中一个"]),
     "impossible_date": (variant("发布日期: 2024-03-05", "发布日期: 2024-02-30").replace(*NEW_INDEX), [
         f"{BAD}:19: 发布日期: 不是有效的日期：应为真实存在的日期，格式 YYYY-MM-DD（例如 2024-03-15），实际为文本“2024-02-30”"]),
     "missing_closing_fence": (variant("---\n按乡镇", "按乡镇").replace(*NEW_INDEX), [

@@ -37,9 +37,9 @@ TAB_INDENT = re.compile(r"^ *\t")
 DASH_WITHOUT_SPACE = re.compile(r"^[ \t]*-[^\s\-]")
 BLOCK_SCALAR_START = re.compile(r":[ \t]*[|>][+-]?[ \t]*$")
 
-HINT_TAB = "这一行用了制表符（Tab）缩进，YAML 只接受空格：请把 Tab 换成两个空格（invoke fix --write 可自动修复）"
+HINT_TAB = "这一行用了制表符（Tab）缩进，字段部分只能用空格缩进：请把 Tab 换成两个空格（invoke fix --write 可自动修复）"
 HINT_FULLWIDTH_COLON = "字段名后用了中文全角冒号“：”，应为英文冒号加一个空格“: ”（invoke fix --write 可自动修复）"
-HINT_FULLWIDTH_SPACE = "这一行用了中文全角空格，YAML 只认半角空格：请改为半角空格（invoke fix --write 可自动修复）"
+HINT_FULLWIDTH_SPACE = "这一行用了中文全角空格，字段部分只认半角空格：请改为半角空格（invoke fix --write 可自动修复）"
 HINT_DASH = "列表项的“-”后要加一个空格，写成“- 内容”（invoke fix --write 可自动修复）"
 
 # PyYAML's problem text -> what an editor should do about it.
@@ -51,7 +51,7 @@ YAML_PROBLEMS = [
     ("did not find expected '-' indicator", "缩进不一致：列表项“- ”前的空格数要一致"),
     ("found unexpected end of stream", "引号没有成对出现：请检查这一行及上一行的引号"),
     ("found unknown escape character", "双引号里的反斜杠“\\”有特殊含义：请改用单引号，或去掉反斜杠"),
-    ("cannot start any token", "这一行开头的字符不能作为 YAML 的开头：如果是文字，请用引号括起来"),
+    ("cannot start any token", "这一行不能以这个符号开头：如果是文字，请用引号把整个值括起来"),
     ("expected alphabetic or numeric character", "值以“*”或“&”开头时，请用引号把整个值括起来"),
 ]
 
@@ -211,7 +211,7 @@ def _walk(node, path: tuple, first_line: int, display: str, into: Source) -> Non
             line = key_node.start_mark.line + first_line
             if key in seen:
                 into.problems.append(Problem(display, line, dotted(path + (key,)),
-                    f"字段重复出现（第 {seen[key]} 行已有同名字段），YAML 只会保留最后一个：请删除或合并其中一个"))
+                    f"字段重复出现（第 {seen[key]} 行已有同名字段），只有最后一个会生效：请删除或合并其中一个"))
             seen.setdefault(key, line)
             into.lines.setdefault(path + (key,), line)
             _walk(value_node, path + (key,), first_line, display, into)
@@ -244,7 +244,7 @@ def _syntax_problems(exc, yaml_lines, first_line, display) -> list[Problem]:
     problem = exc.problem or ""
     hint = next((h for needle, h in YAML_PROBLEMS if needle in problem), None)
     if hint is None:
-        hint = f"YAML 格式错误（{problem}）：请对照示例检查这一行的冒号、缩进和引号"
+        hint = "这一行的写法有误：请对照示例检查冒号、缩进和引号"
     return [Problem(display, line, "", hint)]
 
 
