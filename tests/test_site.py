@@ -176,6 +176,7 @@ def test_feeds_sitemap_robots_and_404(site):
     ns = {"a": "http://www.w3.org/2005/Atom"}
     new = ET.fromstring((site / "output/feeds/new.atom.xml").read_bytes())
     assert len(new.findall("a:entry", ns)) == len(public_items(site))
+    assert all(e.text.startswith("http://localhost:8000/") for e in new.iter("{http://www.w3.org/2005/Atom}id"))
     per_category = ET.fromstring((site / "output/feeds/caizheng.atom.xml").read_bytes())
     assert [e.find("a:title", ns).text for e in per_category.findall("a:entry", ns)] == ["示例县财政局2024年部门预算"]
     sitemap = ET.fromstring((site / "output/sitemap.xml").read_bytes())

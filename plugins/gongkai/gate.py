@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .datafile import display
 from .errors import Problem, dotted, quote
 from .model import parse_date
 
@@ -32,6 +33,10 @@ PLACEHOLDERS = {
 }
 # The importer's 机构代码 for a unit schema/units.yaml has no code for: TEMP- and six hex digits.
 TEMP_CODE_PREFIX = "TEMP-"
+# The reviewer the importer registers for a new unit when the office named none (pinyin of 待指定:
+# the schema takes only ASCII handles).
+REVIEWER_PLACEHOLDER = "@daizhiding"
+UNITS_FILE = "schema/units.yaml"
 SCHEDULED_KEY = "定时发布"
 DATE_KEYS = ("成文日期", "发布日期", "更新日期")
 NOTES_KEY = "变更记录"
@@ -39,6 +44,10 @@ NOTES_KEY = "变更记录"
 PLACEHOLDER_LEFT = "还是占位文字“{text}”（invoke new 或 invoke import 生成）：请改写为实际内容，否则不能发布"
 TEMP_INDEX = ("索引号“{value}”用的是 invoke import 生成的临时机构代码 {code}，不能发布：请在 schema/units.yaml 登记"
               "该单位的统一社会信用代码，再把索引号改为正式编号（发布后网页地址由索引号生成，不能再改）")
+TEMP_UNIT_CODE = ("“{unit}”的机构代码 {code} 是 invoke import 生成的临时代码：请改为该单位的统一社会信用代码"
+                  "（它的事项的索引号也要随之改正）")
+REVIEWER_LEFT = ("“{unit}”的审核人还是 invoke import 写的占位账号 {handle}：请改为该单位审核人的账号"
+                 "（合并请求据此请他们审核）")
 FUTURE = "{value} 晚于今天（{day}）：日期不能是将来的日期，请改正"
 FUTURE_PUBLISHED = ("{value} 晚于今天（{day}）：发布日期不能是将来的日期。如果要到这一天才在网站上公开，"
                     "请另加一行“定时发布: true”")
@@ -75,6 +84,21 @@ def item_problems(item) -> list[Problem]:
         code = index_no.split("/", 1)[0]
         problems.append(Problem(item.source, _line(item, ("索引号",)), "索引号",
                                 TEMP_INDEX.format(value=quote(index_no), code=quote(code))))
+    return problems
+
+
+def registry_problems(catalogue, paths=None) -> list[Problem]:
+    """GONGKAI_CHECKS-style check (catalogue, paths): what `invoke import` left in schema/units.yaml
+    for the editor to replace, a temporary 机构代码 and the placeholder reviewer."""
+    shown = display(paths.schema_dir / "units.yaml", paths.root) if paths else UNITS_FILE
+    problems = []
+    for unit in catalogue.units:
+        if unit.code and unit.code.upper().startswith(TEMP_CODE_PREFIX):
+            problems.append(Problem(shown, unit.line, "机构代码", TEMP_UNIT_CODE.format(unit=quote(unit.name),
+                                                                                       code=quote(unit.code))))
+        if REVIEWER_PLACEHOLDER in unit.reviewers:
+            problems.append(Problem(shown, unit.line, "审核人", REVIEWER_LEFT.format(unit=quote(unit.name),
+                                                                                      handle=REVIEWER_PLACEHOLDER)))
     return problems
 
 

@@ -113,7 +113,7 @@ def load_project(settings: dict, *, render: bool = False, cache: bool = False, d
     catalogue, steps["files"], steps["rules"] = load_catalogue(
         paths, settings["GONGKAI_INDEX_PATTERN"], cache_path, render, tuple(settings["GONGKAI_ITEM_CHECKS"]))
     # Dates against the build date: never cached with the file (the verdict changes with the day).
-    steps["gate"] = gate.date_problems(catalogue.items + catalogue.rejected, day)
+    steps["gate"] = gate.date_problems(catalogue.items + catalogue.rejected, day) + gate.registry_problems(catalogue, paths)
     textsafe.scrub_catalogue(catalogue)  # what anyone is shown never carries controls or bidi overrides
     steps["checks"] = page_problems(catalogue) + page_url_problems(catalogue)
     steps["checks"] += [p for name in settings["GONGKAI_CHECKS"] for p in resolve(name)(catalogue, paths)]
