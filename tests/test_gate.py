@@ -143,3 +143,20 @@ def test_writers_use_the_gate_table(tmp_path):
         f"{shown}:8: 公开内容 第 1 项: 还是占位文字“待填写：公开内容要素”（invoke new 或 invoke import 生成）：请改写为实际内容，否则不能发布",
         f"{shown}:22: 对象说明: 还是占位文字“待填写：哪些群体，例如低保对象及其家庭成员”（invoke new 或 invoke import 生成）："
         "请改写为实际内容，否则不能发布"]
+
+
+def test_scheduled_item_is_reviewed_before_it_is_held_back(mini_project):
+    """先审查、后公开: a scheduled item's attachment goes through the 保密审查 now, not on its date."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["姓名", "电话"])
+    book.active.append(["张三", "13812345678"])
+    book.save(mini_project / "content/attachments/名单.xlsx")
+    (mini_project / BAD).write_text(SCHEDULED.replace("发布日期: 2027-01-04", "发布日期: 2027-01-04\n附件:\n  - 名称: 名单\n"
+                                                      "    文件: attachments/名单.xlsx"), encoding="utf-8")
+    project = load(mini_project, day=DAY)
+    found = [str(p) for p in project.problems]
+    assert any("content/attachments/名单.xlsx" in p and "138****5678" in p for p in found), found
+    assert [i.title for i in project.catalogue.items if i.held] == [CANARY]
+    assert CANARY not in [i.title for i in project.catalogue.public_items]

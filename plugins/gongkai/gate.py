@@ -139,6 +139,12 @@ def date_problems(items, day: dt.date) -> list[Problem]:
     return problems
 
 
+def release(items) -> None:
+    """No item held (an Item may come from a cache shared by earlier loads in this process)."""
+    for item in items:
+        item.held = False
+
+
 def hold_scheduled(items, day: dt.date) -> list:
     """Mark the scheduled items whose 发布日期 is after `day` as held (model.Item.held): they stay
     out of Catalogue.public_items. Returns them (for the build's note)."""

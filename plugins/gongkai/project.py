@@ -114,6 +114,7 @@ def load_project(settings: dict, *, render: bool = False, cache: bool = False, d
         paths, settings["GONGKAI_INDEX_PATTERN"], cache_path, render, tuple(settings["GONGKAI_ITEM_CHECKS"]))
     # Dates against the build date: never cached with the file (the verdict changes with the day).
     steps["gate"] = gate.date_problems(catalogue.items + catalogue.rejected, day) + gate.registry_problems(catalogue, paths)
+    gate.release(catalogue.items)  # every check below sees scheduled items as published (先审查、后公开)
     textsafe.scrub_catalogue(catalogue)  # what anyone is shown never carries controls or bidi overrides
     steps["checks"] = page_problems(catalogue) + page_url_problems(catalogue)
     steps["checks"] += [p for name in settings["GONGKAI_CHECKS"] for p in resolve(name)(catalogue, paths)]
