@@ -184,7 +184,8 @@ def _type(error) -> str:
     if expected == "string" and isinstance(error.instance, (int, float)) and not isinstance(error.instance, bool):
         message += f"。请加引号，写成 \"{quote(error.instance)}\""
     if expected == "array" and isinstance(error.instance, str):
-        message += "。列表要换行书写，每项一行，以“- ”开头"
+        message += ("。列表项的“-”后要加一个空格，写成“- 内容”" if error.instance.startswith("-")
+                    else "。列表要换行书写，每项一行，以“- ”开头")
     return message
 
 
