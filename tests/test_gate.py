@@ -38,7 +38,7 @@ UNFINISHED = item_text(
 UNFINISHED_LINES = [
     f"{BAD}:4: 索引号: 索引号“TEMP-392DF5/2026-00007”用的是 invoke import 生成的临时机构代码 TEMP-392DF5，不能发布："
     "请在 schema/units.yaml 登记该单位的统一社会信用代码，再把索引号改为正式编号（发布后网页地址由索引号生成，不能再改）",
-    f"{BAD}:9: 公开内容 第 2 项: 还是占位文字“待填写：公开内容要素”（invoke new 或 invoke import 生成）：请改写为实际内容，否则不能发布",
+    f"{BAD}:9: 公开内容 第 2 项: 还是占位文字“待填写：公开内容要素”（invoke new 写下的提示）：请改写为实际内容，否则不能发布",
     f"{BAD}:19: 成文日期: 2042-01-01 晚于今天（2026-11-23）：日期不能是将来的日期，请改正",
     f"{BAD}:20: 发布日期: 2042-11-20 晚于今天（2026-11-23）：发布日期不能是将来的日期。如果要到这一天才在网站上公开，"
     "请另加一行“定时发布: true”",
@@ -140,8 +140,8 @@ def test_writers_use_the_gate_table(tmp_path):
     validate = run_invoke(root, "validate")
     assert validate.returncode == 1
     assert validate.stdout.splitlines()[:-1] == [
-        f"{shown}:8: 公开内容 第 1 项: 还是占位文字“待填写：公开内容要素”（invoke new 或 invoke import 生成）：请改写为实际内容，否则不能发布",
-        f"{shown}:22: 对象说明: 还是占位文字“待填写：哪些群体，例如低保对象及其家庭成员”（invoke new 或 invoke import 生成）："
+        f"{shown}:8: 公开内容 第 1 项: 还是占位文字“待填写：公开内容要素”（invoke new 写下的提示）：请改写为实际内容，否则不能发布",
+        f"{shown}:22: 对象说明: 还是占位文字“待填写：哪些群体，例如低保对象及其家庭成员”（invoke new 写下的提示）："
         "请改写为实际内容，否则不能发布"]
 
 

@@ -4,7 +4,8 @@ Three kinds of unfinished item are refused by `invoke validate` and every build:
 - text a tool wrote for the editor to replace (PLACEHOLDERS: `invoke new`, `invoke import`);
 - a 索引号 made with the importer's temporary unit code (TEMP_CODE_PREFIX): the 索引号 makes the
   page's address, which may never change once published;
-- dates after the build date (发布日期, 成文日期, 更新日期, 变更记录 日期), typos like 2042.
+- dates after the build date (发布日期, 成文日期, 更新日期, 变更记录 日期), typos like 2042;
+- in schema/units.yaml, the importer's temporary 机构代码 and placeholder reviewer (registry_problems).
 
 A 发布日期 after the build date is allowed only with `定时发布: true` (SCHEDULED_KEY): the item is
 checked like any other but held back from the public site (hold_scheduled: out of
@@ -41,7 +42,7 @@ SCHEDULED_KEY = "定时发布"
 DATE_KEYS = ("成文日期", "发布日期", "更新日期")
 NOTES_KEY = "变更记录"
 
-PLACEHOLDER_LEFT = "还是占位文字“{text}”（invoke new 或 invoke import 生成）：请改写为实际内容，否则不能发布"
+PLACEHOLDER_LEFT = "还是占位文字“{text}”（invoke new 写下的提示）：请改写为实际内容，否则不能发布"
 TEMP_INDEX = ("索引号“{value}”用的是 invoke import 生成的临时机构代码 {code}，不能发布：请在 schema/units.yaml 登记"
               "该单位的统一社会信用代码，再把索引号改为正式编号（发布后网页地址由索引号生成，不能再改）")
 TEMP_UNIT_CODE = ("“{unit}”的机构代码 {code} 是 invoke import 生成的临时代码：请改为该单位的统一社会信用代码"
