@@ -50,7 +50,7 @@ MISTAKES = {
     "missing_closing_fence": (variant("---\n按乡镇", "按乡镇").replace(*NEW_INDEX), [
         f"{BAD}:1: 字段部分缺少结束行：请在最后一个字段之后单独一行写 ---，再写正文"]),
     "not_a_mapping": ("---\n- 城乡最低生活保障对象名单\n- 示例县民政局\n---\n", [
-        f"{BAD}:2: 内容应是一行一个“字段名: 值”，实际读到的是列表（以“- ”开头的几行）"]),
+        f"{BAD}:2: 内容应是一行一个“字段名: 值”，实际读到的是列表"]),
     "number_for_text": (variant("发布日期: 2024-03-05", "发布日期: 2024-03-05\n文号: 37").replace(*NEW_INDEX), [
         f"{BAD}:20: 文号: 应为文本，实际为数字 37。请加引号，写成 \"37\""]),
     "subcategory_elsewhere": (variant("二级事项: 最低生活保障", "二级事项: 部门预决算").replace(*NEW_INDEX), [

@@ -290,7 +290,7 @@ def describe(value) -> str:
     if isinstance(value, str):
         return f"文本“{quote(value)}”"
     if isinstance(value, list):
-        return "列表（以“- ”开头的几行）"
+        return "列表"
     if isinstance(value, dict):
         return "带“字段: 值”的多行内容"
     return TAGGED.get(type(value).__name__, type(value).__name__)
