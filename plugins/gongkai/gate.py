@@ -31,6 +31,7 @@ MARK = "待填写"
 PLACEHOLDERS = {
     "公开内容": MARK + "：公开内容要素",
     "对象说明": MARK + "：哪些群体，例如低保对象及其家庭成员",
+    "正文": MARK + "：正文",  # a 公开信息's body (invoke new --document)
 }
 # The importer's 机构代码 for a unit schema/units.yaml has no code for: TEMP- and six hex digits.
 TEMP_CODE_PREFIX = "TEMP-"
@@ -80,6 +81,10 @@ def item_problems(item) -> list[Problem]:
         if MARK in text:
             problems.append(Problem(item.source, _line(item, path), dotted(path),
                                     PLACEHOLDER_LEFT.format(text=quote(text))))
+    body = getattr(item, "body", "") or ""
+    if any(text in body for text in PLACEHOLDERS.values()):
+        line = next((item.body_line + n for n, text in enumerate(body.split("\n")) if MARK in text), item.body_line)
+        problems.append(Problem(item.source, line, "正文", PLACEHOLDER_LEFT.format(text=quote(PLACEHOLDERS["正文"]))))
     index_no = item.meta.get("索引号")
     if isinstance(index_no, str) and index_no.upper().startswith(TEMP_CODE_PREFIX):
         code = index_no.split("/", 1)[0]
@@ -117,14 +122,15 @@ def _dated(meta: dict):
             yield (NOTES_KEY, i, "日期"), parse_date(entry.get("日期"))
 
 
-def date_problems(items, day: dt.date) -> list[Problem]:
+def date_problems(items, day: dt.date, schedulable: bool = True) -> list[Problem]:
     """Dates after the build date `day`. A scheduled item's 发布日期 may be later; its other dates
-    then may not pass that 发布日期. Run on every load: the verdict changes with the date."""
+    then may not pass that 发布日期. Run on every load: the verdict changes with the date.
+    `schedulable` False (公开信息, published with their item): no 定时发布 of their own."""
     problems = []
     for item in items:
         meta = item.meta
         published = parse_date(meta.get("发布日期"))
-        scheduled = is_scheduled(meta) and published is not None and published > day
+        scheduled = schedulable and is_scheduled(meta) and published is not None and published > day
         for path, date in _dated(meta):
             if date is None or date <= day:
                 continue
@@ -135,7 +141,8 @@ def date_problems(items, day: dt.date) -> list[Problem]:
                     continue
                 message = FUTURE_SCHEDULED.format(value=date, published=published)
             else:
-                message = (FUTURE_PUBLISHED if path == ("发布日期",) else FUTURE).format(value=date, day=day)
+                wording = FUTURE_PUBLISHED if path == ("发布日期",) and schedulable else FUTURE
+                message = wording.format(value=date, day=day)
             problems.append(Problem(item.source, _line(item, path), dotted(path), message))
     return problems
 
