@@ -105,7 +105,7 @@ def load(path: Path, key: str, project: Path):
     except OSError:
         return None
     tag, payload = data[len(MAGIC):len(MAGIC) + TAG_BYTES], data[len(MAGIC) + TAG_BYTES:]
-    if not data.startswith(MAGIC) or not hmac.compare_digest(tag, _tag(usable, key, payload)):
+    if not data.startswith(MAGIC) or not hmac.compare_digest(tag, _tag(usable, _bound(path, project, key), payload)):
         return None
     try:
         return pickle.loads(payload)
@@ -121,7 +121,7 @@ def save(path: Path, key: str, value, project: Path) -> None:
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(path, MAGIC + _tag(usable, key, payload) + payload)
+        _write_atomic(path, MAGIC + _tag(usable, _bound(path, project, key), payload) + payload)
     except OSError:
         pass
 
@@ -132,6 +132,15 @@ def _usable(path: Path, project: Path) -> bytes | None:
     if path is None or not _inside(Path(os.path.realpath(path.parent)), project):
         return None
     return secret(project)
+
+
+def _bound(path: Path, project: Path, key: str) -> str:
+    """The key a file is signed under includes the folder it sits in (relative to the project): a
+    cache file is valid only where it was written. So the intranet build's caches
+    (settings.cache_folder: CACHE_PATH/intranet), copied or moved into the public build's folder,
+    fail the tag there and are never read by it, and the reverse."""
+    folder = Path(os.path.realpath(path.parent)).relative_to(os.path.realpath(project)).as_posix()
+    return f"{folder}\0{key}"
 
 
 def _tag(secret_key: bytes, key: str, payload: bytes) -> bytes:

@@ -107,11 +107,19 @@ class Catalogue:
     rejected: list = field(default_factory=list)
     # What is wrong with schema/categories.yaml and units.yaml (then both lists above are empty).
     registry_problems: list = field(default_factory=list)
+    # The intranet build (GONGKAI_INTRANET, set by load_project): its site shows 内部 items too.
+    intranet: bool = False
 
     @property
     def public_items(self) -> list[Item]:
         """Everything the public site may show: 内部 items never leave this list's complement."""
         return [item for item in self.items if item.is_public]
+
+    @property
+    def site_items(self) -> list[Item]:
+        """The items this build's site shows, the only list page and search writers see: the public
+        items, or on the intranet build (internalconf.py, its own output folder) every item."""
+        return list(self.items) if self.intranet else self.public_items
 
     @property
     def public_pages(self) -> list:

@@ -114,7 +114,7 @@ class GongkaiGenerator(Generator):
     def page_reuse(self, project) -> PageReuse:
         paths = project.paths
         registries = [paths.schema_dir / f"{name}.yaml" for name in ("categories", "units")]
-        store = Path(self.settings["CACHE_PATH"]) / PAGES_CACHE if self.settings["GONGKAI_CACHE"] else None
+        store = paths.cache_dir / PAGES_CACHE if paths.cache_dir else None
         previous = Path(self.settings.get("GONGKAI_FINAL_OUTPUT", self.output_path))
         return PageReuse(store, previous, fingerprint(self.settings, registries), paths.root)
 

@@ -22,8 +22,9 @@ class Outcome:
 
 
 def documents(project) -> list:
-    """The search's documents: public items only (内部 never enters), in catalogue order."""
-    return catalogue_order(project.catalogue.public_items, project.catalogue.categories)
+    """The search's documents: the site's items (public only: 内部 never enters, except on the
+    intranet build), in catalogue order."""
+    return catalogue_order(project.catalogue.site_items, project.catalogue.categories)
 
 
 def search(project, query: str) -> Outcome:
