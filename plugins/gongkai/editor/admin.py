@@ -61,7 +61,9 @@ def check(settings: dict) -> list[Problem]:
     mode = settings["GONGKAI_EDITOR"]
     if mode not in MODES:
         return [_problem("GONGKAI_EDITOR", f"应为 {'、'.join(MODES)} 之一，实际为“{mode}”")]
-    if not wanted(settings) or mode == "local":
+    # "internal" is checked by the local build too, so a mistake shows before the intranet build.
+    checked = wanted(settings) or (mode == "internal" and not settings.get("GONGKAI_PUBLIC_BUILD"))
+    if not checked or mode == "local":
         return []
     backend = settings["GONGKAI_EDITOR_BACKEND"]
     name = backend.get("name")
