@@ -274,3 +274,59 @@ def _plain_file(path: Path) -> bool:
         return stat.S_ISREG(os.lstat(path).st_mode)
     except OSError:
         return False
+
+
+# ---------------------------------------------------------------- folders another library reads
+#
+# A library's own files kept between builds (the search's Whoosh index, which unpickles its TOC,
+# segments and stored fields) are trusted only as a whole: after writing, every file's SHA-256
+# goes into a manifest saved by save() (signed); before the library opens the folder, the folder
+# must hold exactly those files with exactly those hashes. Anything else (a committed or copied
+# folder, a file added, changed or missing, a symlink) and the folder is deleted and rebuilt.
+
+def folder_files(folder: Path) -> dict[str, str] | None:
+    """{relative path: SHA-256} of every file, or None if anything is not a plain file or folder."""
+    found = {}
+    for path in sorted(Path(folder).rglob("*")):
+        mode = os.lstat(path).st_mode
+        if stat.S_ISDIR(mode):
+            continue
+        if not stat.S_ISREG(mode):
+            return None
+        found[path.relative_to(folder).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def trusted_folder(folder: Path, manifest: Path, key: str, project: Path):
+    """The extra value sealed with `folder` if the folder is exactly as sealed; otherwise the folder
+    is removed (never through a symlink) and None is returned."""
+    sealed = load(manifest, key, project)
+    try:
+        if (isinstance(sealed, tuple) and len(sealed) == 2 and _real_folder(folder)
+                and folder_files(folder) == sealed[0]):
+            return sealed[1]
+    except OSError:
+        pass
+    clear_folder(folder)
+    return None
+
+
+def seal_folder(folder: Path, manifest: Path, key: str, project: Path, extra) -> None:
+    save(manifest, key, (folder_files(folder), extra), project)
+
+
+def clear_folder(folder: Path) -> None:
+    import shutil
+
+    folder = Path(folder)
+    if os.path.islink(folder) or folder.is_file():
+        folder.unlink()
+    elif folder.is_dir():
+        shutil.rmtree(folder)
+
+
+def _real_folder(folder: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(folder).st_mode)
+    except OSError:
+        return False
