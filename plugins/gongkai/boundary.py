@@ -125,7 +125,14 @@ def source_refusal(path: Path, content: Path) -> str | None:
     if path.is_symlink() and path.is_dir():
         return SYMLINKED_FOLDER
     resolved = path.resolve()
-    return None if _inside(resolved, Path(content).resolve()) else SOURCE_SYMLINK.format(target=resolved.as_posix())
+    return None if _inside(resolved, _resolved(str(content))) else SOURCE_SYMLINK.format(target=resolved.as_posix())
+
+
+@functools.lru_cache(maxsize=8)
+def _resolved(folder: str) -> Path:
+    """content/ resolved once, not once per item file (10,000 realpath walks on a large catalogue);
+    the files themselves are resolved every time."""
+    return Path(folder).resolve()
 
 
 def _inside(path: Path, folder: Path) -> bool:
