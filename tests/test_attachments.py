@@ -17,8 +17,9 @@ import zlib
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, copy_project, load, make_mini_project, run_build, run_invoke
+from test_build import snapshot
+
 from gongkai.frontmatter import parse_text
 from gongkai.model import Item
 from gongkai.secrecy import attachments as att
@@ -26,7 +27,6 @@ from gongkai.secrecy import extract as ex
 from gongkai.secrecy.isolate import CRASHED, FAILED, MEMORY, OK, TIMEOUT, run_isolated
 from gongkai.secrecy.scan import UNCHECKED, scan_item
 from gongkai_tools.scan import scan_project
-from test_build import snapshot
 
 FIXTURES = REPO / "tests" / "fixtures" / "attachments"
 NUMBER = "公开前请删除或脱敏后重新附上；确需公开的，请在附上它的事项的 保密审查 中登记（内容照抄完整号码）并注明审核人"

@@ -248,6 +248,29 @@ def test_html_comments_in_bodies_are_refused_so_they_reach_no_download(built):
             assert "王某家庭收入".encode() not in path.read_bytes(), path
 
 
+HIDDEN = ("正文中有网页代码 <{}>：其中的文字不显示在网页上，但正文原文会随数据下载（catalogue.json）"
+          "和搜索索引公开。请删除它；正文只写要公开的文字、表格、链接和图片")
+
+
+def test_script_and_style_text_in_bodies_is_refused_so_it_reaches_no_download(built):
+    """The sanitiser drops <script>/<style> with their text, so the page hides it; the raw 正文 in
+    catalogue.json and the search index would not."""
+    hidden = "王某家庭收入超标请勿外传"
+    item = MINIMAL.replace("2024-00001", "2024-00081") + (
+        f"\n<script>var note = '{hidden}';</script>\n\n< STYLE>/* {hidden} */</style>\n"
+        f"<textarea>{hidden}</textarea>\n")
+    page = f"Title: 指南\nSlug: guide-hidden\n\n正文<template>{hidden}</template>\n"
+    out = attempt(built, {"content/items/社会救助/隐藏.md": item, "content/pages/guide-hidden.md": page})
+    where = "content/items/社会救助/隐藏.md"
+    expected = [f"{where}:23: 正文: " + HIDDEN.format("script"), f"{where}:25: 正文: " + HIDDEN.format("style"),
+                f"{where}:26: 正文: " + HIDDEN.format("textarea"), "content/pages/guide-hidden.md:4: 正文: " + HIDDEN.format("template")]
+    assert problem_lines(out["validate"]) == expected
+    assert problem_lines(out["build"]) == expected
+    for path in (built / "output").rglob("*"):
+        if path.is_file():
+            assert hidden.encode() not in path.read_bytes(), path
+
+
 REMOTE = "正文引用了其他网站的图片“{}”：本网站不从其他网站加载任何内容。请删除这张图片，或改为文字链接，例如 [图片说明](网址)"
 
 
@@ -266,6 +289,12 @@ def test_images_from_other_hosts_are_refused_links_are_not(built):
         f"{where}:28: 正文: " + REMOTE.format("http://evil.example/c.png"),
         "content/pages/guide-img.md:4: 正文: " + REMOTE.format("\\\\evil.example\\d.png"),
     ]
+
+
+def test_the_renderer_itself_drops_scripts_and_styles_with_their_text():
+    """Defence in depth: validate refuses these bodies, and the renderer still never emits them."""
+    rendered = BodyRenderer().render("前<script>alert(1)</script><style>p{}</style>后 <iframe src=x>框</iframe>")
+    assert rendered.html == "<p>前后 框</p>"
 
 
 def test_the_renderer_itself_drops_remote_images():

@@ -11,9 +11,9 @@ import xml.etree.ElementTree as ET
 from urllib.parse import quote
 
 import pytest
+from conftest import axe_violations
 from playwright.sync_api import expect
 
-from conftest import axe_violations
 from gongkai_tools.search import search_catalogue
 
 WIDTHS = [360, 1280]
@@ -177,7 +177,7 @@ def test_filter_in_the_url_is_applied_on_load_and_after_back(browser, site_url, 
 @pytest.mark.parametrize("query", ["低保", "養老", "社保", "公积金"])
 def test_table_text_filter_finds_what_search_finds(browser, site_url, example_site, query):
     """Synonyms (低保 = 最低生活保障), 繁→简 and the body: the same items as the search, from the same index."""
-    expected = sorted(item.url for item in search_catalogue(example_site, query).items)
+    expected = sorted(item.url for item in search_catalogue(example_site, query)[1].items)
     context, page, errors = new_page(browser, site_url, 1280)
     page.goto(f"{site_url}/table/?q={quote(query)}")
     wait_for_filter(page)

@@ -8,7 +8,6 @@ from playwright.sync_api import expect
 
 from gongkai_tools.search import search_catalogue
 
-
 VISIBLE = "#catalogue-table tbody.entry:not([hidden]) tr.entry-main"
 
 
@@ -43,7 +42,7 @@ def test_table_filters_in_place(page, site_url, example_site):
     expect(page.locator("#table-count")).to_have_text(f"（共 {total} 项）")
     page.fill("#table-q", "养老")
     # the search's rule (tests/test_browser_reading.py compares the items themselves)
-    found = len(search_catalogue(example_site, "养老").items)
+    found = len(search_catalogue(example_site, "养老")[1].items)
     expect(page.locator("#table-count")).to_have_text(f"（找到 {found} 项，共 {total} 项）")
 
 

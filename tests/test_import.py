@@ -253,7 +253,7 @@ def test_site_csv_imports_back_into_identical_items(project, tmp_path):
 def test_site_csv_dates_and_document_number_are_columns(project, tmp_path):
     """The download carries 文号, 成文日期 and 发布日期; import reads each row's own 发布日期 (not --date),
     accepts the ways tables write dates, and lists a row whose date is not a date."""
-    rows = [item_row(Item("x.md", meta), 1, "") for meta in ROUND_TRIP_ITEMS]
+    rows = [item_row(Item("x.md", meta), 1, "", VOCABULARY) for meta in ROUND_TRIP_ITEMS]
     assert [row[CSV_COLUMNS.index("文号"):CSV_COLUMNS.index("索引号")] for row in rows[:2]] == [
         ["", "", "2024-03-05"], ["示财〔2024〕12号", "2024-02-08", "2024-02-20"]]
     items = [Item("0.md", dict(ROUND_TRIP_ITEMS[0], 成文日期="2024年3月1日")),

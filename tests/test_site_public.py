@@ -12,8 +12,8 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES, REPO, TINY_PDF, make_mini_project, run_build
+
 from gongkai.site.phones import tel_links
 
 SCHEMA = json.loads((REPO / "schema/item.schema.json").read_text(encoding="utf-8"))

@@ -9,11 +9,20 @@ review report lists them with each item's acknowledgements (scan_item(), acknowl
 detect.py holds the text rules (after gongkai.textnorm.fold, the normalisation search starts from
 too), scan.py the item walk and the acknowledgements.
 """
-from .detect import BANK_CARD, ID_BAD_CHECK, ID_CARD, KINDS, MARKING, MOBILE, find_sensitive
 from .attachments import attachment_problems
+from .detect import BANK_CARD, ID_BAD_CHECK, ID_CARD, KINDS, MARKING, MOBILE, find_sensitive
 from .pages import page_problems
-from .scan import (UNCHECKED, Acknowledgement, Finding, acknowledgements, findings_in_text, format_report,
-                   item_problems, scan_catalogue, scan_item)
+from .scan import (
+                   UNCHECKED,
+                   Acknowledgement,
+                   Finding,
+                   acknowledgements,
+                   findings_in_text,
+                   format_report,
+                   item_problems,
+                   scan_catalogue,
+                   scan_item,
+)
 
 __all__ = ["BANK_CARD", "ID_BAD_CHECK", "ID_CARD", "KINDS", "MARKING", "MOBILE", "Acknowledgement", "Finding",
            "UNCHECKED", "acknowledgements", "attachment_problems", "find_sensitive", "findings_in_text", "format_report", "item_problems",

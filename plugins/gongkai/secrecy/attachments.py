@@ -20,8 +20,9 @@ file a 公开指南 page links), scanned by the same detectors as items and page
   needs a person again. A 公开指南 page or an annual report cannot register acknowledgements
   (secrecy.pages), so a finding in a file only they link must be fixed.
 
-load_project runs attachment_problems as its "attachments" step (validate, scan, every build). Entries of an item with attachments are judged stale here, where the attachments'
-findings are known (scan.scan_item defers them).
+load_project runs attachment_problems as its "attachments" step (validate, scan, every build).
+Entries of an item with attachments are judged stale here, where the attachments' findings are
+known (scan.scan_item defers them).
 """
 from __future__ import annotations
 

@@ -15,7 +15,6 @@ leaves that judgement to the attachment check unless it is given the attachments
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 from functools import cached_property
 

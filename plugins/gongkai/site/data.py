@@ -24,7 +24,8 @@ OPENS_IN_BROWSER = {".pdf", ".jpg", ".jpeg", ".png"}
 # Review bookkeeping stays in the repository; everything else an editor writes is public.
 PRIVATE_KEYS = {"保密审查"}
 # The keys catalogue.json adds to the schema's, with their public description.
-ADDED_FIELDS = [("网址", "网址", "事项网页的完整地址。"), ("正文", "正文", "事项正文，保留编写时的 Markdown 格式（# 标题、- 列表、| 表格）。")]
+ADDED_FIELDS = [("网址", "网址", "事项网页的完整地址。"),
+                ("正文", "正文", "事项正文，保留编写时的 Markdown 格式（# 标题、- 列表、| 表格）。")]
 
 
 @dataclass(frozen=True)

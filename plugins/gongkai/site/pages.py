@@ -231,7 +231,7 @@ def listed_urls(site: SiteData) -> list[str]:
     """Every page the sitemap lists besides items: home, listings, facet indexes, 目录总表, 统计,
     数据下载, 网站地图, 关怀模式 and the 公开指南 pages."""
     listed = listings(site)
-    return ([""] + [l.url for l in listed] + [i.url for i in facet_indexes(site, listed)]
+    return ([""] + [listing.url for listing in listed] + [i.url for i in facet_indexes(site, listed)]
             + ["table/", "stats/", "downloads/", "sitemap/", "care/"] + [page.url for page in site.pages])
 
 
