@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES, make_mini_project, run_build, run_invoke
 from test_build import snapshot
 

@@ -8,8 +8,8 @@ import pickle
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES, copy_project, load
+
 from gongkai.search import incremental
 from gongkai.search.find import documents
 
