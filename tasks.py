@@ -118,12 +118,18 @@ def codeowners(c, check=False):
 
 @task(help={"title": "事项名称", "category": "一级事项", "subcategory": "二级事项", "unit": "公开主体",
             "limit": "公开时限类型：长期/定期/即时", "period": "周期（定期时）：月度/季度/半年/年度",
-            "method": "公开方式：主动/依申请", "audience": "公开对象：全社会/特定群体/内部", "date": "发布日期 YYYY-MM-DD"})
+            "method": "公开方式：主动/依申请", "audience": "公开对象：全社会/特定群体/内部", "date": "发布日期 YYYY-MM-DD",
+            "document": "新建公开信息（放在所属事项的文件夹中）", "item": "公开信息所属事项：名称或索引号",
+            "kind": "公开信息的文件类型：规章/行政规范性文件/政策解读/其他", "number": "文号",
+            "interprets": "政策解读所解读文件的索引号"})
 def new(c, title=None, category=None, subcategory=None, unit=None, limit=None, period=None, method=None,
-        audience=None, date=None):
-    """新建一个事项文件：逐项询问（或用参数给出），自动分配索引号，生成能通过校验的文件。"""
-    from gongkai_tools.scaffold import new_command
+        audience=None, date=None, document=False, item=None, kind=None, number=None, interprets=None):
+    """新建一个事项文件（加 --document 时新建一篇公开信息：先选所属事项），自动分配索引号，生成能通过校验的文件。"""
+    from gongkai_tools.scaffold import new_command, new_document_command
 
+    if document or item:
+        return finish(new_document_command, ROOT, item=item, title=title, kind=kind, number=number,
+                      publisher=unit, interprets=interprets, date=date)
     finish(new_command, ROOT, title=title, category=category, subcategory=subcategory, unit=unit, limit_type=limit,
            period=period, method=method, audience=audience, date=date)
 

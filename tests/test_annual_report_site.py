@@ -247,10 +247,11 @@ def test_report_draft_fills_section_two_from_the_catalogue(example_copy):
     target = example_copy / "content/reports/2025年政府信息公开工作年度报告.md"
     text = target.read_text(encoding="utf-8")
     assert "    规章: {本年制发件数: 0, 本年废止件数: 0, 现行有效件数: 0}\n" in text
-    assert "    行政规范性文件: {本年制发件数: 1, 本年废止件数: 0, 现行有效件数: 1}\n" in text
+    # 现行有效 3: the item 示政发〔2025〕9号 (no documents: the item rule) and two 公开信息 of 2024
+    assert "    行政规范性文件: {本年制发件数: 1, 本年废止件数: 0, 现行有效件数: 3}\n" in text
     assert "  二、上年结转政府信息公开申请数量: {自然人: 3, 商业企业: 0, 科研机构: 0, 社会公益组织: 0, 法律服务机构: 1, 其他: 0, 总计: 4}\n" in text
     assert "    行政许可: {本年处理决定数量: }\n" in text
-    assert "全年主动公开政府信息 13 条，其中制发行政规范性文件 1 件，年末现行有效行政规范性文件 1 件。" in text
+    assert "全年主动公开政府信息 14 条，其中制发行政规范性文件 1 件，年末现行有效行政规范性文件 3 件。" in text
     assert "报告机关: 示例县人民政府\n状态: 草稿\n" in text
     lines = result.stdout.split("\n")
     assert lines[0] == "已新建 content/reports/2025年政府信息公开工作年度报告.md（状态：草稿，不会发布）。已填写："
@@ -258,7 +259,7 @@ def test_report_draft_fills_section_two_from_the_catalogue(example_copy):
             "示政发〔2025〕9号《示例县人民政府关于进一步做好稳就业工作的实施意见》") in lines
     assert ("  三、收到和处理政府信息公开申请情况 二、上年结转政府信息公开申请数量 总计 = 4：取自 2024 年报告“四、结转下年度继续办理”"
             "（content/reports/2024年政府信息公开工作年度报告.md）") in lines
-    assert "  一、总体情况（正文）：本年主动公开政府信息 13 条（目录中发布日期在 2025 年的主动公开事项）" in lines
+    assert "  一、总体情况（正文）：本年主动公开政府信息 14 条（目录中发布日期在 2025 年的主动公开事项和公开信息）" in lines
     validated = run_invoke(example_copy, "validate")
     assert validated.returncode == 0, validated.stdout
     assert "草稿（状态: 草稿），不会发布：还有 188 格未填写" in validated.stdout
@@ -268,8 +269,8 @@ def test_report_draft_never_overwrites_edited_numbers(example_copy):
     assert run_invoke(example_copy, "report-draft", "2025").returncode == 0
     target = example_copy / "content/reports/2025年政府信息公开工作年度报告.md"
     text = target.read_text(encoding="utf-8")
-    text = text.replace("行政规范性文件: {本年制发件数: 1, 本年废止件数: 0, 现行有效件数: 1}",
-                        "行政规范性文件: {本年制发件数: 4, 本年废止件数: , 现行有效件数: 1}  # 含县政府办转发的文件")
+    text = text.replace("行政规范性文件: {本年制发件数: 1, 本年废止件数: 0, 现行有效件数: 3}",
+                        "行政规范性文件: {本年制发件数: 4, 本年废止件数: , 现行有效件数: 3}  # 含县政府办转发的文件")
     text = text.replace("行政许可: {本年处理决定数量: }", "行政许可: {本年处理决定数量: 5317}")
     target.write_bytes(("\ufeff" + text).replace("\n", "\r\n").encode("utf-8"))
     again = run_invoke(example_copy, "report-draft", "2025")
@@ -286,7 +287,7 @@ def test_report_draft_never_overwrites_edited_numbers(example_copy):
     forced = run_invoke(example_copy, "report-draft", "2025", "--force")
     assert "已补填 content/reports/2025年政府信息公开工作年度报告.md 中的 1 格：" in forced.stdout
     final = target.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-    assert "行政规范性文件: {本年制发件数: 1, 本年废止件数: 0, 现行有效件数: 1}  # 含县政府办转发的文件" in final
+    assert "行政规范性文件: {本年制发件数: 1, 本年废止件数: 0, 现行有效件数: 3}  # 含县政府办转发的文件" in final
     assert "行政许可: {本年处理决定数量: 5317}" in final
 
 

@@ -183,7 +183,7 @@ def test_page_front_matter_is_checked(built):
         "content/pages/a.md:4: Date: Date“2024-13-01”不是有效日期：请写成 YYYY-MM-DD，例如 2024-03-05",
         "content/pages/apply.md:2: Slug: Slug“apply”与 content/pages/c.md:1 相同：每个页面的网址名必须唯一",
         "content/pages/b.md:1: Title: Title 没有可以显示的文字：请写出页面标题",
-        "content/pages/b.md:2: Slug: Slug“items”与网站自身的栏目 /items/ 冲突：请换一个网址名（不能用 items、category、unit、limit、five、table、stats、downloads、sitemap、care、search、feeds、files、theme、admin、reports）",
+        "content/pages/b.md:2: Slug: Slug“items”与网站自身的栏目 /items/ 冲突：请换一个网址名（不能用 items、docs、policies、category、unit、limit、five、table、stats、downloads、sitemap、care、search、feeds、files、theme、admin、reports）",
         "content/pages/b.md:3: Status: Status 只能是 published（发布，默认）或 draft（草稿，不发布），实际为“hidden”",
         "content/pages/c.md:1: Slug: Slug“apply”与 content/pages/apply.md:2 相同：每个页面的网址名必须唯一",
         "content/pages/c.md:1: Title: 缺少 Title（页面标题）：请在文件开头写一行 Title: 页面标题",

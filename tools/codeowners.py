@@ -34,13 +34,18 @@ def escape(path: str) -> str:
     return "/" + "".join("\\" + ch if ch in GLOB_CHARS or ch.isspace() else ch for ch in path.lstrip("/"))
 
 
+def _owned(item) -> list[str]:
+    """An item's file, and the folder of its 公开信息 when it has any (its documents are its unit's)."""
+    return [item.source] + ([item.folder] if item.documents else [])
+
+
 def _item_groups(catalogue, office_reviewers: list[str]) -> list[tuple[str, list[str], list[str]]]:
     """(comment, owners, item paths) per unit, in registry order; unregistered units fall to the office."""
-    groups = [(unit.name, unit.reviewers, sorted(i.source for i in catalogue.items if i.unit == unit.name))
+    groups = [(unit.name, unit.reviewers, sorted(p for i in catalogue.items if i.unit == unit.name for p in _owned(i)))
               for unit in catalogue.units]
     known = {unit.name for unit in catalogue.units}
     for name in sorted({i.unit for i in catalogue.items} - known):
-        paths = sorted(i.source for i in catalogue.items if i.unit == name)
+        paths = sorted(p for i in catalogue.items if i.unit == name for p in _owned(i))
         groups.append((f"{name}（未登记，暂由政务公开办审核）", office_reviewers, paths))
     return [g for g in groups if g[2]]
 

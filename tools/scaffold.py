@@ -170,3 +170,137 @@ def new_command(root, **given) -> int:
     path = ask_new_item(root, **given)
     print(f"已新建：{path.relative_to(Path(root).resolve()).as_posix()}（请补全文件中标有“待填写”的字段）")
     return 0
+
+
+# ---------------------------------------------------------------- 公开信息 (a document under an item)
+
+DOCUMENT_TYPES_DEFAULT = "其他"
+DOCUMENT_COMMENTS = {
+    "成文日期": "请核对：文件签发（信息形成）的日期；即时公开的事项据此核对是否按时公开",
+    "解读对象": "请核对：被解读文件的索引号",
+}
+
+
+def find_item(catalogue, answer: str):
+    """The item an editor named: its number in the list, its 索引号 or its 事项名称 (exactly)."""
+    items = catalogue.items
+    answer = answer.strip()
+    if answer.isdigit() and 1 <= int(answer) <= len(items):
+        return items[int(answer) - 1]
+    return next((i for i in items if answer in (i.index_no, i.title)), None)
+
+
+def deleted_index_numbers(root: Path, folder: str) -> list[str]:
+    """索引号 that ever appeared in a committed file under `folder` (git history): a number once
+    published and deleted since is never given again. Empty outside a repository."""
+    from gongkai import git
+    from gongkai.errors import GitError
+
+    try:
+        if not git.is_repository(root):
+            return []
+        log = git.run_git(root, "log", "--all", "-p", "--format=", "-G", "^索引号", "--", folder)
+    except GitError:  # no commits yet, or git missing: the files on disk still count
+        return []
+    return [m for line in log.splitlines() if line[:1] in "+-" for m in _index_in(line[1:])]
+
+
+def _index_in(line: str) -> list[str]:
+    from .yamlwrite import _INDEX_LINE
+
+    return _INDEX_LINE.findall(line)
+
+
+def new_document(root, *, item: str, title: str, kind: str = DOCUMENT_TYPES_DEFAULT, number: str | None = None,
+                 formed: str | None = None, publisher: str | None = None, interprets: str | None = None, date=None) -> Path:
+    """Write a 公开信息 file in the chosen item's folder (content/items/…/<事项文件名>/<标题>.md) with
+    the next free 索引号 of its publisher (the item's 公开主体 unless given) for the year; never
+    overwrites, never reuses a 索引号 of an item or document, existing or deleted."""
+    project = _choices(root).project
+    catalogue, paths = project.catalogue, project.paths
+    day = date if isinstance(date, dt.date) else (dt.date.fromisoformat(date) if date else dt.date.today())
+    chosen = find_item(catalogue, item or "")
+    kinds = list(project.document_schema["properties"]["文件类型"]["enum"])
+    wrong = []
+    if chosen is None:
+        wrong.append(f"找不到事项“{item}”：请写事项名称、索引号或 invoke new --document 列出的编号")
+    if not 2 <= len(title.strip()) <= 200:
+        wrong.append(f"标题应为 2–200 个字，现在是 {len(title.strip())} 个字")
+    if kind not in kinds:
+        wrong.append(f"文件类型“{kind}”无效，可选：{'、'.join(kinds)}")
+    unit = catalogue.unit(publisher or (chosen.unit if chosen else ""))
+    if unit is None:
+        wrong.append(f"发布机构“{publisher}”没有登记，可选：{'、'.join(u.name for u in catalogue.units)}")
+    elif not unit.code:
+        wrong.append(f"发布机构“{unit.name}”在 schema/units.yaml 中没有机构代码，无法生成索引号：请先补登“机构代码”")
+    if (kind == "政策解读") != bool(interprets):
+        wrong.append("政策解读必须写被解读文件的索引号（--interprets），其他文件类型不写")
+    elif interprets and catalogue.document(interprets) is None:
+        wrong.append(f"被解读文件的索引号“{interprets}”不是本目录中的任何一篇公开信息")
+    if wrong:
+        raise ScaffoldError("无法新建公开信息：\n" + "\n".join(f"  {w}" for w in wrong))
+    folder = paths.root / chosen.folder
+    target = folder / f"{safe_file_name(title)}.md"
+    if target.exists():
+        raise ScaffoldError(f"文件已存在：{target.relative_to(paths.root).as_posix()}。为免覆盖已有内容，没有写入："
+                            "请换一个标题，或直接编辑这个文件")
+    allocator = IndexAllocator(paths.items_dir)
+    for value in deleted_index_numbers(paths.root, paths.items_dir.relative_to(paths.root).as_posix()):
+        allocator.reserve(value)
+    meta = {"标题": title.strip(), "索引号": allocator.next(unit.code, day.year)}
+    if kind != DOCUMENT_TYPES_DEFAULT:
+        meta["文件类型"] = kind
+    if interprets:
+        meta["解读对象"] = interprets
+    if publisher and publisher != chosen.unit:
+        meta["发布机构"] = publisher
+    if number:
+        meta["文号"] = number.strip()
+    meta["成文日期"] = formed or day.isoformat()
+    meta["发布日期"] = day.isoformat()
+    folder.mkdir(parents=True, exist_ok=True)
+    target.write_text(item_text(meta, "待填写：正文", comments=DOCUMENT_COMMENTS), encoding="utf-8")
+    return target
+
+
+def ask_new_document(root, *, ask=input, say=print, date=None, **given) -> Path:
+    """Ask which item (the items listed, by number, 索引号 or name), then the title and type."""
+    project = _choices(root).project
+    catalogue = project.catalogue
+    answers = dict(given)
+    if not answers.get("item"):
+        say("公开信息属于哪个事项？（公开时限、渠道、对象和方式都按这个事项执行）")
+        for number, item in enumerate(catalogue.items, start=1):
+            say(f"  {number}. {item.title}（{item.index_no}，{item.category} › {item.subcategory}）")
+        for _ in range(MAX_TRIES):
+            answer = ask("请输入编号、索引号或事项名称：").strip()
+            if find_item(catalogue, answer):
+                answers["item"] = answer
+                break
+            say(f"没有找到“{answer}”，请输入 1–{len(catalogue.items)} 之间的编号、索引号或完整的事项名称")
+        else:
+            raise ScaffoldError(f"事项连续 {MAX_TRIES} 次输入无效，已取消")
+    if not answers.get("title"):
+        for _ in range(MAX_TRIES):
+            answers["title"] = ask("标题（2–200 个字）：").strip()
+            if 2 <= len(answers["title"]) <= 200:
+                break
+            say("标题应为 2–200 个字，请重新输入")
+        else:
+            raise ScaffoldError(f"标题连续 {MAX_TRIES} 次输入无效，已取消")
+    kinds = list(project.document_schema["properties"]["文件类型"]["enum"])
+    answers["kind"] = answers.get("kind") or _choose(ask, say, "文件类型", kinds, default=DOCUMENT_TYPES_DEFAULT)
+    if answers["kind"] == "政策解读" and not answers.get("interprets"):
+        answers["interprets"] = ask("被解读文件的索引号：").strip()
+    if answers.get("number") is None and answers["kind"] != DOCUMENT_TYPES_DEFAULT:
+        answers["number"] = ask("文号（没有的直接回车）：").strip() or None
+    path = new_document(root, date=date, **answers)
+    say(f"已新建：{path.relative_to(project.paths.root).as_posix()}")
+    say("请打开文件，写好正文，核对成文日期，然后运行 invoke validate 检查。")
+    return path
+
+
+def new_document_command(root, **given) -> int:
+    """`invoke new --document`: ask for what is missing, write the document file, say where it is."""
+    ask_new_document(root, **{k: v for k, v in given.items() if v is not None})
+    return 0

@@ -27,7 +27,9 @@ def validate_project(root: Path, stream=None) -> int:
     catalogue = project.catalogue
     internal = len(catalogue.items) - len(catalogue.public_items)
     tail = f"另有 {len(project.notices)} 条提醒（不影响发布），见上。" if project.notices else ""
-    print(f"校验通过：共 {len(catalogue.items)} 个事项（其中内部公开 {internal} 个，不上公开网站），没有发现问题。{tail}", file=stream)
+    documents = f"、{len(catalogue.documents)} 篇公开信息" if catalogue.documents else ""
+    print(f"校验通过：共 {len(catalogue.items)} 个事项（其中内部公开 {internal} 个，不上公开网站）{documents}，没有发现问题。{tail}",
+          file=stream)
     return 0
 
 
@@ -59,9 +61,10 @@ def audit_items(project, strict: bool, stream) -> int:
     if project.problems:
         print(format_report(project.problems), file=stream)
         return 1
-    items = project.catalogue.items
-    findings = audit(items, project.freshness)
-    print(f"检查日期：{project.build_date}，共检查 {len(items)} 个事项。", file=stream)
+    items, documents = project.catalogue.items, project.catalogue.documents
+    findings = audit(items + documents, project.freshness)
+    checked = f"{len(items)} 个事项" + (f"和 {len(documents)} 篇公开信息" if documents else "")
+    print(f"检查日期：{project.build_date}，共检查 {checked}。", file=stream)
     for warning in project.warnings():
         print(warning, file=stream)
     print(format_audit(findings), file=stream)

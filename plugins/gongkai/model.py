@@ -1,4 +1,5 @@
-"""The catalogue as plain objects: registries (categories, units) and items.
+"""The catalogue as plain objects: registries (categories, units), items (目录事项) and the
+documents (公开信息) published under them.
 
 An Item keeps the editor's front matter as `meta` (Chinese keys, exactly as written, dates as
 text) and exposes the few values code needs under English names.
@@ -95,6 +96,63 @@ class Item:
     slug = property(lambda self: urls.item_slug(self.index_no))
     url = property(lambda self: urls.item_url(self.index_no))
     save_as = property(lambda self: urls.save_as(self.url))
+    # The 公开信息 published under this item (linked by Catalogue.link_documents), newest first.
+    documents: list = field(default_factory=list)
+    # The documents' folder: content/items/<一级事项>/<事项文件名>/ beside the item file.
+    folder = property(lambda self: self.source[:-3] + "/")
+
+    @property
+    def public_documents(self) -> list:
+        return [d for d in self.documents if d.is_public]
+
+
+# The 文件类型 an annual report counts (section 二, 第二十条第（一）项) and 政策文件库 lists.
+POLICY_TYPES = ("规章", "行政规范性文件")
+INTERPRETATION = "政策解读"
+
+
+@dataclass(eq=False)
+class Document:
+    """One 公开信息: a file in its item's folder. Everything but its own fields (公开时限, 渠道,
+    对象, 方式, 一级/二级事项) is the item's, read through `item`."""
+
+    source: str
+    meta: dict
+    body: str = ""
+    lines: dict = field(default_factory=dict)
+    body_line: int = 1
+    html: str = ""
+    valid: bool = True
+    defaults: dict = field(default_factory=dict)
+    item_source: str = ""          # the item file the folder names (content/items/社会救助/低保名单.md)
+    item: Item | None = None       # set by Catalogue.link_documents
+    interpretations: list = field(default_factory=list)  # 政策解读 documents naming this one
+    # Kept for code written against items (the history step, 保密审查): a document has no 变更记录.
+    history: list = field(default_factory=list)
+    git_updated: dt.date | None = None
+
+    title = property(lambda self: self.meta["标题"])
+    index_no = property(lambda self: self.meta["索引号"])
+    unit = property(lambda self: self.meta.get("发布机构") or (self.item.unit if self.item else ""))
+    doc_type = property(lambda self: self.meta.get("文件类型", self.defaults.get("文件类型")))
+    validity = property(lambda self: self.meta.get("有效性", self.defaults.get("有效性")))
+    in_force = property(lambda self: self.validity == self.defaults.get("有效性"))
+    published = property(lambda self: parse_date(self.meta["发布日期"]))
+    formed = property(lambda self: parse_date(self.meta.get("成文日期")))
+    ended = property(lambda self: parse_date(self.meta.get("失效日期")))
+    updated = property(lambda self: None)
+    last_changed = property(lambda self: self.published)
+    is_policy = property(lambda self: self.doc_type in POLICY_TYPES)
+    # Never public when marked 内部 itself or when its item is 内部 (or not linked to any item).
+    own_public = property(lambda self: self.meta.get("公开对象") != INTERNAL)
+    is_public = property(lambda self: self.own_public and self.item is not None and self.item.is_public)
+    category = property(lambda self: self.item.category)
+    subcategory = property(lambda self: self.item.subcategory)
+    limit_type = property(lambda self: self.item.limit_type)
+
+    slug = property(lambda self: urls.item_slug(self.index_no))
+    url = property(lambda self: urls.document_url(self.index_no))
+    save_as = property(lambda self: urls.save_as(self.url))
 
 
 @dataclass
@@ -107,6 +165,9 @@ class Catalogue:
     rejected: list = field(default_factory=list)
     # What is wrong with schema/categories.yaml and units.yaml (then both lists above are empty).
     registry_problems: list = field(default_factory=list)
+    # 公开信息 that passed their schema (each linked to its item, when the item is valid), and those that did not.
+    documents: list = field(default_factory=list)
+    rejected_documents: list = field(default_factory=list)
     # The intranet build (GONGKAI_INTRANET, set by load_project): its site shows 内部 items too.
     intranet: bool = False
 
@@ -120,6 +181,40 @@ class Catalogue:
         """The items this build's site shows, the only list page and search writers see: the public
         items, or on the intranet build (internalconf.py, its own output folder) every item."""
         return list(self.items) if self.intranet else self.public_items
+
+    @property
+    def site_documents(self) -> list:
+        """The 公开信息 this build's site shows: the public ones, or on the intranet build every one
+        linked to a valid item (内部 ones included)."""
+        return [d for d in self.documents if d.item is not None] if self.intranet else self.public_documents
+
+    @property
+    def public_documents(self) -> list:
+        """The 公开信息 the site may show: never one marked 内部 or under an 内部 (or invalid) item."""
+        return [d for d in self.documents if d.is_public]
+
+    def link_documents(self) -> None:
+        """Each document to its item (by folder), each item's documents newest first, each 政策解读
+        to the document it interprets."""
+        by_source = {item.source: item for item in self.items}
+        for item in self.items:
+            item.documents = []
+        for document in self.documents:
+            document.item = by_source.get(document.item_source)
+            if document.item is not None:
+                document.item.documents.append(document)
+        for item in self.items:
+            item.documents.sort(key=lambda d: (d.published, d.index_no), reverse=True)
+        by_index = {d.index_no: d for d in self.documents}
+        for document in self.documents:
+            document.interpretations = []
+        for document in self.documents:
+            target = by_index.get(document.meta.get("解读对象"))
+            if target is not None:
+                target.interpretations.append(document)
+
+    def document(self, index_no: str):
+        return next((d for d in self.documents if d.index_no == index_no), None)
 
     @property
     def public_pages(self) -> list:

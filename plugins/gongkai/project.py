@@ -71,6 +71,7 @@ class Project:
     reports: list = field(default_factory=list)   # report.source.Report, drafts and invalid ones too
     notices: list = field(default_factory=list)   # Problems printed as 提醒, never failing anything
     steps: dict = field(default_factory=dict)  # step name -> its problems (STEPS)
+    document_schema: dict = field(default_factory=dict)  # schema/document.schema.json ({} when absent)
 
     @property
     def problems(self) -> list[Problem]:
@@ -90,6 +91,10 @@ class Project:
     def notice_text(self) -> str:
         """The 提醒 lines validate and the build print (empty when there are none)."""
         return format_notices(self.notices)
+
+
+def _read_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
 def format_notices(notices: list[Problem]) -> str:
@@ -132,7 +137,7 @@ def load_project(settings: dict, *, render: bool = False, cache: bool = False, d
 
     project = Project(settings, paths, catalogue, words, json.loads(paths.item_schema.read_text(encoding="utf-8")),
                       boundary, day, calendar, freshness, synonyms if not steps["synonyms"] else EMPTY, reports,
-                      notices, steps)
+                      notices, steps, _read_json(paths.document_schema))
     if strict and project.problems:
         raise CatalogueInvalid(project.problems)
     return project

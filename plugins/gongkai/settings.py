@@ -135,6 +135,11 @@ class Paths:
     def item_schema(self) -> Path:
         return self.schema_dir / "item.schema.json"
 
+    @property
+    def document_schema(self) -> Path:
+        """公开信息 (documents under an item): schema/document.schema.json."""
+        return self.schema_dir / "document.schema.json"
+
     @classmethod
     def for_root(cls, root: Path, content: str = "content", schema_dir: str = "schema", items: str = "items"):
         root = Path(root).resolve()

@@ -36,7 +36,7 @@ def scrub(value):
 
 def scrub_catalogue(catalogue) -> None:
     """Clean, in place, every text the site shows: items, 公开指南 pages and both registries."""
-    for item in catalogue.items:
+    for item in catalogue.items + getattr(catalogue, "documents", []):
         item.meta, item.body, item.html = scrub(item.meta), scrub(item.body), scrub(item.html)
     for page in catalogue.pages:
         page.meta, page.body, page.html = scrub(page.meta), scrub(page.body), scrub(page.html)

@@ -18,6 +18,21 @@ def item_url(index_no: str) -> str:
     return f"items/{item_slug(index_no)}/"
 
 
+def document_url(index_no: str) -> str:
+    """A 公开信息's page: docs/<索引号 with "-">/ (索引号 are unique across items and documents)."""
+    return f"docs/{item_slug(index_no)}/"
+
+
+def item_year_url(index_no: str, year: int, page: int = 1) -> str:
+    """An item's documents of one year, page by page: items/<slug>/<year>/, items/<slug>/<year>/2/."""
+    return f"{item_url(index_no)}{year}/" + (f"{page}/" if page > 1 else "")
+
+
+def policy_url(kind: str = "", value: str = "") -> str:
+    """政策文件库: policies/, filtered policies/<kind>/<value>/ (validity, year, unit)."""
+    return "policies/" + (f"{kind}/{value}/" if kind else "")
+
+
 def category_url(category_slug: str, sub_slug: str | None = None) -> str:
     return f"category/{category_slug}/" + (f"{sub_slug}/" if sub_slug else "")
 

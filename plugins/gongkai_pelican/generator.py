@@ -22,6 +22,7 @@ from gongkai.report.site import link_of, published, sitemap_urls
 from gongkai.search.find import documents
 from gongkai.search.incremental import search_files
 from gongkai.site import data, feeds, pages
+from gongkai.site import documents as site_documents
 
 from .boundary import stopping
 from .report import write_reports
@@ -53,7 +54,7 @@ class GongkaiGenerator(Generator):
         project = self.context["gongkai_project"]
         out = Path(self.output_path)
         site = pages.SiteData.build(project.catalogue, self.settings["SITENAME"], project.build_date,
-                                    project.freshness, project.vocabulary)
+                                    project.freshness, project.vocabulary, project.document_schema)
         files = site_files(project, site, self.settings)  # first: the downloads page shows their sizes
         self.write_pages(writer, project, site, out, files)
         write_files(out, files)
@@ -70,13 +71,14 @@ class GongkaiGenerator(Generator):
         helpers = {"site": site, "fresh": freshness, "attachments_of": attachments_of,
                    "feedback_links": pages.feedback_links(self.settings),
                    "json_fields": data.json_fields(project.schema), "row_html": self.row_renderer(freshness),
-                   "download_sizes": data.download_sizes(files), "search_doc": search_doc_numbers(project)}
+                   "download_sizes": data.download_sizes(files), "search_doc": search_doc_numbers(project),
+                   "item_documents": site_documents.item_documents, "policy_year": site_documents.policy_year,
+                   "document_fields": site_documents.document_fields(project.document_schema) if site.documents else []}
         # Every page's navigation shows the published guide pages, and 年度报告 when there are any.
         nav_pages = [(p.slug, p.title) for p in project.catalogue.public_pages] + [bool(self.context["annual_reports"])]
         reuse = self.page_reuse(project)
         for spec in pages.page_specs(site):
-            key = (pages.item_page_key(reuse, spec, freshness, attachments_of, nav_pages)
-                   if spec.template == "item" else None)
+            key = pages.page_key(reuse, spec, freshness, attachments_of, nav_pages, site)
             if key and reuse.reuse(spec.save_as, key, out):
                 continue
             writer.write_file(spec.save_as, self.get_template(spec.template), self.context,
@@ -93,7 +95,7 @@ class GongkaiGenerator(Generator):
                              project.paths.cache_dir, project.paths.root)
         write_files(out / "search", files)
         site = pages.SiteData.build(project.catalogue, self.settings["SITENAME"], project.build_date,
-                                    project.freshness, project.vocabulary)
+                                    project.freshness, project.vocabulary, project.document_schema)
         writer.write_file(SEARCH_PAGE, self.get_template("search"), self.context,
                           relative_urls=self.settings["RELATIVE_URLS"], page_title="搜索",
                           search_categories=pages.category_links(site))
@@ -129,6 +131,13 @@ def site_files(project, site, settings: dict) -> dict[str, bytes]:
              "downloads/catalogue.json": data.catalogue_json(site, site_url, project.schema, project.boundary,
                                                              settings["GONGKAI_DATA_LICENCE"]),
              "robots.txt": data.robots(site_url)}
+    if site.documents:  # a catalogue without 公开信息 has no such files
+        absolute = lambda url: data.absolute(site_url, url)
+        attachments = lambda d: data.public_attachments(d, project.boundary, project.vocabulary, site_url)
+        files["downloads/documents.csv"] = site_documents.documents_csv(site.documents, absolute)
+        files["downloads/documents.json"] = site_documents.documents_json(
+            site.documents, absolute, project.document_schema, site.catalogue_title, site.build_date,
+            settings["GONGKAI_DATA_LICENCE"], attachments)
     for path, title, items, attr in feeds.feed_specs(site):
         files[path] = feeds.render_feed(site, site_url, path, title, items, attr)
     files["sitemap.xml"] = data.sitemap(site, site_url, pages.listed_urls(site) + sitemap_urls(project.reports))

@@ -25,6 +25,7 @@ from gongkai.secrecy import acknowledgements, scan_item
 from gongkai.settings import read_project_settings
 
 from .compare import ADDED, REMOVED, Comparison, FieldChange, Pair, compare, diff_generic, page_changes, registry_changes, schema_order
+from .documents import compare_documents, document_alerts, document_section, document_summary
 from .render import (
     TITLE,
     Section,
@@ -103,12 +104,14 @@ def review_report(root: Path, base: str, settings: dict | None = None, full_name
     pages = page_changes(before.pages, after.pages)
     header = [TITLE, "", f"- 基准版本：{code(base)}（提交 `{commit[:7]}`：{md(subject)}）",
               "- 对比版本：当前工作区（即将合并的内容，含未提交的修改）", *_refused_note(before)]
-    sections = [Section(header), Section(summary(comparison, registries, pages)),
-                Section(alert_section(alerts(comparison, registries, pages)))]
+    documents = compare_documents(before.documents, after.documents, project.document_schema)
+    sections = [Section(header), Section(summary(comparison, registries, pages) + document_summary(documents)),
+                Section(alert_section(alerts(comparison, registries, pages) + document_alerts(documents)))]
     sections += [Section(lines, 5) for lines in item_sections(comparison, order)]
+    sections += [Section(lines, 5) for lines in [document_section(documents)] if lines]
     sections += [Section(registry_section(registries), 2)]
     sections += [Section(pages_section(pages), 4)] if pages else []
-    sections += [Section(lines, rank) for lines, rank in check_sections(comparison, after, project)]
+    sections += [Section(lines, rank) for lines, rank in check_sections(comparison, after, project, documents)]
     text, full = assemble(sections, full_name)
     return Review(text, True, full)
 
@@ -126,17 +129,18 @@ def touched(comparison: Comparison) -> list[Entry]:
     return comparison.added + [p.after for p in comparison.pairs if p.changed or p.moved]
 
 
-def check_sections(comparison: Comparison, after: Snapshot, project) -> list[tuple[list[str], int]]:
-    """校验, 时限检查 and 保密审查 of the changed items, as (lines, cut rank): the working tree's
-    problems and verdicts as load_project found them."""
-    entries = touched(comparison)
+def check_sections(comparison: Comparison, after: Snapshot, project,
+                   documents: Comparison | None = None) -> list[tuple[list[str], int]]:
+    """校验, 时限检查 and 保密审查 of the changed items and 公开信息, as (lines, cut rank): the
+    working tree's problems and verdicts as load_project found them."""
+    entries = touched(comparison) + (touched(documents) if documents else [])
     items = [e.item for e in entries if e.item is not None]
     findings = [f.problem() for item in items for f in scan_item(item)]
     was = {p.after.path: p.before for p in comparison.pairs}
     rows = [(item, ack, _ack_is_new(ack, was.get(item.source))) for item in items for ack in acknowledgements(item)]
     reported = set(findings)
     rest = [p for p in project.problems if p not in reported]  # secrecy findings in their own section
-    validation = validation_section(rest, {e.path for e in entries}, set(after.entries))
+    validation = validation_section(rest, {e.path for e in entries}, set(after.entries) | set(after.documents))
     day = project.build_date
     return [(validation, 1), (audit_lines(audit(items, project.freshness), day, len(items)), 3),
             (secrecy_lines(findings, rows), 1)]

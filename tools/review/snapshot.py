@@ -81,6 +81,7 @@ class Snapshot:
     pages: dict[str, Page] = field(default_factory=dict)
     refused: list[str] = field(default_factory=list)  # base tree entries not written (unsafe names, links)
     project: Project | None = None  # the loaded version (None: the base predates the catalogue)
+    documents: dict = field(default_factory=dict)  # 公开信息 files: path -> documents.DocumentEntry
 
 
 def snapshot(paths: Paths, catalogue=None) -> Snapshot:
@@ -101,7 +102,10 @@ def snapshot(paths: Paths, catalogue=None) -> Snapshot:
     registries = {name: _read_yaml(paths.schema_dir / name) for name in REGISTRIES}
     others = {p.name: p.read_bytes() for p in sorted(paths.schema_dir.glob("*"))
               if p.is_file() and not p.is_symlink() and p.name not in REGISTRIES} if paths.schema_dir.is_dir() else {}
-    return Snapshot(entries, registries, others, read_pages(paths.content / PAGES, paths.root))
+    from .documents import document_entries
+
+    return Snapshot(entries, registries, others, read_pages(paths.content / PAGES, paths.root),
+                    documents=document_entries(paths, catalogue))
 
 
 def read_pages(folder: Path, root: Path) -> dict[str, Page]:

@@ -32,8 +32,8 @@ def audit(items, freshness: dict) -> list[Finding]:
     """Every item whose verdict (project.freshness) has a status, 逾期未更新 first, then by 索引号."""
     findings = []
     for item in items:
-        verdict = freshness[item.index_no]
-        if verdict.status:
+        verdict = freshness.get(item.index_no)  # None: a 公开信息 whose item is invalid (validate says why)
+        if verdict is not None and verdict.status:
             findings.append(Finding(item.index_no, item.title, item.unit, verdict.status, verdict.detail,
                                     _location(item, verdict.status), not item.is_public))
     return sorted(findings, key=lambda f: (STATUS_ORDER[f.status], f.index_no))

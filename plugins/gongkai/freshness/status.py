@@ -146,5 +146,44 @@ def effective_meta(item) -> dict:
 
 
 def assess_all(items, today: dt.date, calendar: WorkCalendar, words: Vocabulary) -> dict:
-    """{索引号: Freshness} for every item, internal ones included (the audit needs them)."""
-    return {item.index_no: assess(effective_meta(item), today, calendar, words) for item in items}
+    """{索引号: Freshness} for every item and every 公开信息 under it, internal ones included (the
+    audit needs them); 索引号 are unique across items and documents."""
+    verdicts = {}
+    for item in items:
+        documents = getattr(item, "documents", None)
+        if documents:
+            verdicts.update(assess_documents(item, today, calendar, words))
+        else:
+            verdicts[item.index_no] = assess(effective_meta(item), today, calendar, words)
+    return verdicts
+
+
+def assess_documents(item, today: dt.date, calendar: WorkCalendar, words: Vocabulary) -> dict:
+    """An item with 公开信息 and each of them. A 定期 item is judged by its newest document (or its
+    own 更新日期 when later); every 即时 document on its own 成文日期 -> 发布日期, the item itself
+    carrying no status (each late document is its own finding); 长期 as before."""
+    limit = item.meta["公开时限"]
+    kind = limit["类型"]
+    verdicts = {}
+    for document in item.documents:
+        meta = {"公开时限": limit, "发布日期": document.meta["发布日期"], "成文日期": document.meta.get("成文日期")}
+        verdict = assess(meta, today, calendar, words)
+        if kind != "即时":  # a 定期 or 长期 document is never late on its own: its item is judged
+            verdict = _with(verdict, status=None, detail=f"发布于 {document.meta['发布日期']}", due=None, late_by=0)
+        verdicts[document.index_no] = verdict
+    meta = effective_meta(item)
+    published = [d.published for d in item.documents if d.own_public]  # never judged by a 内部 one
+    if kind == "定期" and published:
+        newest = max(published)
+        updated = parse_date(meta.get("更新日期"))
+        meta = {**meta, "更新日期": max(newest, updated or newest).isoformat()}
+        verdicts[item.index_no] = assess(meta, today, calendar, words)
+    elif kind == "即时":
+        late = sum(1 for d in item.documents if verdicts[d.index_no].status)
+        base = assess(meta, today, calendar, words)
+        tail = f"，其中 {late} 篇超期公开" if late else "，均按时公开"
+        detail = f"每篇公开信息分别核对是否按时公开：共 {len(item.documents)} 篇{tail}"
+        verdicts[item.index_no] = _with(base, status=None, detail=detail, due=None, late_by=0)
+    else:
+        verdicts[item.index_no] = assess(meta, today, calendar, words)
+    return verdicts

@@ -5,16 +5,18 @@ number of 主动公开 documents for the text of 一.
 warnings of `invoke validate` and the build. It counts CountedDocument records, built by
 `counted_documents(catalogue)`, the one place that decides where they come from:
 
-- Today (interim rule, until the 公开信息 document layer of issue 12 exists) they come from the
-  public 主动公开 items. Items carry 文号, 有效性 and dates but no 文件类型, so:
+- An item with 公开信息 is counted through them: each public document of a 主动公开 item, with
+  its own 文件类型, 成文日期, 发布日期, 有效性 and 失效日期 (the item is then the rule they follow,
+  not a document itself).
+- An item without documents keeps the interim rule, so a catalogue moving to documents item by
+  item never loses the old single-document items from its counts. Items carry 文号, 有效性 and
+  dates but no 文件类型, so:
     文件类型  = 行政规范性文件 when the item's 二级事项 is “规范性文件” (or “行政规范性文件”) and it has a 文号;
                 规章 when its 二级事项 is “规章” and it has a 文号; otherwise 其他 (not counted in 二);
     made on   = 成文日期, else 发布日期;
     有效性 date = 更新日期 for an item marked 废止 or 失效 (the date it was changed to that);
                 without 更新日期 the year it lapsed is unknown: it is counted in no year's 废止
                 and not as 现行有效, and the draft says so.
-- When documents exist, counted_documents() builds the same records from their own 文件类型,
-  成文日期, 发布日期 and 有效性 with its date; nothing else changes.
 
 Rules, for year Y (失效 counts with 废止: both end a document's force, so that
 现行有效(Y) = 现行有效(Y-1) + 本年制发 − 本年废止 holds):
@@ -52,6 +54,7 @@ class CountedDocument:
     validity_date: dt.date | None   # the day it became 失效 or 废止 (None: unknown, or still 有效)
     number: str = ""                # 文号
     source: str = ""                # the file it comes from, for messages
+    document: bool = False          # a 公开信息 (else an item counted by the interim rule)
 
     @property
     def made(self) -> dt.date | None:
@@ -62,9 +65,38 @@ class CountedDocument:
         return f"{self.number}《{self.title}》" if self.number else f"《{self.title}》"
 
 
+DOCUMENT_RULE = "各事项下的公开信息按其文件类型、成文日期（没有时按发布日期）、有效性和失效日期统计"
+
+
 def counted_documents(catalogue) -> list[CountedDocument]:
-    """The records derived_counts() counts: today from items (the interim rule above)."""
-    return [document_from_item(item) for item in catalogue.public_items if item.meta.get("公开方式") == "主动"]
+    """The records derived_counts() counts: an item's public documents, or the item itself when it
+    has none (the interim rule above); 主动公开 items only."""
+    found = []
+    for item in catalogue.public_items:
+        if item.meta.get("公开方式") != "主动":
+            continue
+        documents = item.public_documents
+        found += [from_document(d) for d in documents] if documents else [document_from_item(item)]
+    return found
+
+
+def counting_rule(catalogue) -> str:
+    """How the draft says it counted: documents, the interim rule, or both."""
+    public = catalogue.public_items
+    with_documents = sum(1 for i in public if i.public_documents)
+    if not with_documents:
+        return INTERIM_RULE
+    if with_documents == len(public):
+        return DOCUMENT_RULE
+    return DOCUMENT_RULE + "；没有公开信息的事项，" + INTERIM_RULE.split("，", 1)[1]
+
+
+def from_document(document) -> CountedDocument:
+    kind = document.doc_type if document.doc_type in DOC_KINDS else OTHER
+    validity = document.validity
+    return CountedDocument(document.title, kind, document.formed, document.published, validity,
+                           document.ended if validity in ENDED else None, document.meta.get("文号") or "", document.source,
+                           document=True)
 
 
 def document_from_item(item) -> CountedDocument:

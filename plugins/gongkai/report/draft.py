@@ -90,7 +90,7 @@ def run(root: Path, year: int, force: bool) -> Outcome:
     else:
         create(root, paths, year, fmt, fills, found, previous, outcome)
     if outcome.code == 0:
-        outcome.say("统计口径：" + derived.INTERIM_RULE + "。")
+        outcome.say("统计口径：" + derived.counting_rule(catalogue) + "。")
         outcome.say(NEXT_STEPS)
     return outcome
 
@@ -187,7 +187,7 @@ def create(root: Path, paths, year: int, fmt: Format, fills: list[Fill], found: 
     outcome.say(f"已新建 {target.relative_to(root).as_posix()}（状态：草稿，不会发布）。已填写：")
     outcome.lines += [f"  {_label(f.path)} = {f.value}：{f.why}" for f in fills]
     outcome.say(f"  一、总体情况（正文）：本年主动公开政府信息 {len(found[derived.PROACTIVE])} 条"
-                f"（目录中发布日期在 {year} 年的主动公开事项）")
+                f"（目录中发布日期在 {year} 年的主动公开事项{'和公开信息' if any(d.document for d in found[derived.PROACTIVE]) else ''}）")
     if body:
         outcome.say(f"  报告机关 = {body}：取自 {previous.year} 年报告")
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ..vocabulary import LIMIT, Vocabulary
 from .analysis import compact, fold_map
-from .documents import FIELDS, TITLE, badge, field_texts, snippet_source
+from .documents import FIELDS, TITLE, badge, field_texts, owner, snippet_source
 from .query import EXACT_PREFIX, K1, SCALE, B
 from .whoosh_index import build_stats
 
@@ -153,7 +153,9 @@ def record(item, freshness: dict) -> list:
     有效性, snippet text, 文号, 索引号]."""
     label, status = badge(item, freshness)
     updated = item.updated.isoformat() if item.updated else ""  # 更新日期, else the last commit's date
-    return [item.url, item.title, item.subcategory, item.meta["发布日期"], updated,
+    # A 公开信息 shows the item it belongs to after its 二级事项: 社会救助 › 最低生活保障 › 低保名单
+    where = item.subcategory if owner(item) is None else f"{item.subcategory} › {owner(item).title}"
+    return [item.url, item.title, where, item.meta["发布日期"], updated,
             label, status, item.validity, snippet_source(item), item.meta.get("文号", ""), item.index_no]
 
 
@@ -190,7 +192,8 @@ def assemble(shards: int, shard_bytes: dict, items: list, catalogue, synonyms, f
     names, numbers = facets(items, catalogue, words)
     badge_classes = {kind: f"badge-{slug}" for kind, slug in words.slugs(LIMIT).items()}
     fold = fold_map()
-    meta = {"说明": GENERATED_NOTE, "version": 1, "data": folder, "docs": len(items),
+    item_count = sum(1 for i in items if owner(i) is None)  # the 目录总表 rows: documents 0..items-1
+    meta = {"说明": GENERATED_NOTE, "version": 1, "data": folder, "docs": len(items), "items": item_count,
             "shards": shards, "chunk": CHUNK, "bm25": {"k1": K1, "b": B, "scale": SCALE},
             "facets": names, "docFacets": numbers, "badgeClasses": badge_classes,
             "fold": {"from": "".join(fold), "to": "".join(fold.values())},

@@ -8,23 +8,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..ordering import catalogue_order
+from ..ordering import catalogue_order, newest_first
 from .export import build_search_data
-from .query import ParsedQuery, parse_query, ranked
+from .query import ParsedQuery, parse_query, results
 
 
 @dataclass
 class Outcome:
-    """Ranked public items for a query, and the parsed query (with the synonyms it tried)."""
+    """Ranked public items for a query, and the parsed query (with the synonyms it tried);
+    `partial` when no item matches the whole query and these match part of it."""
 
     parsed: ParsedQuery
     items: list
+    partial: bool = False
 
 
 def documents(project) -> list:
-    """The search's documents: the site's items (public only: 内部 never enters, except on the
-    intranet build), in catalogue order."""
-    return catalogue_order(project.catalogue.site_items, project.catalogue.categories)
+    """The search's documents: the site's items in catalogue order, then its 公开信息 newest first
+    (public only: 内部 never enters, except on the intranet build; items keep their numbers, which
+    the 目录总表 rows carry)."""
+    catalogue = project.catalogue
+    return (catalogue_order(catalogue.site_items, catalogue.categories)
+            + newest_first(catalogue.site_documents, "published"))
 
 
 def search(project, query: str) -> Outcome:
@@ -32,4 +37,5 @@ def search(project, query: str) -> Outcome:
     items = documents(project)
     data = build_search_data(items)
     parsed = parse_query(query, project.synonyms)
-    return Outcome(parsed, [items[hit.doc] for hit in ranked(parsed, data.postings, data.doc_count)])
+    hits, partial = results(parsed, data.postings, data.doc_count)
+    return Outcome(parsed, [items[hit.doc] for hit in hits], partial)

@@ -200,7 +200,7 @@ def _failed(digest: str, status: str) -> FileScan:
 def published_files(catalogue, boundary: Boundary, reports=()) -> dict:
     """{file: [User…]}: every file the site publishes, with the items, pages and reports that publish it."""
     users = defaultdict(list)
-    for item in catalogue.public_items:
+    for item in catalogue.public_items + catalogue.public_documents:
         for i, entry in enumerate(item.meta.get("附件") or []):
             written = entry.get("文件") if isinstance(entry, dict) else None
             file, _why = boundary.accept(written) if isinstance(written, str) else (None, None)
@@ -270,7 +270,7 @@ def stale_acknowledgements(catalogue, per_item: dict) -> list[Problem]:
     """Entries of items with attachments that approve nothing in the item or its attachments
     (scan.scan_item leaves these to this check)."""
     found = []
-    for item in catalogue.public_items:
+    for item in catalogue.public_items + catalogue.public_documents:
         if item.meta.get("附件") and item.meta.get(ACK_KEY):
             found += [f.problem() for f in scan_item(item, per_item.get(item, [])) if f.kind == STALE]
     return found

@@ -146,12 +146,12 @@ def _strings(value, path: tuple = ()):
             yield from _strings(sub, path + (index,))
 
 
-def scan_item(item: Item, attached: list[Finding] | None = None) -> list[Finding]:
+def scan_item(item: Item, attached: list[Finding] | None = None, public: bool | None = None) -> list[Finding]:
     """Unacknowledged findings plus stale acknowledgements; 内部 items are never published, so never scanned.
 
     `attached`: the findings in the item's attachments (secrecy.attachments), which its entries
     may approve. Without them, an item with attachments gets no stale verdict on a usable entry."""
-    if not item.is_public:
+    if not (item.is_public if public is None else public):
         return []
     found = raw_findings(item)
     acks = acknowledgements(item)
@@ -185,15 +185,22 @@ def item_problems(item: Item) -> list[Problem]:
     return [f.problem() for f in scan_item(item)]
 
 
+def document_problems(document) -> list[Problem]:
+    """The per-file rule for a 公开信息 (run before it is linked to its item): scanned unless marked
+    内部 itself; catalogue.load_catalogue drops the findings of one whose item turns out 内部."""
+    return [f.problem() for f in scan_item(document, public=document.own_public)]
+
+
 def scan_catalogue(catalogue, paths=None) -> list[Problem]:
     """The GONGKAI_CHECKS entry point (`secrecy:scan_catalogue`): every finding as a located Problem."""
-    return [f.problem() for item in catalogue.items for f in scan_item(item)]
+    return [f.problem() for item in catalogue.items + getattr(catalogue, "documents", []) for f in scan_item(item)]
 
 
-def format_report(problems: list[Problem], checked: int, pages: int = 0, attachments: int = 0) -> str:
+def format_report(problems: list[Problem], checked: int, pages: int = 0, attachments: int = 0, documents: int = 0) -> str:
     """What `invoke scan` prints: every finding as file:line, then the count."""
     if not problems:
-        parts = [f"{checked} 个公开事项"] + [f"{pages} 个公开指南页面"] * bool(pages) + \
+        parts = [f"{checked} 个公开事项"] + [f"{documents} 篇公开信息"] * bool(documents) + \
+            [f"{pages} 个公开指南页面"] * bool(pages) + \
             [f"{attachments} 个附件"] * bool(attachments)
         listed = "、".join(parts[:-1]) + "和 " + parts[-1] if len(parts) > 1 else parts[0]
         return f"保密审查：未发现问题（已检查 {listed}，内部事项不上网，不检查）。"

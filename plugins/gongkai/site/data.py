@@ -63,7 +63,7 @@ def human_size(size: int) -> str:
 def copy_files(site: SiteData, boundary: Boundary, output: Path) -> None:
     """Every file the published pages link to: public items' 附件 and files linked from 公开指南
     pages, each through the boundary's copy (nothing else from content/ reaches output/)."""
-    for item in site.items:
+    for item in site.items + site.documents:
         for attachment in attachments(item, boundary, site.vocabulary):
             boundary.copy(attachment.file, output, item.source)
     for page in site.pages:
@@ -119,7 +119,7 @@ def absolute(site_url: str, path: str) -> str:
 
 def sitemap(site: SiteData, site_url: str, extra_urls: list[str]) -> bytes:
     rows = [(absolute(site_url, url), None) for url in extra_urls]
-    rows += [(absolute(site_url, i.url), i.last_changed.isoformat()) for i in site.items]
+    rows += [(absolute(site_url, i.url), i.last_changed.isoformat()) for i in site.items + site.documents]
     body = "".join(f"<url><loc>{escape(loc)}</loc>{f'<lastmod>{mod}</lastmod>' if mod else ''}</url>\n"
                    for loc, mod in rows)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'

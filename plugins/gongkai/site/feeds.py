@@ -33,7 +33,9 @@ def feed_specs(site: SiteData):
     yield "feeds/new.atom.xml", "新发布的公开事项", new, "published"
     yield "feeds/updated.atom.xml", "更新的公开事项", updated, "updated"
     for category in site.categories:
-        items = newest_first(site.by_category.get(category.name, []), "last_changed")
+        # Its items and the 公开信息 published under them (a category without documents: as before).
+        documents = [d for d in site.documents if d.category == category.name]
+        items = newest_first(site.by_category.get(category.name, []) + documents, "last_changed")
         yield f"feeds/{category.slug}.atom.xml", f"{category.name}：新发布和更新的事项", items, "last_changed"
 
 
@@ -50,4 +52,6 @@ def render_feed(site: SiteData, site_url: str, path: str, title: str, items, dat
 
 
 def _summary(item) -> str:
+    if getattr(item, "item", None) is not None:  # a 公开信息: its publisher and the item it belongs to
+        return f"{item.unit}｜{item.category} › {item.subcategory}｜所属事项：{item.item.title}"
     return f"{item.unit}｜{item.category} › {item.subcategory}｜公开内容：{'；'.join(item.meta['公开内容'])}"

@@ -17,6 +17,7 @@ from ..errors import Problem
 from ..model import Catalogue, Category, Item, Unit
 from ..ordering import catalogue_order, newest_first
 from ..vocabulary import FIVE, LIMIT, METHOD, Vocabulary
+from . import documents as docs
 
 # Facet listings: (crumb and index page title, index URL).
 FACET_INDEXES = {"unit": ("公开主体", "unit/"), "limit": ("公开时限", "limit/"), "five": ("五公开", "five/")}
@@ -65,10 +66,12 @@ class SiteData:
     units: list[Unit]           # those with public items
     vocabulary: Vocabulary
     pages: list = field(default_factory=list)  # 公开指南 pages: checked, not drafts
+    documents: list = field(default_factory=list)  # public 公开信息, newest first (site/documents.py)
+    document_schema: dict = field(default_factory=dict)  # schema/document.schema.json: its vocabulary
 
     @classmethod
     def build(cls, catalogue: Catalogue, title: str, build_date: dt.date, freshness: dict,
-              vocabulary: Vocabulary) -> SiteData:
+              vocabulary: Vocabulary, document_schema: dict | None = None) -> SiteData:
         items = catalogue_order(catalogue.site_items, catalogue.categories)
         by_category, by_sub = defaultdict(list), defaultdict(list)
         for item in items:
@@ -78,8 +81,9 @@ class SiteData:
                       for c in catalogue.categories if c.name in by_category]
         used = {i.unit for i in items}
         units = [u for u in catalogue.units if u.name in used]
+        documents = newest_first(catalogue.site_documents, "published")
         return cls(catalogue, title, items, build_date, freshness, dict(by_category), dict(by_sub),
-                   categories, units, vocabulary, catalogue.public_pages)
+                   categories, units, vocabulary, catalogue.public_pages, documents, document_schema or {})
 
     @property
     def limit_kinds(self) -> tuple[str, ...]:
@@ -98,6 +102,24 @@ class SiteData:
 
     def recent(self, n: int = 8) -> list[Item]:
         return newest_first(self.items, "published")[:n]
+
+    def latest_documents(self, n: int = docs.LATEST_ON_HOME) -> list:
+        """最新信息 on the home page: the newest public documents."""
+        return self.documents[:n]
+
+    def public_document(self, index_no):
+        """The public document with this 索引号, or None (a 内部 one is never linked)."""
+        index = self.__dict__.setdefault("_document_index", {d.index_no: d for d in self.documents})
+        return index.get(index_no) if index_no else None
+
+    def policy_pages(self) -> list:
+        """政策文件库 and its filtered pages (none when there is no 规章 or 行政规范性文件)."""
+        return docs.policy_pages(self.documents, self.catalogue, self.document_words)
+
+    @property
+    def document_words(self) -> Vocabulary:
+        """The vocabulary of document.schema.json (文件类型, 有效性 and their annotations)."""
+        return Vocabulary(self.document_schema)
 
     def recently_updated(self, n: int = 8) -> list[Item]:
         return newest_first(updated_items(self.items), "updated")[:n]
@@ -123,6 +145,10 @@ class SiteData:
     def flagged(self) -> list[Item]:
         """Items whose badge carries 逾期未更新 or 超期公开."""
         return [i for i in self.items if self.freshness[i.index_no].status]
+
+    def flagged_documents(self) -> list:
+        """Public 公开信息 published late (超期公开): each judged on its own dates."""
+        return [d for d in self.documents if self.freshness[d.index_no].status]
 
     def counts(self, key, order=None) -> list[tuple[str, int]]:
         """(value, count) rows; in the given order of values, else the largest count first."""
@@ -225,6 +251,25 @@ def page_specs(site: SiteData):
     for item, previous, following in site.neighbours():
         yield PageSpec(item.save_as, "item", {"item": item, "page_title": item.title, "nav": None,
                                               "previous": previous, "following": following})
+    yield from document_specs(site)
+
+
+def document_specs(site: SiteData):
+    """The 公开信息 pages: each document, the per-year archives of long streams, 政策文件库."""
+    for document in site.documents:
+        yield PageSpec(document.save_as, "document", {"document": document, "page_title": document.title, "nav": None})
+    for item in site.items:
+        for archive in docs.archive_pages(item):
+            title = f"{item.title}：{archive.year} 年" + (f"（第 {archive.page} 页）" if archive.page > 1 else "")
+            yield PageSpec(archive.save_as, "document_archive", {"archive": archive, "page_title": title, "nav": None})
+    for policy in site.policy_pages():
+        yield PageSpec(policy.save_as, "policies", {"policy": policy, "page_title": policy.title, "nav": None})
+
+
+def document_urls(site: SiteData) -> list[str]:
+    """The archive and 政策文件库 pages (for the sitemap; document pages are listed with their dates)."""
+    return ([a.url for item in site.items for a in docs.archive_pages(item)]
+            + [p.url for p in site.policy_pages()])
 
 
 def listed_urls(site: SiteData) -> list[str]:
@@ -232,14 +277,15 @@ def listed_urls(site: SiteData) -> list[str]:
     数据下载, 网站地图, 关怀模式 and the 公开指南 pages."""
     listed = listings(site)
     return ([""] + [listing.url for listing in listed] + [i.url for i in facet_indexes(site, listed)]
-            + ["table/", "stats/", "downloads/", "sitemap/", "care/"] + [page.url for page in site.pages])
+            + ["table/", "stats/", "downloads/", "sitemap/", "care/"] + [page.url for page in site.pages]
+            + document_urls(site))
 
 
 # The first part of every address the site writes besides 公开指南 pages: a page's Slug must not
 # take one (tests/test_boundary.py checks this list against a built site).
-SECTIONS = ("items", "category", "unit", "limit", "five", "table", "stats", "downloads", "sitemap", "care", "search",
-            "feeds", "files", "theme", "admin", "reports", "index.html", "404.html", "sitemap.xml",
-            "robots.txt")  # admin: the web editor; reports: the annual reports
+SECTIONS = ("items", "docs", "policies", "category", "unit", "limit", "five", "table", "stats", "downloads",
+            "sitemap", "care", "search", "feeds", "files", "theme", "admin", "reports", "index.html", "404.html",
+            "sitemap.xml", "robots.txt")  # admin: the web editor; reports: the annual reports; docs, policies: 公开信息
 SLUG_TAKEN = "Slug“{slug}”与网站自身的栏目 /{slug}/ 冲突：请换一个网址名（不能用 {sections}）"
 
 
@@ -274,8 +320,35 @@ def item_page_key(reuse, spec: PageSpec, freshness: dict, attachments, nav_pages
     item, previous, following = spec.context["item"], spec.context["previous"], spec.context["following"]
     # Attachments by content (their URL is a content hash), never by modification time.
     files = [(a.name, a.url, a.kind, a.size, a.download) for a in attachments(item)]
+    listed = docs.item_documents(item)
+    shown = [(d.title, d.url, d.meta["发布日期"], d.validity, d.doc_type, freshness[d.index_no]) for d in listed.shown]
+    extra = [(shown, listed.total, listed.years)] if listed.total else []  # the key of a page without documents is unchanged
     return reuse.key(item.meta, item.html, item.history, item.git_updated, freshness[item.index_no], files,
-                     [(n.title, n.url) if n else None for n in (previous, following)], nav_pages)
+                     [(n.title, n.url) if n else None for n in (previous, following)], nav_pages, *extra)
+
+
+def document_page_key(reuse, spec: PageSpec, freshness: dict, attachments, nav_pages: list, site: SiteData) -> str:
+    """Every value a document page shows (theme/templates/document.html): the document, its item's
+    title, address and 主题分类, the documents it links (替代文件, 解读对象, its 解读), its
+    attachments by content and its verdict; so a 50,000-document site re-renders only what changed."""
+    document = spec.context["document"]
+    item = document.item
+    linked = [site.public_document(document.meta.get(k)) for k in ("替代文件", "解读对象")]
+    linked += [d for d in document.interpretations if d.is_public]
+    files = [(a.name, a.url, a.kind, a.size, a.download) for a in attachments(document)]
+    return reuse.key("document", document.meta, document.html, freshness[document.index_no], files,
+                     (item.title, item.url, item.category, item.subcategory, item.limit_type,
+                      site.category_url(item.category), site.category_url(item.category, item.subcategory)),
+                     [(d.index_no, d.title, d.url, d.meta.get("文号")) if d else None for d in linked], nav_pages)
+
+
+def page_key(reuse, spec: PageSpec, freshness: dict, attachments, nav_pages: list, site: SiteData) -> str | None:
+    """The page-reuse key of an item or a document page (None: every other page is written each build)."""
+    if spec.template == "item":
+        return item_page_key(reuse, spec, freshness, attachments, nav_pages)
+    if spec.template == "document":
+        return document_page_key(reuse, spec, freshness, attachments, nav_pages, site)
+    return None
 
 
 def category_links(site: SiteData) -> list[tuple[str, str, int]]:

@@ -176,7 +176,7 @@
       var index = S.openIndex ? S.openIndex(table.getAttribute("data-search-meta")) : null;
       var numbers = docNumbers();
       matcher = (index ? index.meta() : Promise.reject(new Error("no search-data.js"))).then(function (meta) {
-        var complete = meta.docs === total && numbers.every(function (n) { return n >= 0 && n < total; });
+        var complete = (meta.items === undefined ? meta.docs : meta.items) === total && numbers.every(function (n) { return n >= 0 && n < total; });
         return complete ? indexMatcher(index, meta) : localMatcher(meta.foldMap, meta.synonymTable);
       }).catch(function () { return localMatcher(null, null); });
     }
