@@ -114,13 +114,14 @@ def load_project(settings: dict, *, render: bool = False, cache: bool = False, d
     words = vocabulary.load(paths.item_schema)
     steps: dict[str, list[Problem]] = {}
 
-    cache_path = Path(settings["CACHE_PATH"]) / CACHE_FILE if cache and settings["GONGKAI_CACHE"] else None
+    cache_path = paths.cache_dir / CACHE_FILE if cache and paths.cache_dir else None
     catalogue, steps["files"], steps["rules"] = load_catalogue(
         paths, settings["GONGKAI_INDEX_PATTERN"], cache_path, render, tuple(settings["GONGKAI_ITEM_CHECKS"]))
     # Dates against the build date: never cached with the file (the verdict changes with the day).
     steps["gate"] = gate.date_problems(catalogue.items + catalogue.rejected, day) + gate.registry_problems(catalogue, paths)
     steps["gate"] += gate.date_problems(catalogue.documents + catalogue.rejected_documents, day, schedulable=False)
     gate.release(catalogue.items)  # every check below sees scheduled items as published (先审查、后公开)
+    catalogue.intranet = settings["GONGKAI_INTRANET"]  # which items the site shows: Catalogue.site_items
     textsafe.scrub_catalogue(catalogue)  # what anyone is shown never carries controls or bidi overrides
     steps["checks"] = page_problems(catalogue) + page_url_problems(catalogue)
     steps["checks"] += [p for name in settings["GONGKAI_CHECKS"] for p in resolve(name)(catalogue, paths)]
