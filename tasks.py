@@ -12,6 +12,7 @@ from pathlib import Path
 from invoke import task
 
 ROOT = Path(__file__).resolve().parent
+HELP_FLAGS = ("--help", "-h")
 
 
 def finish(command, *args, **kwargs) -> None:
@@ -40,10 +41,14 @@ def validate(c):
     finish(validate_project, ROOT)
 
 
-@task(help={"publish": "使用 publishconf.py（绝对网址，正式发布）"})
-def build(c, publish=False):
-    """生成公开网站到 output/（失败时保留上一次的 output/）。"""
-    finish(_pelican, "publishconf.py" if publish else "pelicanconf.py")
+@task(help={"publish": "使用 publishconf.py（绝对网址，正式发布）",
+            "internal": "生成内网网站（internalconf.py，含内部事项）到 output-internal/，不能放到公开网站的服务器上"})
+def build(c, publish=False, internal=False):
+    """生成公开网站到 output/（失败时保留上一次的 output/）；加 --internal 生成内网网站到 output-internal/。"""
+    if publish and internal:
+        print("--publish 与 --internal 不能同时使用：内网网站（含内部事项）不能作为公开网站发布。", file=sys.stderr)
+        sys.exit(1)
+    finish(_pelican, "internalconf.py" if internal else "publishconf.py" if publish else "pelicanconf.py")
 
 
 @task(help={"dry_run": "只列出将要上传和删除的文件，不写入对象存储"})
@@ -120,7 +125,7 @@ def codeowners(c, check=False):
             "interprets": "政策解读所解读文件的索引号"})
 def new(c, title=None, category=None, subcategory=None, unit=None, limit=None, period=None, method=None,
         audience=None, date=None, document=False, item=None, kind=None, number=None, interprets=None):
-    """新建一个事项文件（加 --document 时新建一篇公开信息：先选所属事项），自动分配索引号，生成能通过校验的文件。"""
+    """新建一个事项文件（加 --document 时新建一篇公开信息：先选所属事项），自动分配索引号，写好待填写的提示。"""
     from gongkai_tools.scaffold import new_command, new_document_command
 
     if document or item:
@@ -135,6 +140,8 @@ def new(c, title=None, category=None, subcategory=None, unit=None, limit=None, p
                            "code": "新登记单位的机构代码"})
 def import_(c, file, date=None, force=False, dry_run=False, code=None):
     """把现有的政务公开目录表格导入为事项文件，并登记新的分类和单位。"""
+    if file in HELP_FLAGS:  # invoke hands a flag to a missing positional argument: show the help instead
+        finish(subprocess.call, [sys.executable, "-m", "invoke", "--help", "import"], cwd=ROOT)
     from gongkai_tools.importer import import_command
 
     finish(import_command, Path(file), ROOT, date=date, force=force, dry_run=dry_run, code=code)
@@ -142,7 +149,7 @@ def import_(c, file, date=None, force=False, dry_run=False, code=None):
 
 @task(help={"path": "要修复的文件或文件夹，默认 content/items", "write": "写入修改（不加时只显示差异）"})
 def fix(c, path="content/items", write=False):
-    """修复机械性错误：GBK 编码、全角冒号和空格、Tab 缩进、--- 分隔行。"""
+    """修复机械性错误：GBK 编码、全角冒号和空格、Tab 缩进、--- 分隔行、“-”后的空格、2024-3-5 式日期。"""
     from gongkai_tools.fixer import fix_command
 
     finish(fix_command, ROOT, ROOT / path, write=write)

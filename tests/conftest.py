@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ import pytest
 from gongkai import vocabulary
 from gongkai.project import load_project
 from gongkai.settings import settings_for
+from gongkai_tools.serve import SiteHandler
 from gongkai_tools.testenv import tools_dir
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,7 +29,8 @@ TOOLS = tools_dir()
 VOCABULARY = vocabulary.load(REPO / "schema" / "item.schema.json")
 # A fixed build date (2026-11-23 12:00 Asia/Shanghai) so freshness statuses are deterministic.
 BUILD_EPOCH = "1795406400"
-PROJECT_PARTS = ("schema", "theme", "plugins", "tools", "pelicanconf.py", "publishconf.py", "tasks.py", "pyproject.toml")
+PROJECT_PARTS = ("schema", "theme", "plugins", "tools", "pelicanconf.py", "publishconf.py", "internalconf.py", "tasks.py",
+                 "pyproject.toml")
 
 
 def copy_project(dest: Path, with_content: bool = True) -> Path:
@@ -46,7 +48,7 @@ def copy_project(dest: Path, with_content: bool = True) -> Path:
 
 def run_build(root: Path, *args: str, conf: str = "pelicanconf.py", env: dict | None = None):
     """`pelican content -s <conf>` in `root`, as a user runs it; returns the CompletedProcess."""
-    full_env = dict(os.environ, SOURCE_DATE_EPOCH=BUILD_EPOCH, **(env or {}))
+    full_env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, **(env or {})}
     return subprocess.run([sys.executable, "-m", "pelican", "content", "-s", conf, *args], cwd=root,
                           env=full_env, capture_output=True, text=True)
 
@@ -57,7 +59,7 @@ def load(root: Path, **options):
 
 
 def run_invoke(root: Path, *args: str, env: dict | None = None, input: str | None = None):
-    full_env = dict(os.environ, SOURCE_DATE_EPOCH=BUILD_EPOCH, **(env or {}))
+    full_env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, **(env or {})}
     return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=root, env=full_env,
                           capture_output=True, text=True, input=input)
 
@@ -100,7 +102,7 @@ def site_url(example_output):
     server.shutdown()
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+class _QuietHandler(SiteHandler):  # as `invoke serve`: a missing address gets the site's 404 page
     def log_message(self, *args):
         pass
 

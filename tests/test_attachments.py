@@ -420,14 +420,14 @@ def test_an_unreadable_file_is_approved_by_its_path_and_fingerprint():
     item = make_item((named, UNCHECKED))
     assert scan_item(item, [in_attachment(UNCHECKED, named)]) == []
     changed = scan_item(item, [in_attachment(UNCHECKED, "attachments/名单.pdf#fedcba9876543210")])
-    assert [(f.line, f.field, f.message) for f in changed] == [(18, "保密审查[1].内容", (
+    assert [(f.line, f.field, f.message) for f in changed] == [(18, "保密审查 第 1 项的内容", (
         "登记的无法检查的附件“attachments/名单.pdf#0123456789abcdef”不是本事项现在的附件：附件已删除或文件已改动的"
         "（改动后的文件要重新人工确认），请删除这条登记，或按 invoke scan 的提示重新登记"))]
 
 
 def test_an_unreadable_file_entry_without_a_fingerprint_is_reported():
     item = make_item(("attachments/名单.pdf", UNCHECKED))
-    assert [(f.field, f.message) for f in scan_item(item)] == [("保密审查[1].内容", (
+    assert [(f.field, f.message) for f in scan_item(item)] == [("保密审查 第 1 项的内容", (
         "登记内容“attachments/名单.pdf”不是“附件路径#文件指纹”的形式，这条登记不起作用：请照抄 invoke scan 报告中给出的内容，"
         "例如 \"attachments/2024/窗口分布图.png#3f2a9c0b1d2e4f56\""))]
 
@@ -539,7 +539,7 @@ def test_acknowledged_findings_pass_and_the_build_publishes_the_files(tmp_path):
     lines = scan.stdout.splitlines()
     assert lines[0] == ("content/attachments/名单/现场照片.png: 无法检查（图片）：图片中的文字无法自动检查。"
                         + CONFIRM.format(fingerprint(root, "现场照片.png")) + f"。附于：{ITEM_FILE}:34")
-    assert lines[1] == (f"{ITEM_FILE}:{_line_of(item, old)}: 保密审查[10].内容: 登记的无法检查的附件“{old}”不是本事项现在的附件："
+    assert lines[1] == (f"{ITEM_FILE}:{_line_of(item, old)}: 保密审查 第 10 项的内容: 登记的无法检查的附件“{old}”不是本事项现在的附件："
                         "附件已删除或文件已改动的（改动后的文件要重新人工确认），请删除这条登记，或按 invoke scan 的提示重新登记")
     assert fingerprint(root, "现场照片.png") != old and len(lines) == 3 and scan.returncode == 1
 

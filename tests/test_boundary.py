@@ -223,7 +223,7 @@ def test_symlinks_out_of_content_are_refused(built):
     assert problem_lines(out["validate"]) == [
         "content/items/外部文件夹: 这个文件夹是符号链接：其中的文件不会读取。请把文件本身放进 content/，不要用符号链接",
         f"content/items/社会救助/外部事项.md: 这个文件{refused.format(outside / 'item.md')}",
-        f"content/items/社会救助/带附件.md:22: 附件[1].文件: “attachments/外部.pdf”是指向 content/ 以外的符号链接"
+        f"content/items/社会救助/带附件.md:22: 附件 第 1 项的文件: “attachments/外部.pdf”是指向 content/ 以外的符号链接"
         f"（{outside / 'secret.pdf'}）：只能发布 content/ 中的文件，请把文件本身放进 content/，不要用符号链接",
         f"content/pages/外部页面.md: 这个文件{refused.format(outside / 'page.md')}",
     ]

@@ -379,3 +379,23 @@ def test_navigation_marks_the_current_section(browser, site_url, urls):
     page.goto(site_url + urls["事项"])
     expect(nav.locator("a[aria-current]")).to_have_count(0)
     context.close()
+
+
+def test_404_page_works_at_any_depth(browser, site_url):
+    """The server answers /a/b/c/missing with 404.html: its styles load and its links lead to the
+    site's pages, although the page is shown three folders deep (its links start at the root)."""
+    context, page, errors = new_page(browser, site_url, 1280)
+    styles = []
+    page.on("response", lambda r: styles.append((r.url, r.status)) if r.url.endswith(".css") else None)
+    response = page.goto(site_url + "/a/b/c/missing")
+    assert response.status == 404
+    expect(page.locator("h1")).to_have_text("页面不存在")
+    assert styles and all(status == 200 for _url, status in styles), styles
+    assert page.evaluate("[...document.styleSheets].filter(s => s.href).every(s => s.cssRules.length > 0)")
+    links = page.eval_on_selector_all("main a", "links => links.map(a => a.href)")
+    assert links[:4] == [f"{site_url}/", f"{site_url}/table/", f"{site_url}/search/", f"{site_url}/sitemap/"]
+    page.get_by_role("link", name="查看目录总表").click()
+    expect(page).to_have_url(f"{site_url}/table/")
+    expect(page.locator("h1")).to_have_text("目录总表")
+    context.close()
+    assert not errors

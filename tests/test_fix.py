@@ -137,3 +137,25 @@ def test_fix_write_never_follows_a_link_or_leaves_the_project(tmp_path):
     elsewhere = run_invoke(root, "fix", "--path", str(target), "--write")
     assert elsewhere.stdout == f"# {target.as_posix().lstrip('/')}：在项目文件夹以外，没有修复\n\n"
     assert target.read_bytes() == broken
+
+
+def test_fix_write_normalises_dates_and_dashes_and_says_what_it_wrote(tmp_path):
+    """Issue 11: 2024-3-5, 2024/3/5 and 2024年3月5日 become 2024-03-05; "-审核" becomes "- 审核";
+    `invoke fix --write` ends by naming the files it wrote."""
+    from conftest import make_mini_project, run_invoke
+
+    root = make_mini_project(tmp_path / "site")
+    item = root / "content/items/社会救助/低保名单.md"
+    text = item.read_text(encoding="utf-8")
+    item.write_text(text.replace("发布日期: 2024-03-05", "成文日期: 2024/3/1\n发布日期: 2024-3-5\n更新日期: 2024年3月6日")
+                    .replace("  - 保障人数和月保障金额", "  -保障人数和月保障金额"), encoding="utf-8")
+    assert run_invoke(root, "validate").returncode == 1
+    done = run_invoke(root, "fix", "--write")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == ("# content/items/社会救助/低保名单.md：第 9 行：列表项的“-”后加了空格；第 19 行：日期“2024/3/1”改为 2024-03-01；"
+                        "第 20 行：日期“2024-3-5”改为 2024-03-05；第 21 行：日期“2024年3月6日”改为 2024-03-06")
+    assert lines[-1] == "已写入 1 个文件：content/items/社会救助/低保名单.md。请再运行 invoke validate 检查。"
+    assert item.read_text(encoding="utf-8") == text.replace(
+        "发布日期: 2024-03-05", "成文日期: 2024-03-01\n发布日期: 2024-03-05\n更新日期: 2024-03-06")
+    assert run_invoke(root, "validate").returncode == 0

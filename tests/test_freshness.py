@@ -147,30 +147,30 @@ def test_no_entries_is_allowed(tmp_path, text):
 
 @pytest.mark.parametrize("text, expected", [
     ("- 年份: 2099\n  放假:\n    - 2099-02-30\n",
-     "schema/holidays.yaml:3: [1].放假[1]: 不是有效的日期：应为真实存在的日期，格式 YYYY-MM-DD（例如 2027-02-05），实际为文本“2099-02-30”"),
+     "schema/holidays.yaml:3: 第 1 项的放假 第 1 项: 不是有效的日期：应为真实存在的日期，格式 YYYY-MM-DD（例如 2027-02-05），实际为文本“2099-02-30”"),
     ("- 年份: 2099\n  放假:\n    - 2099-01-01\n    - 2099-2-5\n",
-     "schema/holidays.yaml:4: [1].放假[2]: 格式不对：应为日期 YYYY-MM-DD（例如 2027-01-01），或用“~”连接的一段日期"
+     "schema/holidays.yaml:4: 第 1 项的放假 第 2 项: 格式不对：应为日期 YYYY-MM-DD（例如 2027-01-01），或用“~”连接的一段日期"
      "（例如 2027-02-05~2027-02-11），实际为文本“2099-2-5”"),
     ("- 年份: 2099\n  放假:\n    - 2099-02-11~2099-02-05\n",
-     "schema/holidays.yaml:3: [1].放假[1]: 结束日期 2099-02-05 早于开始日期 2099-02-11：请把较早的日期写在“~”前面"),
+     "schema/holidays.yaml:3: 第 1 项的放假 第 1 项: 结束日期 2099-02-05 早于开始日期 2099-02-11：请把较早的日期写在“~”前面"),
     ("- 年份: 2099\n  放假:\n    - 2099-02-05~2099-12-11\n",
-     "schema/holidays.yaml:3: [1].放假[1]: 一段放假最长 15 天，这一段有 310 天：请检查起止日期"),
+     "schema/holidays.yaml:3: 第 1 项的放假 第 1 项: 一段放假最长 15 天，这一段有 310 天：请检查起止日期"),
     ("- 年份: 2099\n  放假:\n    - 2098-05-01\n",
-     "schema/holidays.yaml:3: [1].放假[1]: 日期 2098-05-01 不在 2099 年内（只有跨年的元旦假期可以写上一年 12 月的日期）"),
+     "schema/holidays.yaml:3: 第 1 项的放假 第 1 项: 日期 2098-05-01 不在 2099 年内（只有跨年的元旦假期可以写上一年 12 月的日期）"),
     ("- 年份: 2099\n  放假: [2099-01-01]\n  调休上班:\n    - 2099-01-14\n",
-     "schema/holidays.yaml:4: [1].调休上班[1]: 调休上班日应是周六或周日，2099-01-14 是周三"),
+     "schema/holidays.yaml:4: 第 1 项的调休上班 第 1 项: 调休上班日应是周六或周日，2099-01-14 是周三"),
     ("- 年份: 2099\n  放假: [2099-01-01~2099-01-04]\n  调休上班: [2099-01-03]\n",
-     "schema/holidays.yaml:3: [1].调休上班[1]: 2099-01-03 同时写在“放假”和“调休上班”中，只能写在其中一处"),
+     "schema/holidays.yaml:3: 第 1 项的调休上班 第 1 项: 2099-01-03 同时写在“放假”和“调休上班”中，只能写在其中一处"),
     ("- 年份: 2099\n  放假: [2099-01-01]\n- 年份: 2099\n  放假: [2099-10-01]\n",
-     "schema/holidays.yaml:3: [2].年份: 年份 2099 重复（第 1 行已有），每个年份只能写一项"),
+     "schema/holidays.yaml:3: 第 2 项的年份: 年份 2099 重复（第 1 行已有），每个年份只能写一项"),
     ("- 年份: '2099'\n  放假: [2099-01-01]\n",
-     "schema/holidays.yaml:1: [1].年份: 应为不加引号的四位数字年份，例如 2027"),
+     "schema/holidays.yaml:1: 第 1 项的年份: 应为不加引号的四位数字年份，例如 2027"),
     ("- 年份: 2099\n",
-     "schema/holidays.yaml:1: [1].放假: 缺少必填字段“放假”"),
+     "schema/holidays.yaml:1: 第 1 项的放假: 缺少必填字段“放假”"),
     ("- 年份: 2099\n  放假: [2099-01-01]\n  调休: [2099-01-03]\n",
-     "schema/holidays.yaml:3: [1].调休: 不是允许的字段，是不是“调休上班”？允许的字段有：年份、放假、调休上班、依据"),
+     "schema/holidays.yaml:3: 第 1 项的调休: 不是允许的字段，是不是“调休上班”？允许的字段有：年份、放假、调休上班、依据"),
     ("年份: 2099\n放假: [2099-01-01]\n",
-     "schema/holidays.yaml:1: 内容应是一个列表，每项以“- ”开头，实际读到的是映射（字段: 值）"),
+     "schema/holidays.yaml:1: 内容应是一个列表，每项以“- ”开头，实际读到的是带“字段: 值”的多行内容"),
 ])
 def test_holidays_yaml_problems_name_file_line_and_field(tmp_path, text, expected):
     calendar, problems = _holidays(tmp_path, text)
@@ -389,7 +389,8 @@ def test_audit_project_warns_about_an_unknown_year(mini_project):
                       .replace("'2024-02-20'", "'2099-02-20'").replace('"2024-03-01"', '"2099-03-01"')
                       .replace("预算批复后20日内", "20个工作日内"), encoding="utf-8")
     out = io.StringIO()
-    assert audit_project(mini_project, stream=out, environ={"SOURCE_DATE_EPOCH": BUILD_EPOCH}) == 0
+    # Built in 2099 (2099-03-02): the publish gate refuses dates after the build date.
+    assert audit_project(mini_project, stream=out, environ={"SOURCE_DATE_EPOCH": "4076107200"}) == 0, out.getvalue()
     assert ("警告：2099 年的节假日安排未知（chinesecalendar 和 schema/holidays.yaml 都没有），按周一至周五计算工作日。"
             "请在 schema/holidays.yaml 中补充 2099 年的放假和调休安排。\n") in out.getvalue()
 
@@ -398,4 +399,4 @@ def test_audit_project_reports_a_faulty_holidays_file(mini_project):
     (mini_project / "schema" / "holidays.yaml").write_text("- 年份: 2099\n  放假: [2099-13-01]\n", encoding="utf-8")
     out = io.StringIO()
     assert audit_project(mini_project, stream=out, environ={"SOURCE_DATE_EPOCH": BUILD_EPOCH}) == 1
-    assert out.getvalue().startswith("schema/holidays.yaml:2: [1].放假[1]: 不是有效的日期")
+    assert out.getvalue().startswith("schema/holidays.yaml:2: 第 1 项的放假 第 1 项: 不是有效的日期")

@@ -146,7 +146,7 @@ def test_a_note_is_scanned_like_every_field(repo):
                                                                                       "联系张三 138 1234 5678"))
     result = run_build(repo)
     assert result.returncode != 0
-    assert ("content/items/社会救助/低保名单.md:24: 变更记录[2].说明: 疑似手机号码“138****5678”：公开前请删除或脱敏；"
+    assert ("content/items/社会救助/低保名单.md:24: 变更记录 第 2 项的说明: 疑似手机号码“138****5678”：公开前请删除或脱敏；"
             "确需公开的，请在 保密审查 中登记（内容照抄原文中的完整号码）并注明审核人") in result.stdout + result.stderr
     assert not (repo / DIBAO_PAGE).exists()
 
@@ -158,9 +158,9 @@ def test_note_dates_that_contradict_the_item_fail_validate(repo):
     assert result.returncode == 1
     lines = [line for line in result.stdout.splitlines() if "变更记录" in line]
     assert lines == [
-        "content/items/社会救助/低保名单.md:22: 变更记录[1].日期: 2024-01-10 早于发布日期 2024-03-05："
+        "content/items/社会救助/低保名单.md:22: 变更记录 第 1 项的日期: 2024-01-10 早于发布日期 2024-03-05："
         "变更记录只写发布以后的更新，新增事项不用写；请改正日期或删除这一条",
-        "content/items/社会救助/低保名单.md:24: 变更记录[2].日期: 2024-08-01 晚于更新日期 2024-07-01："
+        "content/items/社会救助/低保名单.md:24: 变更记录 第 2 项的日期: 2024-08-01 晚于更新日期 2024-07-01："
         "请把更新日期改为 2024-08-01，或改正这一条的日期"]
 
 
@@ -169,7 +169,7 @@ def test_a_note_without_its_date_is_a_schema_problem(repo):
     result = run_invoke(repo, "validate")
     assert result.returncode == 1
     assert [line for line in result.stdout.splitlines() if "变更记录" in line] == [
-        "content/items/社会救助/低保名单.md:21: 变更记录[1].日期: 缺少必填字段“日期”"]
+        "content/items/社会救助/低保名单.md:21: 变更记录 第 1 项的日期: 缺少必填字段“日期”"]
 
 
 # ---------------------------------------------------------------- notes as plain functions

@@ -130,6 +130,16 @@ def test_real_catalogue_builds(tmp_path):
     report = import_table(REAL, root, date="2024-03-05")
     assert len(report.written) == 52 and "审核人 @shilixian-gongkaiban（请改为该单位的审核人）" in report.text()
     build = run_build(root)
+    # The publish gate: 索引号 with the temporary code never go live (the address could not be kept).
+    assert build.returncode == 1 and "共发现 53 个问题，涉及 53 个文件。" in build.stderr
+    assert ("schema/units.yaml:11: 机构代码: “海坛片区管理局”的机构代码 TEMP-392DF5 是 invoke import 生成的临时代码："
+            "请改为该单位的统一社会信用代码（它的事项的索引号也要随之改正）") in build.stderr.splitlines()
+    assert ("content/items/财政预决算/部门预决算.md:3: 索引号: 索引号“TEMP-392DF5/2024-00006”用的是 invoke import 生成的"
+            "临时机构代码 TEMP-392DF5，不能发布：请在 schema/units.yaml 登记该单位的统一社会信用代码，再把索引号改为正式编号"
+            "（发布后网页地址由索引号生成，不能再改）") in build.stderr.splitlines()
+    for path in [root / "schema/units.yaml", *(root / "content/items").rglob("*.md")]:  # what the editor then does
+        path.write_text(path.read_text(encoding="utf-8").replace("TEMP-392DF5", "12350100MB0000000A"), encoding="utf-8")
+    build = run_build(root)
     assert build.returncode == 0, build.stdout + build.stderr
     assert len(list((root / "output/items").glob("*/index.html"))) == 52 + 2
 

@@ -39,19 +39,19 @@ COPIED = "：请删除它（常见于从其他系统复制的文字）"
 
 # example file -> the exact lines `invoke validate` prints for it (after "content/items/社会救助/<file>:")
 EXPECTED = {
-    "yaml_alias_bomb.md": ["21: 这里用了 YAML 的锚点“&”或别名“*”，事项文件和登记表中不允许使用：请把内容直接写出来；"
+    "yaml_alias_bomb.md": ["21: 值以“&”或“*”开头时表示引用别处的内容，事项文件和登记表中不允许这样写：请把内容直接写出来；"
                            "如果文字本身以 & 或 * 开头，请用引号把整个值括起来"],
-    "yaml_deep_nesting.md": ["8: 列表或映射嵌套超过 12 层（字段里不会有这么深的结构）：请检查这一行的方括号“[ ]”、花括号“{ }”和缩进"],
-    "control_escape_in_list.md": [f"10: 公开内容[2]: 第 5 个字处有不可见的控制字符 U+000C（换页符）{COPIED}"],
+    "yaml_deep_nesting.md": ["8: 列表或“字段: 值”嵌套超过 12 层（字段里不会有这么深的结构）：请检查这一行的方括号“[ ]”、花括号“{ }”和缩进"],
+    "control_escape_in_list.md": [f"10: 公开内容 第 2 项: 第 5 个字处有不可见的控制字符 U+000C（换页符）{COPIED}"],
     "escape_character_in_title.md": [f"3: 事项名称: 第 9 个字处有不可见的控制字符 U+001B（转义符 ESC）{COPIED}"],
     "title_with_line_break.md": [f"4: 事项名称: {LINE_BREAK}"],
     "title_zero_width_only.md": ["3: 事项名称: 只有空格或不可见的字符（如零宽空格）：请填写实际内容"],
     "title_bidi_override.md": ["4: 事项名称: 第 5 个字处有文字方向控制符 U+202E（RLO 从右到左强制），"
                                "它会让网页上显示的文字顺序与文件中的不同：请删除它"],
     "index_trailing_newline.md": [f"5: 索引号: {LINE_BREAK}"],
-    "attachment_path_newline.md": [f"22: 附件[1].文件: {LINE_BREAK}"],
-    "attachment_path_escape.md": [f"22: 附件[1].文件: 格式不对：应为{ATTACHMENT_HINT}，实际为文本“../../.git/config.pdf”",
-                                  f"24: 附件[2].文件: 格式不对：应为{ATTACHMENT_HINT}，实际为文本“attachments\\预算表.pdf”"],
+    "attachment_path_newline.md": [f"22: 附件 第 1 项的文件: {LINE_BREAK}"],
+    "attachment_path_escape.md": [f"22: 附件 第 1 项的文件: 格式不对：应为{ATTACHMENT_HINT}，实际为文本“../../.git/config.pdf”",
+                                  f"24: 附件 第 2 项的文件: 格式不对：应为{ATTACHMENT_HINT}，实际为文本“attachments\\预算表.pdf”"],
     "unrealistic_calendar_limit.md": ["14: 公开时限.说明: 时限写的是 99999999 日，" + UNREALISTIC.format(most="1096 日")],
     "unrealistic_workday_limit.md": ["14: 公开时限.说明: 时限写的是 99999999 个工作日，" + UNREALISTIC.format(most="750 个工作日")],
     "body_nested_divs.md": ["53: 正文: HTML 标签嵌套超过 32 层（到这一行）：请删除多余的 <div> 等标签，正文用 Markdown 书写即可"],
@@ -79,7 +79,7 @@ GENERATED = {
     "raw_controls_in_body.md": (_minimal(122, "按乡镇分列的名单每月更新。", "名单\x01见附件\n\n\x1b[31m红字\x1b[0m"),
                                 ["21: 正文: 这一行有不可见的控制字符 U+0001（控制字符）（共 2 行有这类字符，这里是第一处）" + COPIED]),
     "yaml_very_deep_nesting.md": (_minimal(123, "公开渠道: [政府网站, 公示栏]", "公开渠道: " + "[" * 30_000 + "]" * 30_000),
-                                  ["16: 列表或映射嵌套超过 12 层（字段里不会有这么深的结构）：请检查这一行的方括号“[ ]”、花括号“{ }”和缩进"]),
+                                  ["16: 列表或“字段: 值”嵌套超过 12 层（字段里不会有这么深的结构）：请检查这一行的方括号“[ ]”、花括号“{ }”和缩进"]),
     "oversized_item.md": (_minimal(124) + ("按乡镇分列的名单。" * 100 + "\n") * 450,
                           [" 文件有 1.2 MB，超过事项文件 1 MB 的上限：长名单和大表格请做成附件（附件字段），正文只写说明"]),
     "huge_values.md": (_minimal(125, "索引号: 11530000MB0123456X/2024-00125", f"索引号: {LONG_INDEX}")
@@ -166,7 +166,7 @@ def test_quoted_values_are_short_and_show_hidden_characters():
     assert quote("长" * 200_000) == "长" * 40 + "…（共 200000 个字符）"
     assert quote("名单\n## 审核意见") == "名单\\n## 审核意见"
     assert describe("长" * 100) == f"文本“{'长' * 40}…（共 100 个字符）”"
-    assert dotted(("键" * 100, 0)) == f"{'键' * 40}…（共 100 个字符）[1]"
+    assert dotted(("键" * 100, 0)) == f"{'键' * 40}…（共 100 个字符） 第 1 项"
     assert describe(10 ** 50) == f"数字 1{'0' * 39}…（共 51 个字符）"
     assert [describe(v) for v in (b"x", {1}, (1, 2))] == ["二进制数据（!!binary）", "集合（!!set）", "键值对（!!omap 或 !!pairs）"]
 
@@ -233,7 +233,7 @@ def test_registry_values_follow_the_same_rule(mini_project):
     text = units.read_text(encoding="utf-8")
     units.write_text(text.replace("名称: 示例县民政局", '名称: "示例县民政局\\e"', 1), encoding="utf-8")
     _catalogue, problems = load_catalogue(Paths.for_root(mini_project))[:2]
-    assert [str(p) for p in problems][:1] == [f"schema/units.yaml:1: [1].名称: 第 7 个字处有不可见的控制字符 U+001B（转义符 ESC）{COPIED}"]
+    assert [str(p) for p in problems][:1] == [f"schema/units.yaml:1: 第 1 项的名称: 第 7 个字处有不可见的控制字符 U+001B（转义符 ESC）{COPIED}"]
 
 
 # ---------------------------------------------------------------- YAML before composing

@@ -1,4 +1,5 @@
-"""`invoke new`: a new item file that validates at once, the next free 索引号, never an overwrite."""
+"""`invoke new`: a new item file that passes the schema at once (its placeholders are refused by the
+publish gate until replaced: tests/test_gate.py), the next free 索引号, never an overwrite."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -118,3 +119,26 @@ def test_interactive_questions_offer_registry_choices(project):
     assert "没有“9”这个选项，请输入 1–2 之间的编号" in said
     assert "请输入编号或名称（直接回车选“主动”）：" in asked
     assert said[-2] == "已新建：content/items/社会救助/低保审批结果.md" and path.is_file()
+
+
+def test_invoke_new_says_once_where_the_file_is(tmp_path):
+    """Issue 11: `invoke new` printed 已新建 twice."""
+    from conftest import make_mini_project, run_invoke
+
+    root = make_mini_project(tmp_path / "site")
+    done = run_invoke(root, "new", "--title", "临时救助对象名单", "--category", "社会救助", "--subcategory", "最低生活保障",
+                      "--unit", "示例县民政局", "--limit", "即时", "--method", "主动", "--audience", "全社会",
+                      "--date", "2024-03-05")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "已新建：content/items/社会救助/临时救助对象名单.md",
+        "请打开文件，按“# 待填写”“# 请核对”的提示补全内容，然后运行 invoke validate 检查（还有“待填写”的文件不能通过校验，也不会发布）。"]
+
+
+def test_invoke_import_help_works(tmp_path):
+    """Issue 11: `invoke import --help` took --help for the table's file name and exited 1."""
+    from conftest import make_mini_project, run_invoke
+
+    done = run_invoke(make_mini_project(tmp_path / "site"), "import", "--help")
+    assert done.returncode == 0 and done.stderr == ""
+    assert "把现有的政务公开目录表格导入为事项文件" in done.stdout and "--dry-run" in done.stdout

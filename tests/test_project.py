@@ -42,9 +42,11 @@ def test_settings_are_read_as_pelican_reads_them(publish):
 
 # ---- the vocabulary ------------------------------------------------------------------------
 
+# x-aliases ({value: [common wrong writings]}) on every field: validate's "是不是“主动”？".
 ANNOTATIONS = {"公开时限.类型": {"slugs", "badges", "table"}, "公开时限.周期": {"slugs", "months", "phrases", "table"},
                "公开方式": {"slugs"}, "公开对象": {"slugs"}, "公开渠道": {"slugs"}, "公开层级": {"slugs"},
                "五公开": {"slugs"}, "有效性": {"slugs", "badges"}}
+ANNOTATIONS = {field: names | {"aliases"} for field, names in ANNOTATIONS.items()}
 
 
 @pytest.mark.parametrize("field", vocabulary.FIELDS)
@@ -56,6 +58,8 @@ def test_every_enum_value_has_each_annotation_of_its_field(field):
         assert list(spec[f"x-{name}"]) == spec["enum"], (field, name)  # every value, in the enum's order
     slugs = list(spec["x-slugs"].values())
     assert len(set(slugs)) == len(slugs) and all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", s) for s in slugs)
+    wrong = [w for writings in spec["x-aliases"].values() for w in writings]
+    assert len(set(wrong)) == len(wrong) and not set(wrong) & set(spec["enum"])  # one meaning each, never a value
 
 
 def test_the_rules_and_the_importer_name_only_vocabulary_values():

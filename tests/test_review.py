@@ -636,3 +636,20 @@ def test_when_even_the_alerts_do_not_fit_the_report_says_so():
     last = max(i for i, line in enumerate(lines) if line.startswith("- **撤销**"))
     assert lines[last + 2] == "（本节过长，其余 " + str(300 - text.count("**撤销**")) + " 行从略：见完整报告。）"
     assert "## 概要" in lines and "## 新增事项（1）" in lines
+
+
+def test_scheduled_publication_is_flagged_for_the_reviewer():
+    """Issue 11: a 定时发布 item goes public on its date after the merge, unseen: the reviewer is told now."""
+    from gongkai_tools.review.compare import Comparison, Pair
+    from gongkai_tools.review.render import alerts
+    from gongkai_tools.review.snapshot import Entry
+
+    meta = {"事项名称": "年度预算", "索引号": f"{ORG}/2026-00001", "发布日期": "2027-01-04", "定时发布": True}
+    added = Entry("content/items/财政/预算.md", meta, "")
+    same = Pair(Entry("a.md", dict(meta), ""), Entry("a.md", dict(meta), ""))
+    moved = Pair(Entry("b.md", dict(meta), ""), Entry("b.md", {**meta, "发布日期": "2027-02-01"}, ""))
+    assert alerts(Comparison([added], [], [same, moved]), {}, []) == [
+        "- **定时发布** 《年度预算》（文件 `content/items/财政/预算.md`）：发布日期 2027-01-04 之前不在公开网站上，"
+        "当天由每天的定时发布自动公开，不再经过审核：**⚠ 请现在就按公开的内容审核**",
+        "- **定时发布** 《年度预算》（文件 `b.md`）：发布日期 2027-02-01 之前不在公开网站上，"
+        "当天由每天的定时发布自动公开，不再经过审核：**⚠ 请现在就按公开的内容审核**"]

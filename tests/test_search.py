@@ -169,19 +169,19 @@ def _synonyms(tmp_path, text):
 
 def test_synonym_group_of_one_term(tmp_path):
     _table, problems = _synonyms(tmp_path, "- [低保, 最低生活保障]\n- [社保]\n")
-    assert [str(p) for p in problems] == ["schema/synonyms.yaml:2: [2]: 至少要有 2 项"]
+    assert [str(p) for p in problems] == ["schema/synonyms.yaml:2: 第 2 项: 至少要有 2 项"]
 
 
 def test_synonym_listed_twice_after_normalisation(tmp_path):
     _table, problems = _synonyms(tmp_path, "- [双随机一公开, 双随机抽查]\n- [低保, 最低生活保障]\n- [双随机、一公开, 抽查]\n")
     assert [str(p) for p in problems] == [
-        "schema/synonyms.yaml:3: [3][1]: “双随机、一公开”与第 1 行的“双随机一公开”是同一个词（搜索时忽略标点、空格、全半角、"
+        "schema/synonyms.yaml:3: 第 3 组第 1 个词: “双随机、一公开”与第 1 行的“双随机一公开”是同一个词（搜索时忽略标点、空格、全半角、"
         "大小写和繁简体）：每个词只能出现一次，请删除一个或把两组合并"]
 
 
 def test_synonym_of_punctuation_only(tmp_path):
     _table, problems = _synonyms(tmp_path, "- [低保, “”]\n")
-    assert [str(p) for p in problems] == ["schema/synonyms.yaml:1: [1][2]: ““””去掉标点和空格后不足两个字，不能作为同义词"]
+    assert [str(p) for p in problems] == ["schema/synonyms.yaml:1: 第 1 组第 2 个词: ““””去掉标点和空格后不足两个字，不能作为同义词"]
 
 
 def test_synonyms_not_a_list(tmp_path):
@@ -444,5 +444,5 @@ def test_bad_synonyms_stop_the_build(tmp_path):
     (root / "schema/synonyms.yaml").write_text("- [低保, 最低生活保障]\n- [社保]\n", encoding="utf-8")
     result = run_build(root)
     assert result.returncode == 1
-    assert "schema/synonyms.yaml:2: [2]: 至少要有 2 项" in result.stderr
+    assert "schema/synonyms.yaml:2: 第 2 项: 至少要有 2 项" in result.stderr
     assert not (root / "output/search").exists()

@@ -229,9 +229,9 @@ def test_item_is_scanned_in_every_field_with_lines():
     item = make_item(BASE, "第一行\n\n银行卡 6222020012345671\n")
     found = [(f.line, f.field, f.kind, f.shown) for f in scan_item(item)]
     assert found == [
-        (6, "公开内容[2]", MOBILE, "139****5678"),
+        (6, "公开内容 第 2 项", MOBILE, "139****5678"),
         (9, "公开时限.说明", MOBILE, "138****8000"),
-        (12, "附件[1].文件", ID_CARD, "5301**********1238"),
+        (12, "附件 第 1 项的文件", ID_CARD, "5301**********1238"),
         (16, "正文", BANK_CARD, "6222 **** **** 5671"),
     ]
 
@@ -250,11 +250,11 @@ def test_exact_messages_as_problems():
     item = make_item(BASE, "内部资料\n")
     lines = [str(p) for p in scan_catalogue(_Catalogue([item]))]
     assert lines == [
-        "content/items/示例.md:6: 公开内容[2]: 疑似手机号码“139****5678”：公开前请删除或脱敏；"
+        "content/items/示例.md:6: 公开内容 第 2 项: 疑似手机号码“139****5678”：公开前请删除或脱敏；"
         "确需公开的，请在 保密审查 中登记（内容照抄原文中的完整号码）并注明审核人",
         "content/items/示例.md:9: 公开时限.说明: 疑似手机号码“138****8000”：公开前请删除或脱敏；"
         "确需公开的，请在 保密审查 中登记（内容照抄原文中的完整号码）并注明审核人",
-        "content/items/示例.md:12: 附件[1].文件: 疑似居民身份证号码“5301**********1238”：公开前请删除或脱敏；"
+        "content/items/示例.md:12: 附件 第 1 项的文件: 疑似居民身份证号码“5301**********1238”：公开前请删除或脱敏；"
         "确需公开的，请在 保密审查 中登记（内容照抄原文中的完整号码）并注明审核人",
         "content/items/示例.md:14: 正文: 疑似密级标识“内部资料”：涉密、内部或不予公开的信息不得上网公开，请删除；确属误报的，请在 保密审查 中登记并注明审核人",
     ]
@@ -298,7 +298,7 @@ UNUSABLE = ("登记内容“{}”不是完整的{}，不能确定登记的是哪
 def test_a_masked_acknowledgement_approves_nothing_and_is_reported(registered, kind, published, shown):
     item = make_item("公开对象: 全社会\n" + ACK.format(content=registered, kind=kind), f"号码 {published}\n")
     assert [str(f.problem()) for f in scan_item(item)] == [
-        f"content/items/示例.md:4: 保密审查[1].内容: {UNUSABLE.format(registered.strip(chr(39)), kind)}",
+        f"content/items/示例.md:4: 保密审查 第 1 项的内容: {UNUSABLE.format(registered.strip(chr(39)), kind)}",
         f"content/items/示例.md:10: 正文: 疑似{kind}“{shown}”：公开前请删除或脱敏；"
         "确需公开的，请在 保密审查 中登记（内容照抄原文中的完整号码）并注明审核人"]
 
@@ -350,7 +350,7 @@ def test_stale_acknowledgement_is_reported_masked():
     assert [f for f in scan_item(item) if f.kind == "保密审查登记"] == []  # its attachment not yet scanned
     stale = [f for f in scan_item(item, []) if f.kind == "保密审查登记"]
     assert [str(f.problem()) for f in stale] == [
-        "content/items/示例.md:14: 保密审查[1].内容: 登记的手机号码“137****2222”在本事项中已找不到："
+        "content/items/示例.md:14: 保密审查 第 1 项的内容: 登记的手机号码“137****2222”在本事项中已找不到："
         "内容已删除或改动的，请同时删除这条登记（或按新的保密审查结果重新登记）"]
 
 
@@ -363,7 +363,7 @@ def test_acknowledgements_for_the_review_report():
     item = make_item(BASE + ACK.format(content="138****8000", kind="手机号码"))
     (ack,) = acknowledgements(item)
     assert (ack.content, ack.kind, ack.reviewer, ack.date, ack.note, ack.field, ack.line) == (
-        "138****8000", "手机号码", "@mz-shenhe", "2024-03-01", "单位对外公布的值班电话", "保密审查[1]", 14)
+        "138****8000", "手机号码", "@mz-shenhe", "2024-03-01", "单位对外公布的值班电话", "保密审查 第 1 项", 14)
 
 
 def test_marking_acknowledgement():
@@ -379,8 +379,8 @@ def test_schema_accepts_and_checks_acknowledgements():
     problems = [str(p) for p in schema.check(validator, bad.meta, bad.lines, "x.md")
                 if p.field.startswith("保密审查")]
     assert problems == [
-        "x.md:4: 保密审查[1].类型: 应为 居民身份证号码、手机号码、银行卡号、密级标识、无法检查的附件 之一，实际为文本“电话”",
-        "x.md:6: 保密审查[1].日期: 不是有效的日期：应为真实存在的日期，格式 YYYY-MM-DD（例如 2024-03-15），实际为文本“2024-02-30”",
+        "x.md:4: 保密审查 第 1 项的类型: 应为 居民身份证号码、手机号码、银行卡号、密级标识、无法检查的附件 之一，实际为文本“电话”",
+        "x.md:6: 保密审查 第 1 项的日期: 不是有效的日期：应为真实存在的日期，格式 YYYY-MM-DD（例如 2024-03-15），实际为文本“2024-02-30”",
     ]
 
 
@@ -454,7 +454,7 @@ def test_invoke_scan_catches_the_sidesteps_of_issue_9(mini_project):
     advice = "公开前请删除或脱敏；确需公开的，请在 保密审查 中登记（内容照抄原文中的完整号码）并注明审核人"
     path = "content/items/社会救助/低保名单.md"
     assert result.stdout.splitlines() == [
-        f"{path}:21: 保密审查[1].内容: " + UNUSABLE.format("138****5678", "手机号码"),
+        f"{path}:21: 保密审查 第 1 项的内容: " + UNUSABLE.format("138****5678", "手机号码"),
         f"{path}:28: 正文: 疑似居民身份证号码“1101**********1233”：{advice}",
         f"{path}:29: 正文: 疑似手机号码“138****5678”：{advice}",
         f"{path}:30: 正文: 疑似银行卡号“6222 **** **** *** 6789”：{advice}",

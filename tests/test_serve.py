@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 from conftest import BUILD_EPOCH, axe_violations
@@ -36,6 +37,14 @@ def fetch(url: str) -> str | None:
             return response.read().decode("utf-8")
     except OSError:
         return None
+
+
+def not_found(url: str) -> urllib.error.HTTPError:
+    try:
+        urllib.request.urlopen(url, timeout=5)
+    except urllib.error.HTTPError as error:
+        return error
+    raise AssertionError(f"{url} was found")
 
 
 def wait_for(predicate, seconds: float = 60):
@@ -80,6 +89,10 @@ def test_serve_builds_serves_and_rebuilds_on_change(mini_project):
         item_url = address + ITEM_PATH
         page = wait_for(lambda: fetch(item_url)) or ""
         assert "城乡最低生活保障对象名单" in page and RELOAD_TAG in page
+        missing = not_found(f"{address}/a/b/c/missing")
+        assert missing.code == 404 and missing.headers["Content-Type"] == "text/html; charset=utf-8"
+        page = missing.read().decode("utf-8")
+        assert "<h1>页面不存在</h1>" in page and 'href="/theme/css/site.css"' in page and 'href="/table/"' in page
         edit(mini_project / ITEM, "城乡最低生活保障对象名单", "低保对象名单（已修改）")
         assert wait_for(lambda: "低保对象名单（已修改）" in (fetch(item_url) or ""))
         # The second build has ended (what the page's reload script asks for).

@@ -176,14 +176,18 @@ def test_feeds_sitemap_robots_and_404(site):
     ns = {"a": "http://www.w3.org/2005/Atom"}
     new = ET.fromstring((site / "output/feeds/new.atom.xml").read_bytes())
     assert len(new.findall("a:entry", ns)) == len(public_items(site))
+    assert all(e.text.startswith("http://localhost:8000/") for e in new.iter("{http://www.w3.org/2005/Atom}id"))
     per_category = ET.fromstring((site / "output/feeds/caizheng.atom.xml").read_bytes())
     assert [e.find("a:title", ns).text for e in per_category.findall("a:entry", ns)] == ["示例县财政局2024年部门预算"]
     sitemap = ET.fromstring((site / "output/sitemap.xml").read_bytes())
     locs = [e.text for e in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     # Absolute in every build: a local build uses GONGKAI_LOCAL_SITEURL, where invoke serve shows it.
     assert "http://localhost:8000/items/11530000MB0765432Y-2024-00003/" in locs
+    assert locs and all(loc and loc.startswith("http://localhost:8000/") for loc in locs)  # never <loc></loc>
     assert read(site, "robots.txt").startswith("User-agent: *")
-    assert "页面不存在" in read(site, "404.html")
+    not_found = read(site, "404.html")
+    # Served for any missing address, at any depth: links from the root even in a local build.
+    assert "页面不存在" in not_found and 'href="/theme/css/site.css"' in not_found and 'href="../' not in not_found
 
 
 def test_rebuild_of_the_same_commit_is_byte_identical(site):

@@ -40,11 +40,11 @@ MISTAKES = {
     "fullwidth_colon": (variant("事项名称: 城乡", "事项名称：城乡").replace(*NEW_INDEX), [
         f"{BAD}:3: 字段名后用了中文全角冒号“：”，应为英文冒号加一个空格“: ”（invoke fix --write 可自动修复）"]),
     "fullwidth_space": (variant("发布日期: 2024", "发布日期:\u30002024").replace(*NEW_INDEX), [
-        f"{BAD}:19: 这一行用了中文全角空格，YAML 只认半角空格：请改为半角空格（invoke fix --write 可自动修复）"]),
+        f"{BAD}:19: 这一行用了中文全角空格，字段部分只认半角空格：请改为半角空格（invoke fix --write 可自动修复）"]),
     "tab_indent": (variant("  - 《社会救助暂行办法》", "\t- 《社会救助暂行办法》").replace(*NEW_INDEX), [
-        f"{BAD}:11: 这一行用了制表符（Tab）缩进，YAML 只接受空格：请把 Tab 换成两个空格（invoke fix --write 可自动修复）"]),
+        f"{BAD}:11: 这一行用了制表符（Tab）缩进，字段部分只能用空格缩进：请把 Tab 换成两个空格（invoke fix --write 可自动修复）"]),
     "duplicate_key": (variant("公开方式: 主动", "公开方式: 主动\n公开方式: 依申请").replace(*NEW_INDEX), [
-        f"{BAD}:19: 公开方式: 字段重复出现（第 18 行已有同名字段），YAML 只会保留最后一个：请删除或合并其中一个"]),
+        f"{BAD}:19: 公开方式: 字段重复出现（第 18 行已有同名字段），只有最后一个会生效：请删除或合并其中一个"]),
     "impossible_date": (variant("发布日期: 2024-03-05", "发布日期: 2024-02-30").replace(*NEW_INDEX), [
         f"{BAD}:19: 发布日期: 不是有效的日期：应为真实存在的日期，格式 YYYY-MM-DD（例如 2024-03-15），实际为文本“2024-02-30”"]),
     "missing_closing_fence": (variant("---\n按乡镇", "按乡镇").replace(*NEW_INDEX), [
@@ -59,11 +59,34 @@ MISTAKES = {
     "unregistered_unit": (variant("公开主体: 示例县民政局", "公开主体: 示例县民证局").replace(*NEW_INDEX), [
         f"{BAD}:15: 公开主体: “示例县民证局”没有登记在 schema/units.yaml。是不是“示例县民政局”？如确需新增，请先在登记表中添加"]),
     "missing_attachment": (variant("发布日期: 2024-03-05", "发布日期: 2024-03-05\n附件:\n  - 名称: 名单\n    文件: attachments/名单.pdf").replace(*NEW_INDEX), [
-        f"{BAD}:22: 附件[1].文件: 找不到附件文件 content/attachments/名单.pdf：请确认文件已提交，路径相对于 content/，大小写一致"]),
+        f"{BAD}:22: 附件 第 1 项的文件: 找不到附件文件 content/attachments/名单.pdf：请确认文件已提交，路径相对于 content/，大小写一致"]),
     "misspelt_key": (variant("发布日期: 2024-03-05", "发布时间: 2024-03-05").replace(*NEW_INDEX), [
         f"{BAD}:19: 发布时间: 不是允许的字段，是不是“发布日期”？允许的字段有：{'、'.join(SCHEMA_KEYS)}"]),
     "periodic_without_period": (variant("类型: 即时", "类型: 定期").replace(*NEW_INDEX), [
-        f"{BAD}:12: 公开时限.周期: 缺少必填字段“周期”"]),
+        f"{BAD}:12: 公开时限.周期: 缺少必填字段“周期”：应为 月度、季度、半年、年度 之一"]),
+    # Issue 11: the common wrong writings (x-aliases in the schema) get the value meant.
+    "alias_of_a_value": (variant("公开方式: 主动", "公开方式: 主动公开").replace("类型: 即时", "类型: 定期\n  周期: 季度更新")
+                         .replace("公开对象: 全社会", "公开对象: 社会公众").replace(*NEW_INDEX), [
+        f"{BAD}:14: 公开时限.周期: 应为 月度、季度、半年、年度 之一，实际为文本“季度更新”。是不是“季度”？",
+        f"{BAD}:18: 公开对象: 应为 全社会、特定群体、内部 之一，实际为文本“社会公众”。是不是“全社会”？",
+        f"{BAD}:19: 公开方式: 应为 主动、依申请 之一，实际为文本“主动公开”。是不是“主动”？"]),
+    "dash_without_space_in_a_one_entry_list": (variant("  - 《社会救助暂行办法》", "  -《社会救助暂行办法》").replace(*NEW_INDEX), [
+        f"{BAD}:10: 公开依据: 应为列表（每行以“- ”开头），实际为文本“-《社会救助暂行办法》”。列表项的“-”后要加一个空格，写成“- 内容”"]),
+    "dash_without_space": (variant("  - 保障人数和月保障金额", "  -保障人数和月保障金额").replace(*NEW_INDEX), [
+        f"{BAD}:9: 列表项的“-”后要加一个空格，写成“- 内容”（invoke fix --write 可自动修复）"]),
+    # One run names every mistake: a YAML error on one line does not hide the other keys' problems.
+    "syntax_error_and_more": (variant("索引号: 11530000MB0123456X/2024-00001", "索引号: 11530000MB0123456X/2024-00002: 副本")
+                              .replace("公开对象: 全社会", "公开对象: 全体")
+                              .replace("发布日期: 2024-03-05", "发布日期: 2024-03-05\n更新日期: 2024-03-01"), [
+        f"{BAD}:4: 这里不能出现“: ”（冒号加空格）。如果值里本身有冒号，请用引号把整个值括起来",
+        f"{BAD}:17: 公开对象: 应为 全社会、特定群体、内部 之一，实际为文本“全体”",
+        f"{BAD}:20: 更新日期: 更新日期 2024-03-01 早于发布日期 2024-03-05：更新日期不能早于发布日期"]),
+    "index_format_and_dates": (variant("索引号: 11530000MB0123456X/2024-00001", "索引号: 11530000MB0123456X-2024-2")
+                               .replace("发布日期: 2024-03-05", "发布日期: 2024-03-05\n更新日期: 2024-03-01"), [
+        f"{BAD}:4: 索引号: 格式不对：应为机构代码/年份-序号，例如 11530000MB0123456X/2024-00012，实际为文本“11530000MB0123456X-2024-2”",
+        f"{BAD}:20: 更新日期: 更新日期 2024-03-01 早于发布日期 2024-03-05：更新日期不能早于发布日期"]),
+    "mapping_for_text": (variant("公开主体: 示例县民政局", "公开主体:\n  名称: 示例县民政局").replace(*NEW_INDEX), [
+        f"{BAD}:15: 公开主体: 应为文本，实际写成了带“字段: 值”的多行内容"]),
     "period_not_allowed": (variant("类型: 即时", "类型: 即时\n  周期: 季度").replace(*NEW_INDEX), [
         f"{BAD}:14: 公开时限.周期: 只有类型为“定期”时才能填写周期，请删除这一行或把类型改为定期"]),
     "updated_before_published": (variant("发布日期: 2024-03-05", "发布日期: 2024-03-05\n更新日期: 2024-03-01").replace(*NEW_INDEX), [
@@ -111,7 +134,7 @@ def test_bom_and_crlf_from_windows_are_accepted(mini_project):
 def test_missing_required_field(mini_project):
     (mini_project / BAD).write_text(variant("公开方式: 主动\n", "").replace(*NEW_INDEX), encoding="utf-8")
     _catalogue, problems = load_catalogue(Paths.for_root(mini_project))[:2]
-    assert [str(p) for p in problems] == [f"{BAD}:1: 公开方式: 缺少必填字段“公开方式”"]
+    assert [str(p) for p in problems] == [f"{BAD}:1: 公开方式: 缺少必填字段“公开方式”：应为 主动、依申请 之一"]
 
 
 def test_duplicate_index_names_both_files(mini_project):
@@ -122,6 +145,22 @@ def test_duplicate_index_names_both_files(mini_project):
         "content/items/社会救助/低保名单.md:4: 索引号: 索引号“11530000MB0123456X/2024-00001”与 "
         f"{BAD}:4 重复：每个事项的索引号必须唯一",
     ]
+
+
+def test_copied_item_with_the_same_title_and_number_names_both_files(mini_project):
+    """Issue 11: a file copied under a new 索引号 and never changed (same 事项名称 and 文号)."""
+    full = (EXAMPLES / "full_item.md").read_text(encoding="utf-8")
+    copy = mini_project / "content/items/财政信息/副本.md"
+    copy.write_text(full.replace("2024-00003", "2024-00009"), encoding="utf-8")
+    _catalogue, problems = load_catalogue(Paths.for_root(mini_project))[:2]
+    original = "content/items/财政信息/2024 年/部门预算.md"
+    assert [str(p) for p in problems] == [
+        f"{original}:3: 事项名称: 事项名称“示例县财政局2024年部门预算”和文号“示财预〔2024〕5号”都与 content/items/财政信息/副本.md:3 "
+        "相同，像是复制后没有改的同一个事项：请改写其中一个，或删除重复的文件",
+        "content/items/财政信息/副本.md:3: 事项名称: 事项名称“示例县财政局2024年部门预算”和文号“示财预〔2024〕5号”都与 "
+        f"{original}:3 相同，像是复制后没有改的同一个事项：请改写其中一个，或删除重复的文件"]
+    copy.write_text(full.replace("2024-00003", "2024-00009").replace("示财预〔2024〕5号", "示财预〔2024〕6号"), encoding="utf-8")
+    assert load_catalogue(Paths.for_root(mini_project))[1] == []  # same title, another document: fine
 
 
 def test_all_problems_are_reported_at_once(mini_project):

@@ -131,9 +131,22 @@ def test_triggers():
     # PyYAML reads the bare key `on` as True (YAML 1.1); GitHub reads it as "on".
     assert "pull_request" in pr[True]
     assert publish[True]["push"] == {"branches": ["main"]}
+    # 定时发布: a daily build just after midnight in China (cron is UTC) publishes items on their date.
+    assert publish[True]["schedule"] == [{"cron": "10 16 * * *"}]
     gitlab = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text(encoding="utf-8"))
     assert gitlab["pages"]["artifacts"] == {"paths": ["public"]}
     assert gitlab["review"]["artifacts"]["paths"] == ["review.md", "review-full.md"]
+
+
+def test_gitlab_schedule_is_documented_and_runs_the_publish_stage():
+    """GitLab keeps schedules in the project settings: the file says how to make one, and a
+    scheduled pipeline on the default branch reaches the pages job."""
+    text = (REPO / ".gitlab-ci.yml").read_text(encoding="utf-8")
+    header = text.split("workflow:")[0]
+    assert "Pipeline schedules" in header and "`10 0 * * *`" in header and "Asia/Shanghai" in header
+    gitlab = yaml.safe_load(text)
+    assert {"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"} in gitlab["workflow"]["rules"]
+    assert gitlab["pages"]["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
 
 
 def test_posting_the_report_fails_loudly():

@@ -5,7 +5,10 @@
   opening one missing before a first line that is clearly a field, a closing one missing after
   the last field when the body clearly starts there;
 - inside the front matter, and only when it does not load: tab indentation -> two spaces per tab,
-  full-width spaces in indentation or after "key:", a full-width colon after a known key.
+  full-width spaces in indentation or after "key:", a full-width colon after a known key, a list
+  dash without its space ("-审核审批程序" -> "- 审核审批程序");
+- dates of the schema's date fields written 2024-3-5, 2024/3/5, 2024.3.5 or 2024年3月5日 ->
+  2024-03-05 (only real dates; always, since such a date loads as text and only the schema refuses it).
 
 The line checks reuse the validator's own regexes (catalogue.frontmatter), so fix and validate
 agree on what is wrong. A UTF-8 BOM and CRLF line ends are accepted by the validator and kept.
@@ -13,6 +16,7 @@ Anything else (a wrong value, an unknown key) is left to the editor.
 """
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
 import os
@@ -23,12 +27,56 @@ from pathlib import Path
 import yaml
 
 from gongkai import limits
-from gongkai.frontmatter import BLOCK_SCALAR_START, FENCE, FULLWIDTH_COLON_KEY, FULLWIDTH_SPACE, TAB_INDENT, Loader
+from gongkai.frontmatter import (
+    BLOCK_SCALAR_START,
+    DASH_WITHOUT_SPACE,
+    FENCE,
+    FULLWIDTH_COLON_KEY,
+    FULLWIDTH_SPACE,
+    TAB_INDENT,
+    Loader,
+)
 
 # A line of three or more dash-like characters (ASCII, full-width, em/en dashes), spaces allowed.
 GARBLED_FENCE = re.compile(r"^[ \t\u3000]*(?:[-－—–―─ー][ \t\u3000]*){3,}$")
 # A key line: a known key, optional spaces, then an ASCII or full-width colon.
 KEY_LINE = re.compile(r"^([^\s:：#\-][^:：\s]{0,15})[ \t\u3000]*[:：]")
+
+
+# key: 2024-3-5 / 2024/3/5 / 2024.3.5 / 2024年3月5日 (quoted or not, an entry's "- " allowed, a comment kept).
+LOOSE_DATE = re.compile(r"^(?P<lead>[ \t]*(?:-[ \t]+)?)(?P<key>[^\s:#]+):[ \t]*(?P<q>['\"]?)(?P<y>\d{4})[-/.年]"
+                        r"(?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?(?P=q)(?P<tail>[ \t]*(?:#.*)?)$")
+
+
+def date_keys(schema: dict) -> set[str]:
+    """Every key whose value is a date ("format": "date"), at any depth of the item schema."""
+    found, stack = set(), [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            found |= {k for k, v in node.get("properties", {}).items() if isinstance(v, dict) and v.get("format") == "date"}
+            stack += [v for v in node.values() if isinstance(v, (dict, list))]
+        elif isinstance(node, list):
+            stack += node
+    return found
+
+
+def fix_dates(yaml_lines: list[str], first_line: int, keys: set[str], done: list) -> list[str]:
+    """2024-3-5 and its cousins -> 2024-03-05 on the lines of date fields."""
+    out = []
+    for number, line in enumerate(yaml_lines, start=first_line):
+        match = LOOSE_DATE.match(line)
+        if match and match.group("key") in keys:
+            try:
+                day = dt.date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
+            except ValueError:
+                day = None  # not a real date: validate names it, the editor decides
+            written = line[match.start("y"):match.start("tail")].rstrip("'\"")
+            if day and written != day.isoformat():  # a right date in quotes is fine as it is
+                done.append(f"第 {number} 行：日期“{written}”改为 {day.isoformat()}")
+                line = f"{match.group('lead')}{match.group('key')}: {day.isoformat()}{match.group('tail')}"
+        out.append(line)
+    return out
 
 
 def known_keys(schema: dict) -> tuple[set[str], set[str]]:
@@ -172,6 +220,8 @@ def _fix_line(line: str, keys: tuple[set, set]) -> str:
         line = line[: colon.start(1)] + colon.group(1) + ": " + line[colon.end():].lstrip(" \u3000")
     if FULLWIDTH_SPACE.search(line):
         line = re.sub(r"^([^#]*?):\u3000+", r"\1: ", line, count=1)
+    if DASH_WITHOUT_SPACE.match(line):
+        line = re.sub(r"^([ \t]*)-", r"\1- ", line, count=1)
     return line
 
 
@@ -185,6 +235,8 @@ def _what(before: str, after: str) -> str:
     """The repairs, named by what actually changed on the line."""
     found = [label for char, label in (("\t", "Tab 缩进改为空格"), ("\u3000", "全角空格改为半角空格"),
                                        ("：", "字段名后的全角冒号改为“: ”")) if after.count(char) < before.count(char)]
+    if DASH_WITHOUT_SPACE.match(before) and not DASH_WITHOUT_SPACE.match(after):
+        found.append("列表项的“-”后加了空格")
     return "，".join(found)
 
 
@@ -203,7 +255,7 @@ def decode(raw: bytes) -> tuple[str | None, bool, bool]:
             return None, bom, False
 
 
-def fix_text(text: str, keys: tuple[set, set]) -> tuple[str, list[str]]:
+def fix_text(text: str, keys: tuple[set, set], dates: set[str] = frozenset()) -> tuple[str, list[str]]:
     """The repaired text (line ends as in the input) and what was changed."""
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = text.replace("\r\n", "\n").split("\n")
@@ -212,16 +264,17 @@ def fix_text(text: str, keys: tuple[set, set]) -> tuple[str, list[str]]:
     if lines and FENCE.match(lines[0]):
         close = next((i for i in range(1, len(lines)) if FENCE.match(lines[i])), None)
         if close is not None:
-            lines = [lines[0]] + fix_lines(lines[1:close], 2, keys, done) + lines[close:]
+            fields = fix_dates(fix_lines(lines[1:close], 2, keys, done), 2, dates, done)
+            lines = [lines[0]] + fields + lines[close:]
     return newline.join(lines), done
 
 
-def fix_file(path: Path, keys: tuple[set, set]) -> tuple[bytes, FileFix] | None:
+def fix_file(path: Path, keys: tuple[set, set], dates: set[str] = frozenset()) -> tuple[bytes, FileFix] | None:
     raw = path.read_bytes()
     text, bom, gbk = decode(raw)
     if text is None:
         return None
-    fixed, done = fix_text(text, keys)
+    fixed, done = fix_text(text, keys, dates)
     if gbk:
         done.insert(0, "GBK 编码转换为 UTF-8")
     data = (b"\xef\xbb\xbf" if bom else b"") + fixed.encode("utf-8")
@@ -272,7 +325,7 @@ def fix(paths: list[Path], write: bool, root: Path | None = None, schema: dict |
     project; by default the folder given) are read at all: a link or a file elsewhere is named.
     Field names are the item schema's (by default the one of the project the first path is in)."""
     schema = schema or json.loads(_schema_near(paths[0]).read_text(encoding="utf-8"))
-    keys, chunks, changed = known_keys(schema), [], []
+    keys, dates, chunks, changed = known_keys(schema), date_keys(schema), [], []
     for path, folder in item_paths(paths):
         refusal = next((text for test, text in REFUSALS if test(path, root or folder)), None)
         if refusal:
@@ -282,7 +335,7 @@ def fix(paths: list[Path], write: bool, root: Path | None = None, schema: dict |
         if before is None:
             chunks.append(f"# {_shown(path)}：既不是 UTF-8 也不是 GBK 编码，无法自动修复，请用编辑器另存为 UTF-8\n")
             continue
-        result = fix_file(path, keys)
+        result = fix_file(path, keys, dates)
         if result is None:
             continue
         data, repair = result
@@ -314,4 +367,6 @@ def fix_command(root: Path, target: Path, write: bool = False) -> int:
     print(diff or "没有需要自动修复的问题。")
     if changed and not write:
         print(f"以上 {len(changed)} 个文件可以自动修复：加上 --write 写入。")
+    if changed and write:
+        print(f"已写入 {len(changed)} 个文件：{'、'.join(_shown(p) for p in changed)}。请再运行 invoke validate 检查。")
     return 0

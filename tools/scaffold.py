@@ -1,29 +1,33 @@
-"""`invoke new`: write a new item file that already validates, with a short Chinese comment above
-every field the editor still has to fill in, and the next free 索引号 for the unit and year."""
+"""`invoke new`: write a new item file with a short Chinese comment above every field the editor
+still has to fill in, and the next free 索引号 for the unit and year. Its placeholders pass the
+schema (the file previews at once), but the publish gate (gongkai.gate) refuses them: validate
+and the build fail until the editor has written the real content."""
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
 from gongkai.errors import ScaffoldError, format_report
+from gongkai.gate import MARK, PLACEHOLDERS
 from gongkai.project import load_project
 from gongkai.settings import settings_for
 from gongkai.vocabulary import AUDIENCE, CHANNEL, LIMIT, METHOD, PERIOD
 
 from .yamlwrite import IndexAllocator, item_text, safe_file_name
 
-# Placeholders validate, so the file is usable at once; the comments say they must be replaced.
-PLACEHOLDER_CONTENT = "待填写：公开内容要素"
-PLACEHOLDER_GROUP = "待填写：哪些群体，例如低保对象及其家庭成员"
+# Placeholders pass the schema, so the file previews at once; the publish gate (gongkai.gate, the
+# one table of them) refuses them until the editor has replaced them.
+PLACEHOLDER_CONTENT = PLACEHOLDERS["公开内容"]
+PLACEHOLDER_GROUP = PLACEHOLDERS["对象说明"]
 DEFAULT_BASIS = "《中华人民共和国政府信息公开条例》"
 STATUTORY_LIMIT = "自该信息形成或者变更之日起20个工作日内"
 
 COMMENTS = {
-    "公开内容": "待填写：公开内容要素，每行一项，以“- ”开头；请替换下面的示例行",
+    "公开内容": f"{MARK}：公开内容要素，每行一项，以“- ”开头；请替换下面的示例行",
     "公开依据": "待补充：法律、法规、规章或文件，每行一项；下面一行只是起点",
     "公开时限": "请核对：说明默认是《政府信息公开条例》第二十六条的时限，另有规定时照规定改写",
     "公开渠道": "请核对：可选 {channels}；具体平台写在“渠道说明”并选“其他”",
-    "对象说明": "待填写：写明是哪些群体",
+    "对象说明": f"{MARK}：写明是哪些群体",
 }
 
 
@@ -161,14 +165,14 @@ def ask_new_item(root, *, ask=input, say=print, date=None, **given) -> Path:
     answers.setdefault("subcategory", "")
     path = new_item(root, date=date, **answers)
     say(f"已新建：{path.relative_to(paths.root).as_posix()}")
-    say("请打开文件，按“# 待填写”“# 请核对”的提示补全内容，然后运行 invoke validate 检查。")
+    say(f"请打开文件，按“# {MARK}”“# 请核对”的提示补全内容，然后运行 invoke validate 检查"
+        f"（还有“{MARK}”的文件不能通过校验，也不会发布）。")
     return path
 
 
 def new_command(root, **given) -> int:
-    """`invoke new`: ask for what is missing, write the file, say where it is."""
-    path = ask_new_item(root, **given)
-    print(f"已新建：{path.relative_to(Path(root).resolve()).as_posix()}（请补全文件中标有“待填写”的字段）")
+    """`invoke new`: ask for what is missing, write the file, say where it is (once)."""
+    ask_new_item(root, **given)
     return 0
 
 
@@ -259,7 +263,7 @@ def new_document(root, *, item: str, title: str, kind: str = DOCUMENT_TYPES_DEFA
     meta["成文日期"] = formed or day.isoformat()
     meta["发布日期"] = day.isoformat()
     folder.mkdir(parents=True, exist_ok=True)
-    target.write_text(item_text(meta, "待填写：正文", comments=DOCUMENT_COMMENTS), encoding="utf-8")
+    target.write_text(item_text(meta, PLACEHOLDERS["正文"], comments=DOCUMENT_COMMENTS), encoding="utf-8")
     return target
 
 

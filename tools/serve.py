@@ -14,6 +14,8 @@ a source file changes, and keep the open page in step with the last build.
 Builds run one at a time in this process's watch loop, each as its own `pelican` process, which
 also takes the build lock (output.lock) against any other build; the build records its outcome
 in a file the preview names (gongkai.buildreport).
+- Missing pages: answered with the site's own 404 page (SiteHandler), as a web server
+  publishing the site is set up to.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ import sys
 import tempfile
 import threading
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -203,7 +206,36 @@ def _problem_item(problem: Problem) -> str:
     return f'<li><span class="where">{html.escape(where)}</span>{html.escape(text[len(where):])}</li>'
 
 
-class PreviewHandler(SimpleHTTPRequestHandler):
+# ---------------------------------------------------------------- missing pages: the site's own 404
+
+NOT_FOUND_PAGE = "404.html"
+
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Serves output/. A missing page gets output/404.html with status 404 (its links start at the
+    site's root, so it works for /a/b/c/missing too), never Python's English error page."""
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / NOT_FOUND_PAGE
+        if code != HTTPStatus.NOT_FOUND or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(code, message)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        return None
+
+
+def site_handler(output: Path):
+    """The request handler `invoke serve` serves output/ with."""
+    return functools.partial(SiteHandler, directory=str(output))
+
+
+class PreviewHandler(SiteHandler):
     """output/ as SimpleHTTPRequestHandler serves it, plus the preview's reload and problem page."""
 
     preview: Preview

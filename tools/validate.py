@@ -25,11 +25,12 @@ def validate_project(root: Path, stream=None) -> int:
         print(format_report(project.problems), file=stream)
         return 1
     catalogue = project.catalogue
-    internal = len(catalogue.items) - len(catalogue.public_items)
+    held = sum(item.held for item in catalogue.items)
+    internal = len(catalogue.items) - len(catalogue.public_items) - held
     tail = f"另有 {len(project.notices)} 条提醒（不影响发布），见上。" if project.notices else ""
+    hidden = f"内部公开 {internal} 个、定时发布 {held} 个，暂不上公开网站" if held else f"内部公开 {internal} 个，不上公开网站"
     documents = f"、{len(catalogue.documents)} 篇公开信息" if catalogue.documents else ""
-    print(f"校验通过：共 {len(catalogue.items)} 个事项（其中内部公开 {internal} 个，不上公开网站）{documents}，没有发现问题。{tail}",
-          file=stream)
+    print(f"校验通过：共 {len(catalogue.items)} 个事项（其中{hidden}）{documents}，没有发现问题。{tail}", file=stream)
     return 0
 
 

@@ -2,7 +2,7 @@
 the cross-file rules JSON Schema cannot state. Problems are collected, never raised one by one.
 
 Each item file is read, schema-checked, rendered (for a build) and put through the per-item rules
-(ITEM_RULES: 保密审查, 变更记录 dates, 公开时限 limits) in one job, cached per file by content
+(ITEM_RULES: 保密审查, 变更记录 dates, 公开时限 limits, placeholders) in one job, cached per file by content
 (cache.ParseCache) and spread over the cores (parallel.py). project.load_project() runs this as
 its first step.
 """
@@ -18,9 +18,9 @@ from . import body, guide, limits, schema
 from .boundary import Boundary, source_refusal
 from .cache import ParseCache, derive_key
 from .datafile import display
-from .errors import Problem, quote
+from .errors import Problem, dotted, quote
 from .frontmatter import read_source
-from .model import INTERNAL, Catalogue, Document, Item
+from .model import INTERNAL, Catalogue, Document, Item, parse_date
 from .registry import load_categories, load_units
 from .settings import Paths
 
@@ -29,14 +29,14 @@ IGNORED_NAMES = {"thumbs.db", "desktop.ini", "readme.md"}
 # The rules every item file is put through after its schema check, as 'module:function' names (a
 # worker process imports them itself). An office's own come from GONGKAI_ITEM_CHECKS.
 ITEM_RULES = ("gongkai.secrecy.scan:item_problems", "gongkai.history.notes:item_problems",
-              "gongkai.freshness.limits:item_problems")
+              "gongkai.freshness.limits:item_problems", "gongkai.gate:item_problems")
 NOT_AN_ITEM = "事项文件必须以 .md 结尾（例如 低保名单.md）；如果是附件，格式应为 {names}"
 
 # 公开信息 (documents): a .md file in the folder named after its item file, beside it
 # (content/items/社会救助/低保名单.md -> content/items/社会救助/低保名单/2024-Q1.md). Where the file is
 # says which item it belongs to, so an editor cannot mistype it and moving a document between
 # items is a moved file, which the review report shows.
-DOCUMENT_RULES = ("gongkai.secrecy.scan:document_problems",)
+DOCUMENT_RULES = ("gongkai.secrecy.scan:document_problems", "gongkai.gate:item_problems")
 LAYOUT = "例如事项 content/items/社会救助/低保名单.md 的公开信息放在文件夹 content/items/社会救助/低保名单/ 中"
 DOCUMENT_MISPLACED = "这是一篇公开信息（有“标题”，没有“事项名称”），必须放在所属事项文件旁边、与事项文件同名的文件夹中：{why}"
 NO_ITEM_BESIDE = "它所在的文件夹“{folder}/”旁边没有同名的事项文件“{folder}.md”{hint}（" + LAYOUT + "）"
@@ -114,12 +114,12 @@ def _ignored(path: Path) -> bool:
 
 def parse_item(path: Path, shown: str, validator) -> tuple[Item | None, list[Problem]]:
     """One file on its own: syntax, then schema. Cross-file rules come later."""
-    source = read_source(path, shown)
+    source = read_source(path, shown, recover=True)
     if source.meta is None:
         return None, source.problems
     if "标题" in source.meta and "事项名称" not in source.meta:
         return None, source.problems + [misplaced_document(path, shown, source.lines.get(("标题",)))]
-    problems = source.problems + schema.check(validator, source.meta, source.lines, shown)
+    problems = source.problems + schema.check(validator, source.meta, source.lines, shown, source.unread)
     item = Item(shown, source.meta, source.body, source.lines, source.body_line, valid=not problems,
                 defaults=schema.defaults(validator.schema))
     return item, problems
@@ -331,6 +331,7 @@ def cross_check(catalogue: Catalogue, boundary: Boundary, registries_ok: bool = 
     for item in rejected:
         if registries_ok:
             problems += check_registered(item, catalogue)
+        problems += check_dates(item)
     textual = [i for i in rejected + catalogue.rejected_documents if isinstance(i.meta.get("索引号"), str)]
     for document in catalogue.documents + catalogue.rejected_documents:
         if registries_ok:
@@ -418,7 +419,9 @@ def _unregistered(item: Item, key: str, names: list[str], where: str) -> Problem
 
 
 def check_dates(item: Item) -> list[Problem]:
-    if item.updated and item.published and item.updated < item.published:
+    """更新日期 before 发布日期; for a rejected item too (parse_date reads only valid dates)."""
+    published, updated = parse_date(item.meta.get("发布日期")), parse_date(item.meta.get("更新日期"))
+    if updated and published and updated < published:
         return [Problem(item.source, item.lines.get(("更新日期",)), "更新日期",
                         f"更新日期 {item.meta['更新日期']} 早于发布日期 {item.meta['发布日期']}：更新日期不能早于发布日期")]
     return []
@@ -430,7 +433,7 @@ def check_attachments(item: Item, boundary: Boundary) -> list[Problem]:
     for i, attachment in enumerate(item.meta.get("附件", [])):
         _file, reason = boundary.accept(attachment["文件"])
         if reason:
-            problems.append(Problem(item.source, item.lines.get(("附件", i, "文件")), f"附件[{i + 1}].文件", reason))
+            problems.append(Problem(item.source, item.lines.get(("附件", i, "文件")), dotted(("附件", i, "文件")), reason))
     return problems
 
 
@@ -439,16 +442,27 @@ def check_unique(items: list[Item]) -> list[Problem]:
     problems = _collisions(items, lambda i: i.index_no,
                            lambda i, others: f"索引号“{quote(i.index_no)}”与 {others} 重复：每个事项的索引号必须唯一"
                            + ("（公开信息的索引号也不能与任何事项或其他公开信息相同）" if _any_document(items) else ""))
-    return problems + _collisions(items, lambda i: i.slug.casefold(),
+    problems += _collisions(items, lambda i: i.slug.casefold(),
         lambda i, others: f"索引号“{quote(i.index_no)}”与 {others} 会生成同一个网页地址 items/{quote(i.slug)}/：请改用不同的索引号",
         distinct_only=True)
+    # Same title and 文号: a file copied and not changed (two real items may share a title, not a 文号).
+    return problems + _collisions([i for i in items if _text(i, "事项名称") and _text(i, "文号")],
+        lambda i: (i.meta["事项名称"].strip(), "".join(i.meta["文号"].split())), COPIED, distinct_only=True, field="事项名称")
+
+
+COPIED = ("事项名称“{title}”和文号“{number}”都与 {others} 相同，像是复制后没有改的同一个事项："
+          "请改写其中一个，或删除重复的文件")
+
+
+def _text(item: Item, key: str) -> bool:
+    return isinstance(item.meta.get(key), str) and bool(item.meta[key].strip())
 
 
 def _any_document(items) -> bool:
     return any(isinstance(i, Document) for i in items)
 
 
-def _collisions(items: list[Item], key, message, distinct_only: bool = False) -> list[Problem]:
+def _collisions(items: list[Item], key, message, distinct_only: bool = False, field: str = "索引号") -> list[Problem]:
     groups = defaultdict(list)
     for item in items:
         groups[key(item)].append(item)
@@ -457,8 +471,10 @@ def _collisions(items: list[Item], key, message, distinct_only: bool = False) ->
         if len(group) < 2 or (distinct_only and len({i.index_no for i in group}) == 1):
             continue  # identical 索引号 are already reported as duplicates
         for item in group:
-            others = "、".join(f"{o.source}:{o.lines.get(('索引号',))}" for o in group if o is not item)
-            problems.append(Problem(item.source, item.lines.get(("索引号",)), "索引号", message(item, others)))
+            others = "、".join(f"{o.source}:{o.lines.get((field,))}" for o in group if o is not item)
+            text = (message.format(title=quote(item.meta["事项名称"]), number=quote(item.meta["文号"]), others=others)
+                    if isinstance(message, str) else message(item, others))
+            problems.append(Problem(item.source, item.lines.get((field,)), field, text))
     return problems
 
 

@@ -19,11 +19,17 @@ def quote(value, limit: int = MAX_QUOTED_CHARS) -> str:
 
 
 def dotted(path) -> str:
-    """('附件', 0, '文件') -> '附件[1].文件': list positions counted from 1, as editors count.
-    A key is quoted like a value, so a 200,000-character misspelt key names itself briefly."""
-    out = ""
+    """How a message names a field, in words an editor reads without programming:
+    ('公开渠道', 1) -> '公开渠道 第 2 项', ('附件', 0, '文件') -> '附件 第 1 项的文件',
+    ('公开时限', '周期') -> '公开时限.周期'. List positions count from 1, as editors count. A key
+    is quoted like a value, so a 200,000-character misspelt key names itself briefly."""
+    out, after_position = "", False
     for part in path:
-        out += f"[{part + 1}]" if isinstance(part, int) else (f".{quote(part)}" if out else quote(part))
+        if isinstance(part, int):
+            out += f"{' ' if out else ''}第 {part + 1} 项"
+        else:
+            out += ("的" if after_position else "." if out else "") + quote(part)
+        after_position = isinstance(part, int)
     return out
 
 

@@ -40,7 +40,7 @@ def _values(spec: dict) -> str:
         return spec["x-hint"]
     if spec.get("x-multiline"):
         return "文本（可分多行）"
-    return {"array": "列表", "object": "见下行", "string": "文本"}.get(spec.get("type", ""), "")
+    return {"array": "列表", "object": "见下行", "string": "文本", "boolean": "true（是）或 false（否）"}.get(spec.get("type", ""), "")
 
 
 def _cell(text: str) -> str:

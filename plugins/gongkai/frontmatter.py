@@ -34,11 +34,13 @@ FENCE = re.compile(r"^---[ \t]*$")
 FULLWIDTH_COLON_KEY = re.compile(r"^[ \t]*(?:-[ \t]+)?([^\s:：#'\"\-][^:：\s]{0,15})[ \t\u3000]*：")
 FULLWIDTH_SPACE = re.compile(r"^[ \t]*\u3000|^[^#]*?:\u3000")
 TAB_INDENT = re.compile(r"^ *\t")
+DASH_WITHOUT_SPACE = re.compile(r"^[ \t]*-[^\s\-]")
 BLOCK_SCALAR_START = re.compile(r":[ \t]*[|>][+-]?[ \t]*$")
 
-HINT_TAB = "这一行用了制表符（Tab）缩进，YAML 只接受空格：请把 Tab 换成两个空格（invoke fix --write 可自动修复）"
+HINT_TAB = "这一行用了制表符（Tab）缩进，字段部分只能用空格缩进：请把 Tab 换成两个空格（invoke fix --write 可自动修复）"
 HINT_FULLWIDTH_COLON = "字段名后用了中文全角冒号“：”，应为英文冒号加一个空格“: ”（invoke fix --write 可自动修复）"
-HINT_FULLWIDTH_SPACE = "这一行用了中文全角空格，YAML 只认半角空格：请改为半角空格（invoke fix --write 可自动修复）"
+HINT_FULLWIDTH_SPACE = "这一行用了中文全角空格，字段部分只认半角空格：请改为半角空格（invoke fix --write 可自动修复）"
+HINT_DASH = "列表项的“-”后要加一个空格，写成“- 内容”（invoke fix --write 可自动修复）"
 
 # PyYAML's problem text -> what an editor should do about it.
 YAML_PROBLEMS = [
@@ -49,7 +51,7 @@ YAML_PROBLEMS = [
     ("did not find expected '-' indicator", "缩进不一致：列表项“- ”前的空格数要一致"),
     ("found unexpected end of stream", "引号没有成对出现：请检查这一行及上一行的引号"),
     ("found unknown escape character", "双引号里的反斜杠“\\”有特殊含义：请改用单引号，或去掉反斜杠"),
-    ("cannot start any token", "这一行开头的字符不能作为 YAML 的开头：如果是文字，请用引号括起来"),
+    ("cannot start any token", "这一行不能以这个符号开头：如果是文字，请用引号把整个值括起来"),
     ("expected alphabetic or numeric character", "值以“*”或“&”开头时，请用引号把整个值括起来"),
 ]
 
@@ -63,15 +65,22 @@ class Source:
     lines: dict = field(default_factory=dict)
     body_line: int = 1
     problems: list = field(default_factory=list)
+    # After a YAML syntax error with recovery (load_yaml(recover=True)): the top-level keys whose
+    # lines could not be read (UNREAD_ALL when a broken part names no key). None: all was read.
+    unread: frozenset | None = None
 
 
-def read_source(path: Path, display: str, max_bytes: int = limits.MAX_ITEM_BYTES) -> Source:
-    """Read a YAML+Markdown file; problems are collected in the result, never raised."""
+UNREAD_ALL = frozenset({"*"})
+
+
+def read_source(path: Path, display: str, max_bytes: int = limits.MAX_ITEM_BYTES, recover: bool = False) -> Source:
+    """Read a YAML+Markdown file; problems are collected in the result, never raised. `recover`:
+    after a YAML syntax error, the keys on the other lines are still read (load_yaml)."""
     raw, problem = limits.read_bounded(path, display, max_bytes)
     text, problem = decode(raw, display) if raw is not None else (None, problem)
     if problem:
         return Source(problems=[problem])
-    return parse_text(text, display)
+    return parse_text(text, display, recover)
 
 
 def decode(raw: bytes, display: str) -> tuple[str | None, Problem | None]:
@@ -95,7 +104,7 @@ def _not_utf8_message(raw: bytes) -> str:
             "请用记事本“另存为”，编码选择“UTF-8”；或运行 invoke fix --write 自动转换")
 
 
-def parse_text(text: str, display: str) -> Source:
+def parse_text(text: str, display: str, recover: bool = False) -> Source:
     """Split the --- fences, load the YAML between them, and map every key to its file line."""
     lines = text.split("\n")
     if not lines or not FENCE.match(lines[0]):
@@ -109,16 +118,20 @@ def parse_text(text: str, display: str) -> Source:
     if not any(s.strip() and not s.lstrip().startswith("#") for s in yaml_lines):
         source.problems.append(Problem(display, 1, "", "--- 与 --- 之间没有任何字段"))
         return source
-    load_yaml(yaml_lines, first_line=2, display=display, into=source)
+    load_yaml(yaml_lines, first_line=2, display=display, into=source, recover=recover)
     return source
 
 
 EXPECTED = {dict: "一行一个“字段名: 值”", list: "一个列表，每项以“- ”开头"}
 
 
-def load_yaml(yaml_lines: list[str], first_line: int, display: str, into: Source, expect=dict) -> None:
+def load_yaml(yaml_lines: list[str], first_line: int, display: str, into: Source, expect=dict,
+              recover: bool = False) -> None:
     """Refuse what YAML must never see, compose (for line marks), check duplicate keys, then
-    construct the data. (Every value's characters are checked with the schema, schema.py.)"""
+    construct the data. (Every value's characters are checked with the schema, schema.py.)
+
+    `recover`: after a syntax error, read the top-level keys whose lines are fine without the
+    broken ones (recover_keys), so one run reports the other keys' problems too."""
     text = "\n".join(yaml_lines) + "\n"
     refused = (limits.unreadable_lines(yaml_lines, first_line, display)
                or limits.yaml_structure(text, first_line, display))
@@ -131,6 +144,8 @@ def load_yaml(yaml_lines: list[str], first_line: int, display: str, into: Source
         into.meta = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         into.problems.extend(_syntax_problems(exc, yaml_lines, first_line, display))
+        if recover and expect is dict:
+            recover_keys(yaml_lines, first_line, display, into)
         return
     except (ValueError, OverflowError):  # an unquoted number of thousands of digits: int() refuses it
         into.problems.append(Problem(display, _longest_number(node) + first_line, "", limits.YAML_NUMBER))
@@ -146,6 +161,48 @@ def load_yaml(yaml_lines: list[str], first_line: int, display: str, into: Source
     _walk(node, (), first_line, display, into)
 
 
+TOP_KEY = re.compile(r"^([^\s:：#'\"\-{\[][^:：]*?)[ \t\u3000]*[:：]")
+
+
+def _blocks(yaml_lines: list[str]) -> list[tuple[int, int]]:
+    """(start, end) of each top-level key's lines: a line starting in column 0 (not a comment or
+    a list dash) opens a block; indented, blank and comment lines belong to the block above."""
+    starts = [i for i, text in enumerate(yaml_lines)
+              if text[:1] not in ("", " ", "\t", "#", "-") or (text.startswith("-") and not text.startswith("- "))]
+    if not starts or starts[0] != 0:
+        starts = [0] + starts
+    return list(zip(starts, starts[1:] + [len(yaml_lines)]))
+
+
+def _readable_mapping(lines: list[str]) -> bool:
+    if not any(s.strip() and not s.lstrip().startswith("#") for s in lines):
+        return True
+    try:
+        return isinstance(yaml.load("\n".join(lines) + "\n", Loader=Loader), dict)
+    except (yaml.YAMLError, ValueError, OverflowError):
+        return False
+
+
+def recover_keys(yaml_lines: list[str], first_line: int, display: str, into: Source) -> None:
+    """After a syntax error: blank out each top-level key's block that does not read on its own,
+    and read the rest (same line numbers). The broken keys go into `into.unread`, so the schema
+    does not call them missing; the file stays invalid (its syntax problem is reported)."""
+    kept, unread = list(yaml_lines), set()
+    for start, end in _blocks(yaml_lines):
+        if _readable_mapping(yaml_lines[start:end]):
+            continue
+        kept[start:end] = [""] * (end - start)
+        key = TOP_KEY.match(yaml_lines[start])
+        unread |= {key.group(1)} if key else UNREAD_ALL
+    if kept == yaml_lines or not any(s.strip() and not s.lstrip().startswith("#") for s in kept):
+        return
+    rest = Source()
+    load_yaml(kept, first_line, display, rest)
+    if isinstance(rest.meta, dict):
+        into.meta, into.lines, into.unread = rest.meta, rest.lines, frozenset(unread)
+        into.problems.extend(rest.problems)
+
+
 def _walk(node, path: tuple, first_line: int, display: str, into: Source) -> None:
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
@@ -154,7 +211,7 @@ def _walk(node, path: tuple, first_line: int, display: str, into: Source) -> Non
             line = key_node.start_mark.line + first_line
             if key in seen:
                 into.problems.append(Problem(display, line, dotted(path + (key,)),
-                    f"字段重复出现（第 {seen[key]} 行已有同名字段），YAML 只会保留最后一个：请删除或合并其中一个"))
+                    f"字段重复出现（第 {seen[key]} 行已有同名字段），只有最后一个会生效：请删除或合并其中一个"))
             seen.setdefault(key, line)
             into.lines.setdefault(path + (key,), line)
             _walk(value_node, path + (key,), first_line, display, into)
@@ -187,7 +244,7 @@ def _syntax_problems(exc, yaml_lines, first_line, display) -> list[Problem]:
     problem = exc.problem or ""
     hint = next((h for needle, h in YAML_PROBLEMS if needle in problem), None)
     if hint is None:
-        hint = f"YAML 格式错误（{problem}）：请对照示例检查这一行的冒号、缩进和引号"
+        hint = "这一行的写法有误：请对照示例检查冒号、缩进和引号"
     return [Problem(display, line, "", hint)]
 
 
@@ -214,6 +271,8 @@ def _line_hint(text: str) -> str | None:
         return HINT_TAB
     if FULLWIDTH_SPACE.search(text):
         return HINT_FULLWIDTH_SPACE
+    if DASH_WITHOUT_SPACE.match(text):
+        return HINT_DASH
     match = FULLWIDTH_COLON_KEY.match(text)
     if match and ": " not in text[: match.end()]:
         return HINT_FULLWIDTH_COLON
@@ -233,8 +292,14 @@ def describe(value) -> str:
     if isinstance(value, list):
         return "列表"
     if isinstance(value, dict):
-        return "映射（字段: 值）"
+        return "带“字段: 值”的多行内容"
     return TAGGED.get(type(value).__name__, type(value).__name__)
+
+
+def found(value) -> str:
+    """"实际为…" for an expected-vs-found message; what was written over several lines is
+    described as such ("实际写成了带“字段: 值”的多行内容")."""
+    return f"实际写成了{describe(value)}" if isinstance(value, (dict, list)) else f"实际为{describe(value)}"
 
 
 # What PyYAML's safe loader makes of explicit tags an editor may paste (!!binary, !!set…).

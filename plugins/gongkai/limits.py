@@ -38,9 +38,9 @@ RENDER_SECONDS = 60              # last resort for anything the checks above do 
 SIZE_WORDS = {MAX_ITEM_BYTES: ("事项文件", "长名单和大表格请做成附件（附件字段），正文只写说明"),
               MAX_REGISTRY_BYTES: ("登记表", "请检查文件是否被误替换")}
 
-YAML_ANCHOR = ("这里用了 YAML 的锚点“&”或别名“*”，事项文件和登记表中不允许使用：请把内容直接写出来；"
+YAML_ANCHOR = ("值以“&”或“*”开头时表示引用别处的内容，事项文件和登记表中不允许这样写：请把内容直接写出来；"
                "如果文字本身以 & 或 * 开头，请用引号把整个值括起来")
-YAML_DEPTH = (f"列表或映射嵌套超过 {MAX_YAML_DEPTH} 层（字段里不会有这么深的结构）："
+YAML_DEPTH = (f"列表或“字段: 值”嵌套超过 {MAX_YAML_DEPTH} 层（字段里不会有这么深的结构）："
               "请检查这一行的方括号“[ ]”、花括号“{ }”和缩进")
 YAML_NUMBER = "数字太长，无法读取：如果这是文字（例如编号），请用引号括起来"
 UNREADABLE_LINE = "这一行含有不可见的{what} {label}，无法读取：请删除它（常见于从其他系统复制的文字）"

@@ -72,6 +72,9 @@ class Item:
     # last commit that edited the file (used when 更新日期 is absent).
     history: list = field(default_factory=list)
     git_updated: dt.date | None = None
+    # Set on every load (gate.hold_scheduled): 定时发布 and 发布日期 after the build date. Checked
+    # like any item, but out of public_items until that date.
+    held: bool = False
 
     title = property(lambda self: self.meta["事项名称"])
     index_no = property(lambda self: self.meta["索引号"])
@@ -145,7 +148,9 @@ class Document:
     is_policy = property(lambda self: self.doc_type in POLICY_TYPES)
     # Never public when marked 内部 itself or when its item is 内部 (or not linked to any item).
     own_public = property(lambda self: self.meta.get("公开对象") != INTERNAL)
-    is_public = property(lambda self: self.own_public and self.item is not None and self.item.is_public)
+    # Held back with its item (定时发布) until the item's date.
+    is_public = property(lambda self: self.own_public and self.item is not None and self.item.is_public
+                         and not self.item.held)
     category = property(lambda self: self.item.category)
     subcategory = property(lambda self: self.item.subcategory)
     limit_type = property(lambda self: self.item.limit_type)
@@ -168,11 +173,27 @@ class Catalogue:
     # 公开信息 that passed their schema (each linked to its item, when the item is valid), and those that did not.
     documents: list = field(default_factory=list)
     rejected_documents: list = field(default_factory=list)
+    # The intranet build (GONGKAI_INTRANET, set by load_project): its site shows 内部 items too.
+    intranet: bool = False
 
     @property
     def public_items(self) -> list[Item]:
-        """Everything the public site may show: 内部 items never leave this list's complement."""
-        return [item for item in self.items if item.is_public]
+        """Everything the public site may show: 内部 items and items scheduled for a later date
+        (定时发布) never leave this list's complement."""
+        return [item for item in self.items if item.is_public and not item.held]
+
+    @property
+    def site_items(self) -> list[Item]:
+        """The items this build's site shows, the only list page and search writers see: the public
+        items, or on the intranet build (internalconf.py, its own output folder) every item."""
+        return [i for i in self.items if not i.held] if self.intranet else self.public_items  # 定时发布: on its date
+
+    @property
+    def site_documents(self) -> list:
+        """The 公开信息 this build's site shows: the public ones, or on the intranet build every one
+        linked to a valid item (内部 ones included)."""
+        return ([d for d in self.documents if d.item is not None and not d.item.held] if self.intranet
+                else self.public_documents)
 
     @property
     def public_documents(self) -> list:

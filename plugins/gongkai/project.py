@@ -1,6 +1,7 @@
 """The one pipeline: load_project(settings) -> Project, used by the build and by every command.
 
     load      items, registries, 公开指南 pages, each item through its per-item rules (catalogue.py)
+    gate      dates after the build date; 定时发布 items held back from the public site (gate.py)
     validate  cross-file rules, the pages' 保密审查 and addresses, an office's extra checks
     history   变更记录 notes and 更新日期 from git (history/)
     freshness the holiday table, then every item's 公开时限 verdict on the build date (freshness/)
@@ -22,7 +23,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import textsafe, vocabulary
+from . import gate, textsafe, vocabulary
 from .boundary import Boundary
 from .catalogue import load_catalogue, resolve
 from .errors import CatalogueInvalid, Problem
@@ -40,7 +41,7 @@ from .site.pages import page_url_problems
 from .vocabulary import Vocabulary
 
 CACHE_FILE = "gongkai-items.cache"
-STEPS = ("files", "rules", "checks", "holidays", "synonyms", "reports", "attachments")
+STEPS = ("files", "rules", "gate", "checks", "holidays", "synonyms", "reports", "attachments")
 WARNING_MARK = "提醒："
 
 
@@ -113,9 +114,14 @@ def load_project(settings: dict, *, render: bool = False, cache: bool = False, d
     words = vocabulary.load(paths.item_schema)
     steps: dict[str, list[Problem]] = {}
 
-    cache_path = Path(settings["CACHE_PATH"]) / CACHE_FILE if cache and settings["GONGKAI_CACHE"] else None
+    cache_path = paths.cache_dir / CACHE_FILE if cache and paths.cache_dir else None
     catalogue, steps["files"], steps["rules"] = load_catalogue(
         paths, settings["GONGKAI_INDEX_PATTERN"], cache_path, render, tuple(settings["GONGKAI_ITEM_CHECKS"]))
+    # Dates against the build date: never cached with the file (the verdict changes with the day).
+    steps["gate"] = gate.date_problems(catalogue.items + catalogue.rejected, day) + gate.registry_problems(catalogue, paths)
+    steps["gate"] += gate.date_problems(catalogue.documents + catalogue.rejected_documents, day, schedulable=False)
+    gate.release(catalogue.items)  # every check below sees scheduled items as published (先审查、后公开)
+    catalogue.intranet = settings["GONGKAI_INTRANET"]  # which items the site shows: Catalogue.site_items
     textsafe.scrub_catalogue(catalogue)  # what anyone is shown never carries controls or bidi overrides
     steps["checks"] = page_problems(catalogue) + page_url_problems(catalogue)
     steps["checks"] += [p for name in settings["GONGKAI_CHECKS"] for p in resolve(name)(catalogue, paths)]
@@ -134,6 +140,8 @@ def load_project(settings: dict, *, render: bool = False, cache: bool = False, d
     notices = report_warnings(catalogue, reports, paths.schema_dir)
     notices += [p for name in settings["GONGKAI_WARNINGS"] for p in resolve(name)(catalogue, paths)]
 
+    # Last, so scheduled items were checked (attachments too) like every item before being held back.
+    gate.hold_scheduled(catalogue.items, day)
     project = Project(settings, paths, catalogue, words, json.loads(paths.item_schema.read_text(encoding="utf-8")),
                       boundary, day, calendar, freshness, synonyms if not steps["synonyms"] else EMPTY, reports,
                       notices, steps, _read_json(paths.document_schema))

@@ -15,10 +15,10 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError, val
 
 from . import limits
 from .errors import Problem, dotted, quote
-from .frontmatter import describe
+from .frontmatter import UNREAD_ALL, found
 
-TYPE_NAMES = {"string": "文本", "array": "列表（每行以“- ”开头）", "object": "映射（字段: 值）",
-              "integer": "整数", "number": "数字", "boolean": "是/否值"}
+TYPE_NAMES = {"string": "文本", "array": "列表（每行以“- ”开头）", "object": "带“字段: 值”的多行内容（下一行起缩进两格书写）",
+              "integer": "整数", "number": "数字", "boolean": "true（是）或 false（否）"}
 
 
 @cache
@@ -79,9 +79,12 @@ def defaults(schema: dict) -> dict:
     return entry[1]
 
 
-def check(validator: Draft202012Validator, data, lines: dict, display: str) -> list[Problem]:
-    """Every schema violation in `data`, each placed on the line of the offending key."""
+def check(validator: Draft202012Validator, data, lines: dict, display: str, unread: frozenset | None = None) -> list[Problem]:
+    """Every schema violation in `data`, each placed on the line of the offending key. `unread`:
+    top-level keys whose lines had a syntax error (frontmatter.recover_keys): not "missing"."""
     errors = list(validator.iter_errors(data))
+    if unread:
+        errors = [e for e in errors if not _unread_required(e, unread)]
     # A value whose characters are refused gets that one message, not also "too short" or "format".
     refused = {tuple(e.absolute_path) for e in errors if e.validator == "x-text"}
     errors = [e for e in errors if e.validator == "x-text" or tuple(e.absolute_path) not in refused]
@@ -91,13 +94,32 @@ def check(validator: Draft202012Validator, data, lines: dict, display: str) -> l
     for error in errors:
         if error.validator == "required" and _missing_is_suggested(error, suggested):
             continue  # a misspelt key already says "是不是“发布日期”？" on its own line
-        problems.extend(_translate(error, lines, display))
+        problems.extend(_translate(error, lines, display, validator.schema))
     return sorted(problems, key=lambda p: (p.line or 0, p.field))
+
+
+def _unread_required(error, unread: frozenset) -> bool:
+    if error.validator != "required" or tuple(error.absolute_path):
+        return False
+    return UNREAD_ALL <= unread or any(error.message.startswith(repr(key)) for key in unread)
 
 
 def _suggestions(error) -> list:
     allowed = list(error.schema.get("properties", {}))
-    return [m for key in _extra_keys(error) for m in difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.4)]
+    return [m for key in _extra_keys(error) for m in closest(str(key), allowed)]
+
+
+def closest(word: str, options: list, cutoff: float = 0.4) -> list:
+    """The most similar option (difflib's ratio), as a list of at most one. Of equally similar
+    options the first in schema order wins (difflib would take the last in code-point order:
+    "发布时间" -> "定时发布" instead of "发布日期")."""
+    scored = []
+    for option in options:
+        matcher = difflib.SequenceMatcher(None, word, option)
+        if matcher.real_quick_ratio() >= cutoff and matcher.quick_ratio() >= cutoff and matcher.ratio() >= cutoff:
+            scored.append((matcher.ratio(), option))
+    best = max((score for score, _o in scored), default=None)
+    return [next(o for score, o in scored if score == best)] if scored else []
 
 
 def _missing_is_suggested(error, suggested: set) -> bool:
@@ -113,7 +135,7 @@ def line_of(lines: dict, path: tuple) -> int | None:
     return lines.get(path)
 
 
-def _translate(error, lines: dict, display: str) -> list[Problem]:
+def _translate(error, lines: dict, display: str, root: dict | None = None) -> list[Problem]:
     path = tuple(error.absolute_path)
     if error.validator == "additionalProperties":
         return [_unknown_key(error, path, key, lines, display) for key in _extra_keys(error)]
@@ -121,12 +143,25 @@ def _translate(error, lines: dict, display: str) -> list[Problem]:
         # jsonschema raises one error per missing key, each carrying the whole list: name this one.
         missing = [k for k in error.validator_value if k not in error.instance] or error.validator_value
         key = next((k for k in missing if error.message.startswith(repr(k))), missing[0])
-        return [Problem(display, line_of(lines, path), dotted(path + (key,)), f"缺少必填字段“{key}”")]
+        options = _enum_of(root, path + (key,))
+        allowed = f"：应为 {'、'.join(options)} 之一" if options else ""
+        return [Problem(display, line_of(lines, path), dotted(path + (key,)), f"缺少必填字段“{key}”{allowed}")]
     if error.validator == "not" and "required" in error.validator_value:
         path += tuple(error.validator_value["required"][:1])  # point at the key that must go
     handler = HANDLERS.get(error.validator, _fallback)
     message = error.schema.get("x-message") if isinstance(error.schema, dict) else None
     return [Problem(display, line_of(lines, path), dotted(path), message or handler(error))]
+
+
+def _enum_of(root: dict | None, path: tuple) -> list:
+    """The allowed values of the field at `path` (list positions skipped), if it has an enum."""
+    spec = root or {}
+    for part in path:
+        if isinstance(part, int):
+            spec = spec.get("items", {})
+        else:
+            spec = spec.get("properties", {}).get(part, {})
+    return list(spec.get("enum", []))
 
 
 def _extra_keys(error) -> list:
@@ -136,7 +171,7 @@ def _extra_keys(error) -> list:
 
 def _unknown_key(error, path, key, lines, display) -> Problem:
     allowed = list(error.schema.get("properties", {}))
-    close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.4)
+    close = closest(str(key), allowed)
     hint = f"，是不是“{close[0]}”？" if close else "。"
     return Problem(display, line_of(lines, path + (key,)), dotted(path + (key,)),
                    f"不是允许的字段{hint}允许的字段有：{'、'.join(allowed)}")
@@ -145,35 +180,47 @@ def _unknown_key(error, path, key, lines, display) -> Problem:
 def _type(error) -> str:
     expected = error.validator_value
     names = "或".join(TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
-    message = f"应为{names}，实际为{describe(error.instance)}"
+    message = f"应为{names}，{found(error.instance)}"
     if expected == "string" and isinstance(error.instance, (int, float)) and not isinstance(error.instance, bool):
         message += f"。请加引号，写成 \"{quote(error.instance)}\""
     if expected == "array" and isinstance(error.instance, str):
-        message += "。列表要换行书写，每项一行，以“- ”开头"
+        message += ("。列表项的“-”后要加一个空格，写成“- 内容”" if error.instance.startswith("-")
+                    else "。列表要换行书写，每项一行，以“- ”开头")
     return message
 
 
 def _enum(error) -> str:
+    """The allowed values, and for a common wrong writing (the schema's x-aliases beside the enum:
+    主动公开 -> 主动) the value meant."""
     options = "、".join(map(str, error.validator_value))
-    return f"应为 {options} 之一，实际为{describe(error.instance)}"
+    meant = alias_of(error.schema, error.instance)
+    return f"应为 {options} 之一，{found(error.instance)}" + (f"。是不是“{meant}”？" if meant else "")
+
+
+def alias_of(spec: dict, value) -> str | None:
+    """The enum value a wrong writing stands for, from `x-aliases` ({value: [wrong writings]})."""
+    if not isinstance(value, str) or not isinstance(spec, dict):
+        return None
+    written = "".join(value.split())
+    return next((right for right, wrong in spec.get("x-aliases", {}).items() if written in wrong), None)
 
 
 def _pattern(error) -> str:
     hint = error.schema.get("x-hint", f"符合 {error.validator_value} 的文本")
-    return f"格式不对：应为{hint}，实际为{describe(error.instance)}"
+    return f"格式不对：应为{hint}，{found(error.instance)}"
 
 
 def _format(error) -> str:
     if error.validator_value == "date":
-        return f"不是有效的日期：应为真实存在的日期，格式 YYYY-MM-DD（例如 2024-03-15），实际为{describe(error.instance)}"
-    return f"格式不对：应为 {error.validator_value}，实际为{describe(error.instance)}"
+        return f"不是有效的日期：应为真实存在的日期，格式 YYYY-MM-DD（例如 2024-03-15），{found(error.instance)}"
+    return f"格式不对：应为 {error.validator_value}，{found(error.instance)}"
 
 
 HANDLERS = {
     "x-text": lambda e: e.message,
     "type": _type,
     "enum": _enum,
-    "const": lambda e: f"应为“{e.validator_value}”，实际为{describe(e.instance)}",
+    "const": lambda e: f"应为“{e.validator_value}”，{found(e.instance)}",
     "pattern": _pattern,
     "format": _format,
     "minLength": lambda e: f"至少要 {e.validator_value} 个字，实际 {len(e.instance)} 个",

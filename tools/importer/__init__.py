@@ -18,6 +18,7 @@ from pathlib import Path
 
 from gongkai import schema as schema_checks
 from gongkai.errors import ImportTableError
+from gongkai.gate import REVIEWER_PLACEHOLDER
 from gongkai.project import load_project
 from gongkai.settings import Paths, settings_for
 
@@ -29,7 +30,7 @@ from .sheet import MAX_COLUMNS, Sheet, read_sheets
 
 __all__ = ["ImportReport", "ImportTableError", "import_command", "import_table"]
 
-PLACEHOLDER_REVIEWER = "@daizhiding"  # pinyin of 待指定: the schema only accepts ASCII handles
+PLACEHOLDER_REVIEWER = REVIEWER_PLACEHOLDER  # the publish gate refuses it until replaced
 
 
 # ---------------------------------------------------------------- report

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai.errors import ImportTableError, format_report
+from gongkai.gate import TEMP_CODE_PREFIX
 
 from ..yamlwrite import scalar
 from .rows import Draft
 
-PLACEHOLDER_CODE_PREFIX = "TEMP-"
+PLACEHOLDER_CODE_PREFIX = TEMP_CODE_PREFIX  # the publish gate refuses 索引号 made with it
 
 
 # ---------------------------------------------------------------- registries

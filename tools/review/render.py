@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from gongkai.errors import Problem
+from gongkai.gate import is_scheduled
 
 from .compare import ADDED, NONE, REMOVED, Comparison, Exposure, FieldChange, Note, PageChange, Pair, list_parts
 from .snapshot import INTERNAL, Entry
@@ -123,6 +124,9 @@ def alerts(comparison: Comparison, registries: dict[str, list[Note]], pages: lis
     for pair in comparison.pairs:
         lines += _pair_alerts(pair)
     lines += [_exposure_alert(e) for e in comparison.exposures]
+    scheduled = [e for e in comparison.added if _newly_scheduled(None, e)]
+    scheduled += [p.after for p in comparison.pairs if _newly_scheduled(p.before, p.after)]
+    lines += [_scheduled_alert(entry) for entry in scheduled]
     for path, notes in registries.items():
         lines += [f"- **登记表** {code(path)}：{note_text(note)}" for note in notes if note.alert]
     lines += [f"- **删除指南页面** {code(c.page.path)}（{md(c.page.title)}）：该页面将从网站上消失"
@@ -149,6 +153,18 @@ def _pair_alerts(pair: Pair) -> list[str]:
         lines.append(f"- **转为公开** {_name(after)}（{where}）：公开对象 内部 → {md(after.meta.get('公开对象'))}，"
                      "**⚠ 将在公开网站上公开**：请确认已完成保密审查")
     return lines
+
+
+def _newly_scheduled(before: Entry | None, after: Entry) -> bool:
+    """定时发布 set now, or its 发布日期 moved: merged, it goes public on that day with no one looking."""
+    if not (after.readable and is_scheduled(after.meta)):
+        return False
+    return before is None or not is_scheduled(before.meta) or before.meta.get("发布日期") != after.meta.get("发布日期")
+
+
+def _scheduled_alert(entry: Entry) -> str:
+    return (f"- **定时发布** {_name(entry)}（文件 {code(entry.path)}）：发布日期 {md(entry.meta.get('发布日期'))} 之前不在公开网站上，"
+            "当天由每天的定时发布自动公开，不再经过审核：**⚠ 请现在就按公开的内容审核**")
 
 
 def _exposure_alert(exposure: Exposure) -> str:

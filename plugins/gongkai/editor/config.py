@@ -155,6 +155,8 @@ def schema_field(key: str, prop: dict, required: bool) -> dict:
         out.update(_array(prop, required))
     elif prop.get("type") == "object":
         out.update(widget="object", collapsed=False, fields=_fields(prop))
+    elif prop.get("type") == "boolean":
+        out.update(widget="boolean")
     else:
         out.update(_string(prop))
     return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from gongkai.errors import Problem
+from gongkai.errors import Problem, dotted
 from gongkai.model import Item, parse_date
 
 NOTES_KEY = "变更记录"
@@ -50,7 +50,7 @@ def item_problems(item: Item) -> list[Problem]:
     for i, entry in enumerate(item.meta.get(NOTES_KEY) or []):
         date = parse_date(entry.get("日期")) if isinstance(entry, dict) else None
         line = item.lines.get((NOTES_KEY, i, "日期")) or item.lines.get((NOTES_KEY, i))
-        field = f"{NOTES_KEY}[{i + 1}].日期"
+        field = dotted((NOTES_KEY, i, "日期"))
         if date and published and date < published:
             problems.append(Problem(item.source, line, field, f"{date} 早于发布日期 {published}：变更记录只写发布以后的更新，"
                                     "新增事项不用写；请改正日期或删除这一条"))

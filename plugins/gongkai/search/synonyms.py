@@ -58,7 +58,7 @@ def overlaps(groups: list[list[str]], lines: dict, display: str) -> list[Problem
     for i, group in enumerate(groups):
         for j, term in enumerate(group):
             key, line = compact(term), lines.get((i, j))
-            field = f"[{i + 1}][{j + 1}]"
+            field = f"第 {i + 1} 组第 {j + 1} 个词"
             if len(key) < 2:
                 problems.append(Problem(display, line, field,
                     f"“{quote(term)}”去掉标点和空格后不足两个字，不能作为同义词"))

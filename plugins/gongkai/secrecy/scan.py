@@ -169,7 +169,7 @@ def _stale(item: Item, ack: Acknowledgement) -> Finding:
     # Show the registered text masked when it is a number, so the report never repeats it in full.
     hits = [] if ack.kind == UNCHECKED else find_sensitive(ack.content)
     shown = ack.content if not hits or hits[0].kind == MARKING else hits[0].shown
-    return Finding(item.source, ack.line, f"{ack.field}.内容", kind, ack.content, shown, ack.content, ack.kind)
+    return Finding(item.source, ack.line, f"{ack.field}的内容", kind, ack.content, shown, ack.content, ack.kind)
 
 
 def _file_entry_message(kind: str, content: str) -> str:
