@@ -316,3 +316,71 @@ def test_home_feeds_and_sitemap_carry_public_documents(example_output):
     assert f"docs/{slug(LATE)}/" in feed and "所属事项：高龄津贴新增对象公示" in feed
     sitemap = (example_output / "sitemap.xml").read_text(encoding="utf-8")
     assert f"docs/{slug(REPEALED)}/</loc><lastmod>2019-05-28</lastmod>" in sitemap and "policies/validity/repealed/</loc>" in sitemap
+
+
+def test_documents_beside_an_item_file_that_is_never_read_are_reported(tmp_path):
+    from gongkai.catalogue import load_catalogue
+    from gongkai.settings import Paths
+
+    root = make_mini_project(tmp_path / "project")
+    folder = root / "content/items/社会救助"
+    shutil.copy2(EXAMPLES / "minimal_item.md", folder / "readme.md")  # a name the catalogue skips
+    (folder / "readme").mkdir()
+    shutil.copy2(EXAMPLES / "documents" / "valid_document.md", folder / "readme" / "a.md")
+    catalogue, problems = load_catalogue(Paths.for_root(root))[:2]
+    assert [str(p) for p in problems] == [
+        "content/items/社会救助/readme/a.md: 所在文件夹旁边的 content/items/社会救助/readme.md 不是会发布的事项文件"
+        "（文件名以“.”或“~$”开头，或为 readme.md 等），这篇公开信息不会发布：请把事项文件改为普通的名称，文件夹也改为同名"]
+    assert catalogue.public_documents == []
+
+
+def test_a_document_page_is_reused_only_while_everything_it_shows_is_unchanged(project):
+    from gongkai.site.pages import PageSpec, SiteData, page_key
+
+    site = SiteData.build(project.catalogue, "示例", project.build_date, project.freshness, project.vocabulary,
+                          project.document_schema)
+    reuse = SimpleNamespace(key=lambda *parts: repr(parts))
+    repealed = site.public_document(REPEALED)
+    spec = PageSpec(repealed.save_as, "document", {"document": repealed})
+    key = lambda: page_key(reuse, spec, project.freshness, lambda d: [], [], site)  # noqa: E731
+    before = key()
+    replacement, item = site.public_document(REPLACEMENT), repealed.item
+    saved = replacement.meta, item.meta
+    try:
+        assert key() == before
+        replacement.meta = dict(replacement.meta, 标题="改过的标题")  # shown on the repealed one's page
+        assert key() != before
+        replacement.meta = saved[0]
+        item.meta = dict(item.meta, 事项名称="改过的事项名称")  # its breadcrumbs
+        assert key() != before
+    finally:
+        replacement.meta, item.meta = saved
+
+
+def test_the_document_schema_speaks_chinese_on_every_field():
+    schema = json.loads((Path(__file__).resolve().parents[1] / "schema" / "document.schema.json").read_text(encoding="utf-8"))
+    private = {"保密审查"}  # review bookkeeping: never published, so no public description
+    for key, spec in schema["properties"].items():
+        assert spec.get("title") and spec.get("description"), key
+        assert key in private or spec.get("x-public-description"), key
+    inherited = set(json.loads((Path(__file__).resolve().parents[1] / "schema" / "item.schema.json")
+                               .read_text(encoding="utf-8"))["properties"]) - set(schema["properties"])
+    from gongkai.catalogue import INHERITED
+    assert set(INHERITED) <= inherited  # a field the item decides is never also a document's own
+
+
+def test_the_policy_library_combines_its_filters_in_the_url(browser, site_url):
+    context = browser.new_context(viewport={"width": 360, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(site_url + "/policies/?validity=valid&year=2024")
+    visible = "() => Array.from(document.querySelectorAll('#policy-table tbody tr')).filter(r => !r.hidden).length"
+    assert page.evaluate(visible) == 2 and page.text_content("#policy-count") == "2"
+    page.select_option("select[name=validity]", "repealed")
+    assert page.evaluate(visible) == 0 and page.url.endswith("/policies/?validity=repealed&year=2024")
+    page.select_option("select[name=year]", "")
+    assert page.evaluate(visible) == 1 and page.url.endswith("/policies/?validity=repealed")
+    context.close()
+    plain = browser.new_context(java_script_enabled=False).new_page()
+    plain.goto(site_url + "/policies/?validity=repealed")
+    assert plain.is_hidden("#policy-tools") and plain.locator("#policy-table tbody tr").count() == 3
+    plain.context.close()

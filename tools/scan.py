@@ -20,7 +20,7 @@ def scan_project(root: Path, stream=None) -> int:
     problems = (scan_catalogue(catalogue) + page_problems(catalogue) + in_files
                 + stale_acknowledgements(catalogue, per_item))
     pages = sum(map(page_scanned, catalogue.pages))
-    print(format_report(problems, len(catalogue.public_items), pages, files), file=stream)
+    print(format_report(problems, len(catalogue.public_items), pages, files, len(catalogue.public_documents)), file=stream)
     if project.file_problems:
         # Files that do not load cannot be scanned: an all-clear would be a false promise.
         print(f"另有 {len(project.file_problems)} 个格式问题，相关事项未能检查：请先运行 invoke validate 逐条修正。", file=stream)

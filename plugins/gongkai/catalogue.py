@@ -295,7 +295,20 @@ def load_documents(catalogue: Catalogue, paths: Paths, files: list[Path], index_
             found.append((document, rules))
     parsed.save()
     catalogue.link_documents()
+    problems += unowned(catalogue)
     return found
+
+
+NOT_AN_ITEM_BESIDE = ("所在文件夹旁边的 {item} 不是会发布的事项文件（文件名以“.”或“~$”开头，或为 readme.md 等），"
+                      "这篇公开信息不会发布：请把事项文件改为普通的名称，文件夹也改为同名")
+
+
+def unowned(catalogue: Catalogue) -> list[Problem]:
+    """Documents whose folder's item file is never read as an item (a skipped name): said once
+    per document, never silently unpublished. (An item that fails its schema is reported itself.)"""
+    known = {i.source for i in catalogue.items + catalogue.rejected}
+    return [Problem(d.source, None, "", NOT_AN_ITEM_BESIDE.format(item=d.item_source))
+            for d in catalogue.documents + catalogue.rejected_documents if d.item_source not in known]
 
 
 def _relative(file: Path, root: Path) -> str:

@@ -72,14 +72,13 @@ class GongkaiGenerator(Generator):
                    "feedback_links": pages.feedback_links(self.settings),
                    "json_fields": data.json_fields(project.schema), "row_html": self.row_renderer(freshness),
                    "download_sizes": data.download_sizes(files), "search_doc": search_doc_numbers(project),
-                   "item_documents": site_documents.item_documents,
+                   "item_documents": site_documents.item_documents, "policy_year": site_documents.policy_year,
                    "document_fields": site_documents.document_fields(project.document_schema) if site.documents else []}
         # Every page's navigation shows the published guide pages, and 年度报告 when there are any.
         nav_pages = [(p.slug, p.title) for p in project.catalogue.public_pages] + [bool(self.context["annual_reports"])]
         reuse = self.page_reuse(project)
         for spec in pages.page_specs(site):
-            key = (pages.item_page_key(reuse, spec, freshness, attachments_of, nav_pages)
-                   if spec.template == "item" else None)
+            key = pages.page_key(reuse, spec, freshness, attachments_of, nav_pages, site)
             if key and reuse.reuse(spec.save_as, key, out):
                 continue
             writer.write_file(spec.save_as, self.get_template(spec.template), self.context,

@@ -196,10 +196,11 @@ def scan_catalogue(catalogue, paths=None) -> list[Problem]:
     return [f.problem() for item in catalogue.items + getattr(catalogue, "documents", []) for f in scan_item(item)]
 
 
-def format_report(problems: list[Problem], checked: int, pages: int = 0, attachments: int = 0) -> str:
+def format_report(problems: list[Problem], checked: int, pages: int = 0, attachments: int = 0, documents: int = 0) -> str:
     """What `invoke scan` prints: every finding as file:line, then the count."""
     if not problems:
-        parts = [f"{checked} 个公开事项"] + [f"{pages} 个公开指南页面"] * bool(pages) + \
+        parts = [f"{checked} 个公开事项"] + [f"{documents} 篇公开信息"] * bool(documents) + \
+            [f"{pages} 个公开指南页面"] * bool(pages) + \
             [f"{attachments} 个附件"] * bool(attachments)
         listed = "、".join(parts[:-1]) + "和 " + parts[-1] if len(parts) > 1 else parts[0]
         return f"保密审查：未发现问题（已检查 {listed}，内部事项不上网，不检查）。"
