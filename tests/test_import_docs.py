@@ -128,6 +128,21 @@ def test_tsv_utf8_and_a_list_without_title_column(tmp_path):
         read_rows(bare)
 
 
+def test_xlsx_with_a_title_row_and_date_cells(tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["示例县政务公开信息导出（2024年）"])
+    sheet.append(["标题", "发布时间", "发文字号", "所属栏目"])
+    sheet.append(["通知一", dt.datetime(2024, 2, 4, 10, 31), "无", "通知公告"])
+    book.save(tmp_path / "list.xlsx")
+    rows, _ignored = read_rows(tmp_path / "list.xlsx")
+    assert [(r.number, r.text) for r in rows] == [(3, {"标题": "通知一", "发布日期": "2024-02-04", "文号": "无", "栏目": "通知公告"})]
+
+
 @pytest.mark.parametrize("link, expected", [
     ("http://www.pingtan.gov.cn/zwgk/202402/t20240204_86860.htm", "2024-02-04"),
     ("https://www.gov.cn/zhengce/content/2024-02/04/content_6930000.htm", "2024-02-04"),
