@@ -421,6 +421,14 @@ def _given_index(row: Row, target: Path, allocator: IndexAllocator) -> str | Non
     return given or None
 
 
+def _shown(target: Path, paths) -> str:
+    """content/items/… as the report shows it (targets are built under the root: no resolve per row)."""
+    try:
+        return target.relative_to(paths.root).as_posix()
+    except ValueError:
+        return _display(target, paths)
+
+
 DOCUMENT_ORDER = ("标题", "索引号", "发布机构", "文件类型", "文号", "成文日期", "发布日期")
 
 
@@ -458,7 +466,7 @@ def import_documents(path, root, *, item: str | None = None, map_file=None, forc
             continue
         target = _target(paths.root / row.item.folder, row.meta["标题"], used)
         if target.exists() and not force:
-            report.skipped.append(_display(target, paths))
+            report.skipped.append(_shown(target, paths))
             continue
         publisher = row.meta.get("发布机构") or row.item.unit
         given = _given_index(row, target, allocator)
@@ -489,7 +497,7 @@ def import_documents(path, root, *, item: str | None = None, map_file=None, forc
         derived = "；".join(what for what, _how in row.derived)
         comments = {"标题": comment + (f"；{derived}" if derived else "")}
         planned.append((target, item_text(meta, "", comments=comments)))
-        report.written.append(_display(target, paths))
+        report.written.append(_shown(target, paths))
     imported = {row.number for row in rows if not row.reasons and not row.repeat_of}
     report.undecided = {v: kept for v, numbers in report.undecided.items() if (kept := [n for n in numbers if n in imported])}
     if not dry_run:
