@@ -105,7 +105,10 @@ def run_tests(root: Path) -> int:
     then the whole pytest suite; the first failure's exit code."""
     ensure_browser_deps(root)
     checked = subprocess.call([sys.executable, "-m", "ruff", "check", "--quiet", "."], cwd=root)
-    return checked or subprocess.call([sys.executable, "-m", "pytest", "-q"], cwd=root)
+    # One worker per core; --dist loadscope keeps each module's tests (and its module-scoped built
+    # site) on one worker, so nothing is built twice but the session-wide example site.
+    return checked or subprocess.call([sys.executable, "-m", "pytest", "-q", "-n", "auto", "--dist", "loadscope"],
+                                      cwd=root)
 
 
 def _apt_install(package: str) -> None:
