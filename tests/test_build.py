@@ -12,6 +12,9 @@ import pytest
 from conftest import EXAMPLES, copy_project, make_mini_project, run_build, run_invoke
 from test_validation import BAD, MISTAKES
 
+from gongkai.catalogue import source_files
+from gongkai.settings import Paths
+
 
 @pytest.fixture(scope="module")
 def built_mini(tmp_path_factory) -> Path:
@@ -68,7 +71,7 @@ def test_unreadable_page_fails_the_build_instead_of_being_skipped(built_mini):
 
 
 def test_one_page_per_public_item_at_its_stable_url(example_site):
-    items = list((example_site / "content/items").rglob("*.md"))
+    items = source_files(Paths.for_root(example_site))[0]  # item files (公开信息 files sit in their items' folders)
     internal = [p for p in items if "公开对象: 内部" in p.read_text(encoding="utf-8")]
     pages = list((example_site / "output/items").glob("*/index.html"))
     assert len(items) >= 60 and len(internal) >= 1
@@ -102,11 +105,12 @@ def test_plain_pelican_and_invoke_build_write_identical_sites(built_mini, tmp_pa
 
 
 def test_validate_passes_on_the_example_catalogue(example_site):
-    items = list((example_site / "content/items").rglob("*.md"))
+    items, documents, _problems = source_files(Paths.for_root(example_site))
     internal = sum("公开对象: 内部" in p.read_text(encoding="utf-8") for p in items)
     result = run_invoke(example_site, "validate")
     assert result.returncode == 0, result.stdout
-    assert result.stdout.strip() == f"校验通过：共 {len(items)} 个事项（其中内部公开 {internal} 个，不上公开网站），没有发现问题。"
+    assert result.stdout.strip() == (f"校验通过：共 {len(items)} 个事项（其中内部公开 {internal} 个，不上公开网站）、"
+                                     f"{len(documents)} 篇公开信息，没有发现问题。")
 
 
 def test_publish_build_uses_absolute_urls(built_mini, tmp_path):
