@@ -177,7 +177,7 @@ def test_filter_in_the_url_is_applied_on_load_and_after_back(browser, site_url, 
     assert errors == []
 
 
-@pytest.mark.parametrize("query", ["低保", "養老", "社保", "公积金"])
+@pytest.mark.parametrize("query", ["低保", "養老", "社保", "公积金", "2023年决算"])
 def test_table_text_filter_finds_what_search_finds(browser, site_url, example_site, query):
     """Synonyms (低保 = 最低生活保障), 繁→简 and the body: the same items as the search, from the same index."""
     # the table lists items only: the search's 公开信息 results are not rows of it

@@ -95,12 +95,16 @@ def test_case_table_in_the_browser(spage, search_url):
           cases: data.cases.map(c => ({input: c.input, normalised: S.normalise(c.input, fold),
             tokens: S.tokens(c.input, fold), long_tokens: S.tokens(c.input, fold, false), compact: S.compact(c.input, fold)})),
           queries: data.queries.map(q => { const p = S.parseQuery(q.input, table, fold); return {input: q.input,
-            clauses: p.clauses.map(c => c.alternatives.map(a => ({text: a.text, tokens: a.tokens, required: a.required}))),
-            exact: p.exactKey, tried: p.tried}; })
+            clauses: p.clauses.map(c => c.alternatives.map(a => ({text: a.text,
+              parts: a.parts.map(x => ({tokens: x.tokens, required: x.required})), phrases: a.phrases}))),
+            exact: p.exactKey, tried: p.tried}; }),
+          highlights: data.highlights.map(h => ({query: h.query, text: h.text,
+            marked: S.markedPieces(h.text, S.parseQuery(h.query, table, fold), fold)}))
         };
     }""", CASES)
     assert got["cases"] == CASES["cases"]
     assert got["queries"] == CASES["queries"]
+    assert got["highlights"] == CASES["highlights"]
 
 
 def test_every_character_normalises_alike(spage, search_url):
@@ -197,9 +201,9 @@ def test_no_results_suggests_categories(spage, search_url, search_root):
 
 
 def test_no_results_shows_the_synonyms_tried(spage, search_url):
-    open_search(spage, search_url, "公积金 量子")
-    expect(spage.locator("#search-status")).to_have_text("没有找到与“公积金 量子”相关的事项。")
-    expect(spage.locator("#search-tried")).to_have_text("已同时搜索同义词：住房公积金")
+    open_search(spage, search_url, "环评 量子")
+    expect(spage.locator("#search-status")).to_have_text("没有找到与“环评 量子”相关的事项。")
+    expect(spage.locator("#search-tried")).to_have_text("已同时搜索同义词：环境影响评价")
     expect(spage.locator("#search-empty")).to_be_visible()
 
 
@@ -239,11 +243,63 @@ def test_results_are_announced(spage, search_url):
     assert (status.get_attribute("role"), status.get_attribute("aria-live")) == ("status", "polite")
 
 
-@pytest.mark.parametrize("query", ["养老", "低保", "補貼", "公开 指南", "示民[2024]37号", "三公经费", "医保", "2024年 预算"])
+@pytest.mark.parametrize("query", ["养老", "低保", "補貼", "公开 指南", "示民[2024]37号", "三公经费", "医保", "2024年 预算",
+                                   "2025年预算", "社保", "低保名单", "公积金 量子"])
 def test_browser_ranks_like_python(spage, search_url, python_search, query):
     open_search(spage, search_url, query)
     hrefs = spage.eval_on_selector_all(".search-result .result-title a", "links => links.map(a => a.getAttribute('href'))")
     assert hrefs == ["../" + i.url for i in python_search(query).items[:10]]
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_typed_without_spaces_finds_what_the_spaced_query_finds(browser, search_url, python_search, width):
+    """As people type: 2023年决算 (the year run into the word) and 2023 决算 give the same first
+    result, at phone and desktop width, with the whole words highlighted in its title."""
+    expected = python_search("2023 决算").items
+    assert [i.url for i in python_search("2023年决算").items] == [i.url for i in expected]
+    assert expected[0].title == "示例县2023年一般公共预算决算"
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    firsts = []
+    for query in ("2023年决算", "2023 决算"):
+        open_search(page, search_url, query)
+        expect(page.locator("#search-status")).to_have_text(found(len(expected), query))
+        first = page.locator(".search-result .result-title").first
+        firsts.append(first.inner_text())
+        assert first.locator("mark").all_inner_texts() == ["2023", "决算"]
+    assert firsts == [expected[0].title] * 2
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    context.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_masked_names_stay_masked_in_the_snippet(browser, search_url, width):
+    """The 公示 table lists 李*华 and 杨**: the snippet shows them as written, not 李 华 or 杨."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    open_search(page, search_url, "松林村")
+    snippet = page.locator(".search-result .result-snippet").first.inner_text()
+    assert "李*华" in snippet and "杨**" in snippet
+    assert "李 华" not in snippet
+    context.close()
+
+
+def test_partial_matches_are_labelled(spage, search_url, python_search):
+    outcome = python_search("公积金 量子")
+    assert outcome.partial and outcome.items
+    open_search(spage, search_url, "公积金 量子")
+    expect(spage.locator("#search-status")).to_have_text(
+        f"没有同时包含全部词语的结果，以下是部分匹配的结果：共 {len(outcome.items)} 个事项。")
+    assert titles(spage) == [i.title for i in outcome.items[:10]]
+    expect(spage.locator("#search-tried")).to_have_text("已同时搜索同义词：住房公积金")
+    expect(spage.locator("#search-empty")).to_be_hidden()
+    assert spage.locator(".search-result").first.locator(".result-title mark").all_inner_texts() == ["住房公积金"]
+
+
+def test_highlight_marks_whole_phrases_not_characters(spage, search_url):
+    open_search(spage, search_url, "低保")
+    marks = set(spage.locator(".search-result mark").all_inner_texts())
+    assert marks and marks <= {"低保", "最低生活保障"}, marks
 
 
 def test_without_javascript_the_page_says_so(browser, search_url):

@@ -8,6 +8,8 @@ from gongkai.project import load_project
 from gongkai.search.find import search
 from gongkai.settings import read_project_settings
 
+PARTIAL = "没有同时包含全部词语的结果，以下是部分匹配的结果"  # the search page's words (search.js)
+
 
 def search_catalogue(root: Path, query: str):
     """(the loaded project, its public items ranked for `query` as the site ranks them)."""
@@ -26,7 +28,8 @@ def search_cli(root: Path, query: str, limit: int = 10) -> str:
         documents = sum(1 for entry in found if getattr(entry, "item", None) is not None)
         counted = f"{len(found)} 个公开事项" if not documents else \
             f"{len(found)} 条（公开事项 {len(found) - documents} 个、公开信息 {documents} 篇）"
-        lines = [f"搜索“{query}”：找到 {counted}{tried}"]
+        lines = [f"搜索“{query}”：{PARTIAL}，共 {counted}{tried}" if outcome.partial
+                 else f"搜索“{query}”：找到 {counted}{tried}"]
         width = len(str(min(limit, len(found))))
         lines += [f"{n:>{width}}. {item.title}  {item.index_no}  {item.source}"
                   for n, item in enumerate(found[:limit], 1)]

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import markdown
 import nh3
 
+from . import masks
+
 EXTENSIONS = ["markdown.extensions.extra", "markdown.extensions.sane_lists"]
 ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {"table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup", "col"}
 ALLOWED_TAGS -= {"iframe", "script", "style", "form", "input", "button", "object", "embed"}
@@ -66,7 +68,7 @@ class BodyRenderer:
         pages resolve their {attach}/{filename} links with it."""
         result = Rendered("")
         if text.strip():
-            html = self._md.reset().convert(text)
+            html = self._md.reset().convert(masks.protect(text))  # 李*华 is a masked name, not emphasis
             result.html = shape(sanitise(html, link, result.remote_images), self.top_level)
         return result
 

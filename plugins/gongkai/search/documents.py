@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .. import masks
+
 SNIPPET_CHARS = 200  # of 公开内容 + body kept per result: records are fetched per query
 
 
@@ -58,16 +60,21 @@ _MARKDOWN = [
     (re.compile(r"https?://\S+"), " "),                 # bare addresses are not words
     (re.compile(r"^[ \t]*\|?[ \t:|-]*-[ \t:|-]*$", re.M), " "),  # table rules |---|:--:|
     (re.compile(r"^[ \t]*(#{1,6}|[-*+]|\d+\.|>)[ \t]+", re.M), ""),
-    (re.compile(r"[*_`|]+"), " "),                      # emphasis, code marks, table cells
+    (re.compile(r"(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # emphasis: its text only
+    (re.compile(r"[*_`|]+"), " "),                      # other marks, table cells
     (re.compile(r"\s+"), " "),
 ]
 
 
+_MASK = "\x00"  # stands for a masking asterisk while the markup is removed
+
+
 def plain_text(markdown: str) -> str:
-    """The words of a Markdown body, without its markup."""
+    """The words of a Markdown body, without its markup; masked names (李*华, 杨**) as written."""
+    markdown = masks.protect(markdown, _MASK)
     for pattern, replacement in _MARKDOWN:
         markdown = pattern.sub(replacement, markdown)
-    return markdown.strip()
+    return markdown.strip().replace(_MASK, "*")
 
 
 def field_texts(item) -> dict[str, str]:

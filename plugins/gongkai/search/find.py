@@ -10,15 +10,17 @@ from dataclasses import dataclass
 
 from ..ordering import catalogue_order, newest_first
 from .export import build_search_data
-from .query import ParsedQuery, parse_query, ranked
+from .query import ParsedQuery, parse_query, results
 
 
 @dataclass
 class Outcome:
-    """Ranked public items for a query, and the parsed query (with the synonyms it tried)."""
+    """Ranked public items for a query, and the parsed query (with the synonyms it tried);
+    `partial` when no item matches the whole query and these match part of it."""
 
     parsed: ParsedQuery
     items: list
+    partial: bool = False
 
 
 def documents(project) -> list:
@@ -34,4 +36,5 @@ def search(project, query: str) -> Outcome:
     items = documents(project)
     data = build_search_data(items)
     parsed = parse_query(query, project.synonyms)
-    return Outcome(parsed, [items[hit.doc] for hit in ranked(parsed, data.postings, data.doc_count)])
+    hits, partial = results(parsed, data.postings, data.doc_count)
+    return Outcome(parsed, [items[hit.doc] for hit in hits], partial)

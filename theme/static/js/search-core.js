@@ -106,14 +106,72 @@
 
   function requiredOf(count) { return count - Math.floor(count / 3); }
 
-  function alternative(text, fold) {
+  /* Units typed straight after a number, longest first (query.UNITS). */
+  var UNITS = ["年度", "月份", "季度", "年", "月", "日"];
+  var ALL_DECIMAL = /^\p{Nd}+$/u;
+
+  function freePart(text, fold) {
     var toks = [], required = 0;
     runs(normalise(text, fold)).forEach(function (r) {
       var distinct = unique(runTokens(r[0], r[1], false));
       required += requiredOf(distinct.length);
       distinct.forEach(function (t) { if (toks.indexOf(t) < 0) toks.push(t); });
     });
-    return {text: text, tokens: toks, required: Math.min(required, toks.length)};
+    return {tokens: toks, required: Math.min(required, toks.length)};
+  }
+
+  function termPart(term, fold) {
+    var toks = [];
+    runs(normalise(term, fold)).forEach(function (r) { toks = toks.concat(runTokens(r[0], r[1], false)); });
+    toks = unique(toks);
+    return {tokens: toks, required: toks.length};
+  }
+
+  function makeAlternative(text, parts, phrases) {
+    var toks = [];
+    parts.forEach(function (p) { toks = toks.concat(p.tokens); });
+    return {text: text, parts: parts, phrases: phrases, tokens: unique(toks)};
+  }
+
+  function uniquePhrases(list) {
+    var seen = new Set();
+    return list.filter(function (p) {
+      var key = p[0] + "\u0000" + p[1];
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+
+  function termPhrases(term, fold) {
+    var text = normalise(term, fold), pieces = runs(text).map(function (r) { return r[1]; });
+    var out = [[text, false]];
+    pieces.forEach(function (run) { if (pieces.length > 1 && codeLength(run) >= 2) out.push([run, false]); });
+    return out;
+  }
+
+  function alternative(text, fold) {
+    return makeAlternative(text, [freePart(text, fold)], [[normalise(text, fold), false]]);
+  }
+
+  function piecesAlternative(pieces, fold) {
+    var parts = [], phrases = [];
+    pieces.forEach(function (piece, n) {
+      var text = piece[0], isTerm = piece[1], length = codeLength(text);
+      if (isTerm) {
+        parts.push(termPart(text, fold));
+        phrases = phrases.concat(termPhrases(text, fold));
+      } else if (length >= 2 || pieces.length === 1) {
+        parts.push(freePart(text, fold));
+        phrases.push([text, length >= 2]);
+      } else {
+        var before = n ? Array.from(compact(pieces[n - 1][0], fold)).slice(-1).join("") : "";
+        var after = n + 1 < pieces.length ? Array.from(compact(pieces[n + 1][0], fold)).slice(0, 1).join("") : "";
+        var edges = [before + text, text + after].filter(function (e) { return codeLength(e) === 2; });
+        parts.push({tokens: unique(edges), required: 1});
+      }
+    });
+    return makeAlternative(pieces.map(function (p) { return p[0]; }).join(""), parts, uniquePhrases(phrases));
   }
 
   function occurrences(run, keys) {
@@ -141,31 +199,54 @@
     return result.slice(0, limit);
   }
 
+  /* The run, then the run with each term swapped, as pieces [[text, isTerm]]. */
   function variants(run, table) {
     var spots = occurrences(run, table.ordered);
     var choices = spots.map(function (s) { return [s[1]].concat(table.others(s[1])); });
     var result = product(choices, MAX_ALTERNATIVES).map(function (combo) {
-      var text = "", last = 0;
+      var pieces = [], last = 0;
       spots.forEach(function (s, n) {
-        text += run.slice(last, s[0]) + combo[n];
+        if (s[0] > last) pieces.push([run.slice(last, s[0]), false]);
+        pieces.push([combo[n], true]);
         last = s[0] + s[1].length;
       });
-      return text + run.slice(last);
+      if (last < run.length) pieces.push([run.slice(last), false]);
+      return pieces;
     });
-    return result.length ? result : [run];
+    return result.length ? result : [[[run, false]]];
+  }
+
+  function queryRuns(text) {
+    var result = [];
+    runs(text).forEach(function (r) {
+      var kind = r[0], run = r[1], prev = result[result.length - 1];
+      if (kind === HAN && prev && prev[0] === WORD && ALL_DECIMAL.test(prev[1])) {
+        var unit = UNITS.find(function (u) { return run.startsWith(u); }) || "";
+        if (unit && codeLength(run) - codeLength(unit) !== 1) run = run.slice(unit.length);
+      }
+      if (run) result.push([kind, run]);
+    });
+    return result;
+  }
+
+  function makeClause(kind, run, table, fold) {
+    var alternatives = variants(run, table).map(function (pieces) {
+      return kind === WORD ? alternative(pieces.map(function (p) { return p[0]; }).join(""), fold)
+        : piecesAlternative(pieces, fold);
+    });
+    return {text: run, alternatives: alternatives};
   }
 
   function parseQuery(query, table, fold) {
     table = table || new SynonymTable([], fold);
-    var text = normalise(query, fold), whole = compact(query, fold), groups;
+    var text = normalise(query, fold), whole = compact(query, fold), clauses;
     if (table.keys.has(whole) && runs(text).length > 1) {
-      groups = [[text, [query].concat(table.others(whole))]];
+      clauses = [{text: text, alternatives: [query].concat(table.others(whole)).map(function (t) {
+        return makeAlternative(t, [termPart(t, fold)], termPhrases(t, fold));
+      })}];
     } else {
-      groups = runs(text).map(function (r) { return [r[1], variants(r[1], table)]; });
+      clauses = queryRuns(text).map(function (r) { return makeClause(r[0], r[1], table, fold); });
     }
-    var clauses = groups.map(function (g) {
-      return {text: g[0], alternatives: g[1].map(function (v) { return alternative(v, fold); })};
-    });
     var tried = [];
     clauses.forEach(function (c) { c.alternatives.slice(1).forEach(function (a) { tried.push(a.text); }); });
     var exact = codeLength(whole) >= EXACT_MIN_CHARS && DECIMAL.test(whole) ? whole : null;
@@ -190,41 +271,83 @@
 
   var NONE = {ids: [], values: []};
 
-  function evaluateAlternative(alt, postings, docCount) {
-    var counts = new Map();
-    alt.tokens.forEach(function (token) {
+  /* each(doc, parts met, parts met in 事项名称, score) for every doc holding one of its tokens.
+   * Per document: tokens found and found in 事项名称 for each part, and the score, in one array. */
+  function evaluateAlternative(alt, postings, docCount, each) {
+    var where = new Map(), width = alt.parts.length, counts = new Map();
+    alt.parts.forEach(function (part, n) {
+      part.tokens.forEach(function (t) {
+        if (!where.has(t)) where.set(t, []);
+        where.get(t).push(n);
+      });
+    });
+    where.forEach(function (inParts, token) {
       var p = postings.get(token) || NONE, weight = idf(docCount, p.ids.length);
       for (var i = 0; i < p.ids.length; i++) {
-        var entry = counts.get(p.ids[i]);
-        if (!entry) counts.set(p.ids[i], entry = [0, 0, 0]);
-        entry[0] += 1;
-        entry[1] += p.values[i] & 1;
-        entry[2] += termScore(p.values[i], weight);
+        var entry = counts.get(p.ids[i]), title = p.values[i] & 1;
+        if (!entry) {
+          entry = new Array(2 * width + 1).fill(0);
+          counts.set(p.ids[i], entry);
+        }
+        for (var k = 0; k < inParts.length; k++) {
+          entry[2 * inParts[k]] += 1;
+          entry[2 * inParts[k] + 1] += title;
+        }
+        entry[2 * width] += termScore(p.values[i], weight);
       }
     });
-    counts.forEach(function (e, doc) { if (e[0] < alt.required) counts.delete(doc); });
-    return counts;
+    var required = alt.parts.map(function (part) { return part.required; });
+    counts.forEach(function (e, doc) {
+      var found = 0, titled = 0;
+      for (var n = 0; n < width; n++) {
+        if (e[2 * n] >= required[n]) found += 1;
+        if (e[2 * n + 1] >= required[n]) titled += 1;
+      }
+      each(doc, found, titled, e[2 * width]);
+    });
+  }
+
+  function newHit(doc, score, parts) {
+    return {doc: doc, score: score, title: false, exact: false, typed: false, parts: parts};
+  }
+
+  function clauseHits(clause, postings, docCount) {
+    var best = new Map();
+    clause.alternatives.forEach(function (alt, n) {
+      var whole = alt.parts.length;
+      evaluateAlternative(alt, postings, docCount, function (doc, parts, titled, score) {
+        if (!parts) return;
+        var hit = best.get(doc);
+        if (!hit) best.set(doc, hit = newHit(doc, score, parts));
+        else if (parts > hit.parts || (parts === hit.parts && score > hit.score)) {
+          hit.parts = parts;
+          hit.score = score;
+        }
+        if (parts === whole) {
+          hit.title = hit.title || titled === whole;
+          hit.typed = hit.typed || n === 0;
+        }
+      });
+    });
+    return best;
   }
 
   function evaluate(parsed, postings, docCount) {
+    return strict(parsed, parsed.clauses.map(function (c) { return clauseHits(c, postings, docCount); }), postings);
+  }
+
+  function strict(parsed, perClause, postings) {
     var hits = null;
-    parsed.clauses.forEach(function (clause) {
-      var best = new Map();
-      clause.alternatives.forEach(function (alt) {
-        evaluateAlternative(alt, postings, docCount).forEach(function (e, doc) {
-          var hit = best.get(doc);
-          if (!hit) best.set(doc, hit = {doc: doc, score: e[2], title: false, exact: false});
-          hit.score = Math.max(hit.score, e[2]);
-          hit.title = hit.title || e[1] >= alt.required;
-        });
-      });
-      hits = hits === null ? best : intersect(hits, best);
+    parsed.clauses.forEach(function (clause, n) {
+      var whole = clause.alternatives[0].parts.length, met = new Map();
+      perClause[n].forEach(function (h, doc) { if (h.parts === whole) met.set(doc, h); });
+      hits = hits === null ? met : intersect(hits, met);
     });
     hits = hits || new Map();
     if (parsed.exactKey) {
       (postings.get(EXACT_PREFIX + parsed.exactKey) || NONE).ids.forEach(function (doc) {
         var hit = hits.get(doc);
-        if (!hit) hits.set(doc, hit = {doc: doc, score: 0, title: false, exact: false});
+        if (!hit) hits.set(doc, hit = newHit(doc, 0, 0));
         hit.exact = true;
       });
     }
@@ -235,18 +358,110 @@
     var joined = new Map();
     hits.forEach(function (hit, doc) {
       var other = more.get(doc);
-      if (other) joined.set(doc, {doc: doc, score: hit.score + other.score, title: hit.title && other.title, exact: false});
+      if (other) {
+        var h = newHit(doc, hit.score + other.score, hit.parts + other.parts);
+        h.title = hit.title && other.title;
+        h.typed = hit.typed && other.typed;
+        joined.set(doc, h);
+      }
     });
     return joined;
   }
 
+  function partial(perClause) {
+    var hits = new Map();
+    perClause.forEach(function (found) {
+      found.forEach(function (h, doc) {
+        var hit = hits.get(doc);
+        if (!hit) hits.set(doc, hit = newHit(doc, 0, 0));
+        hit.parts += h.parts;
+        hit.score += h.score;
+      });
+    });
+    return hits;
+  }
+
+  function rounded(score) { return Math.floor(score * 1e6 + 0.5); }
+
   function compareHits(a, b) {
-    return (b.exact - a.exact) || (b.title - a.title) ||
-      (Math.floor(b.score * 1e6 + 0.5) - Math.floor(a.score * 1e6 + 0.5)) || (a.doc - b.doc);
+    return (b.exact - a.exact) || (b.title - a.title) || (b.typed - a.typed) ||
+      (rounded(b.score) - rounded(a.score)) || (a.doc - b.doc);
+  }
+
+  function comparePartial(a, b) {
+    return (b.parts - a.parts) || (rounded(b.score) - rounded(a.score)) || (a.doc - b.doc);
   }
 
   function ranked(parsed, postings, docCount) {
     return Array.from(evaluate(parsed, postings, docCount).values()).sort(compareHits);
+  }
+
+  /* {hits, partial}: the documents matching the whole query, or else those matching part of it. */
+  function results(parsed, postings, docCount) {
+    var perClause = parsed.clauses.map(function (c) { return clauseHits(c, postings, docCount); });
+    var hits = Array.from(strict(parsed, perClause, postings).values()).sort(compareHits);
+    if (hits.length || !perClause.length) return {hits: hits, partial: false};
+    return {hits: Array.from(partial(perClause).values()).sort(comparePartial), partial: true};
+  }
+
+  /* ---------- highlighting (query.mark_spans) ---------- */
+
+  /* Normalised character by character; origin: the character each UTF-16 unit came from. */
+  function mapped(text, fold) {
+    var chars = Array.from(text), norm = "", origin = [];
+    chars.forEach(function (ch, i) {
+      var n = normalise(ch, fold);
+      norm += n;
+      for (var k = 0; k < n.length; k++) origin.push(i);
+    });
+    return {chars: chars, norm: norm, origin: origin};
+  }
+
+  function isWord(ch) { return charKind(ch) === WORD; }
+
+  function lastChar(text) { var chars = Array.from(text); return chars[chars.length - 1]; }
+
+  function markSpans(text, parsed, fold) {
+    var m = mapped(text, fold), norm = m.norm, marked = new Array(m.chars.length).fill(false);
+
+    function mark(phrase) {
+      var found = false, first = String.fromCodePoint(phrase.codePointAt(0)), last = lastChar(phrase);
+      for (var at = norm.indexOf(phrase); at >= 0; at = norm.indexOf(phrase, at + 1)) {
+        var end = at + phrase.length;
+        var before = at ? lastChar(norm.slice(0, at)) : "", after = end < norm.length ? String.fromCodePoint(norm.codePointAt(end)) : "";
+        if ((isWord(first) && before && isWord(before)) || (isWord(last) && after && isWord(after))) continue;
+        found = true;
+        for (var k = at; k < end; k++) marked[m.origin[k]] = true;
+      }
+      return found;
+    }
+
+    parsed.clauses.forEach(function (c) {
+      c.alternatives.forEach(function (alt) {
+        alt.phrases.forEach(function (p) {
+          if (mark(p[0]) || !p[1]) return;
+          var cps = Array.from(p[0]), i = 0;
+          while (i < cps.length - 1) {
+            var j = i;
+            for (var end = cps.length; end > i + 1; end--) {
+              if (norm.indexOf(cps.slice(i, end).join("")) >= 0) { j = end; break; }
+            }
+            i = j > i && mark(cps.slice(i, j).join("")) ? j : i + 1;
+          }
+        });
+      });
+    });
+    return marked;
+  }
+
+  function markedPieces(text, parsed, fold) {
+    var marked = markSpans(text, parsed, fold), pieces = [];
+    Array.from(text).forEach(function (ch, i) {
+      if (!marked[i]) return;
+      if (i && marked[i - 1]) pieces[pieces.length - 1] += ch;
+      else pieces.push(ch);
+    });
+    return pieces;
   }
 
   /* Postings shard of a token: FNV-1a over code points, as export.shard_of(). */
@@ -275,8 +490,9 @@
   root.GongkaiSearch = {
     HAN: HAN, WORD: WORD, makeFold: makeFold, normalise: normalise, charKind: charKind, runs: runs,
     runTokens: runTokens, tokens: tokens, compact: compact, SynonymTable: SynonymTable,
-    requiredOf: requiredOf, alternative: alternative, variants: variants, parseQuery: parseQuery,
+    requiredOf: requiredOf, alternative: alternative, parseQuery: parseQuery,
     queryTokens: queryTokens, idf: idf, termScore: termScore, evaluate: evaluate, ranked: ranked,
-    compareHits: compareHits, shardOf: shardOf, shardName: shardName, decodePostings: decodePostings
+    results: results, compareHits: compareHits, markSpans: markSpans, markedPieces: markedPieces,
+    shardOf: shardOf, shardName: shardName, decodePostings: decodePostings
   };
 })(typeof window !== "undefined" ? window : globalThis);

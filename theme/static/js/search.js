@@ -8,6 +8,7 @@
   if (!S || !root) return;
 
   var PAGE = 10, TYPE_DELAY = 300, SNIPPET = 90;
+  var PARTIAL = "没有同时包含全部词语的结果，以下是部分匹配的结果";
   var FACETS = ["category", "limit", "unit"];
   var el = {
     form: document.getElementById("search-form"), input: document.getElementById("search-q"),
@@ -73,10 +74,10 @@
       return loadPostings(S.queryTokens(parsed)).then(function (postings) {
         if (mine !== sequence) return;
         var t1 = performance.now();
-        var hits = S.ranked(parsed, postings, meta.docs);
+        var found = S.results(parsed, postings, meta.docs);
         timing.fetchIndex = t1 - t0;
         timing.rank = performance.now() - t1;
-        current = {state: state, parsed: parsed, hits: hits, shown: 0, timing: timing, tokens: highlightTokens(parsed)};
+        current = {state: state, parsed: parsed, hits: found.hits, partial: found.partial, shown: 0, timing: timing};
         return show(mine);
       });
     }).catch(function (error) {
@@ -146,8 +147,13 @@
   function announce(count) {
     var total = current.hits.length, q = current.state.q;
     var filteredNote = count !== total ? "（筛选前共 " + total + " 个）" : "";
-    setStatus(count ? "找到 " + count + " 个与“" + q + "”相关的事项" + filteredNote + "。"
-      : "没有找到与“" + q + "”相关的事项" + filteredNote + "。");
+    if (current.partial && count) {
+      setStatus(PARTIAL + "：共 " + count + " 个事项" + filteredNote + "。");
+    } else {
+      setStatus(count ? "找到 " + count + " 个与“" + q + "”相关的事项" + filteredNote + "。"
+        : "没有找到与“" + q + "”相关的事项" + filteredNote + "。");
+    }
+    el.results.classList.toggle("search-partial", current.partial);
     el.tried.hidden = !current.parsed.tried.length;
     el.tried.textContent = current.parsed.tried.length ? "已同时搜索同义词：" + current.parsed.tried.join("、") : "";
     el.empty.hidden = count > 0;
@@ -190,7 +196,7 @@
   function renderHit(hit, r) {
     var doc = hit.doc, category = meta.facets.category[meta.docFacets.category[doc]];
     var unit = meta.facets.unit[meta.docFacets.unit[doc]], kind = meta.facets.limit[meta.docFacets.limit[doc]];
-    var link = node("a", null, [highlight(r[1], current.tokens)]);
+    var link = node("a", null, [highlight(r[1])]);
     link.href = site + r[0];
     var badges = node("span", "badges", [node("span", "badge " + meta.badgeClasses[kind], [r[5]])]);
     if (r[6]) badges.append(node("span", "badge badge-alert", [r[6]]));
@@ -201,8 +207,8 @@
     var snippet = snippetOf(r[8]);
     if (snippet) item.append(node("p", "result-snippet", [snippet]));
     var ids = node("p", "result-ids");
-    if (r[9]) ids.append("文号：", highlight(r[9], current.tokens), "　");
-    ids.append("索引号：", highlight(r[10], current.tokens));
+    if (r[9]) ids.append("文号：", highlight(r[9]), "　");
+    ids.append("索引号：", highlight(r[10]));
     item.append(ids);
     if (hit.exact) item.classList.add("search-result-exact");
     return item;
@@ -212,57 +218,34 @@
     return "发布 " + r[3] + (r[4] ? "，更新 " + r[4] : "");
   }
 
-  function highlightTokens(parsed) {
-    var toks = [];
-    parsed.clauses.forEach(function (c) { c.alternatives.forEach(function (a) { toks = toks.concat(a.tokens); }); });
-    return Array.from(new Set(toks));
-  }
-
-  /* Normalise character by character, remembering where each normalised unit came from. */
-  function mapped(text) {
-    var chars = Array.from(text), norm = "", origin = [];
-    chars.forEach(function (ch, i) {
-      var n = S.normalise(ch, fold);
-      norm += n;
-      for (var k = 0; k < n.length; k++) origin.push(i);
-    });
-    return {chars: chars, norm: norm, origin: origin};
-  }
-
-  function marks(m, toks) {
-    var marked = new Array(m.chars.length).fill(false);
-    toks.forEach(function (t) {
-      for (var at = m.norm.indexOf(t); at >= 0; at = m.norm.indexOf(t, at + 1)) {
-        for (var k = at; k < at + t.length; k++) marked[m.origin[k]] = true;
-      }
-    });
-    return marked;
-  }
-
-  function highlight(text, toks, from, to) {
-    var m = mapped(text), marked = marks(m, toks), fragment = document.createDocumentFragment();
+  /* Whole query phrases marked (search-core.js markSpans), never scattered characters. */
+  function highlight(text, from, to, marked) {
+    var chars = Array.from(text), fragment = document.createDocumentFragment();
+    marked = marked || S.markSpans(text, current.parsed, fold);
     from = from || 0;
-    to = to === undefined ? m.chars.length : to;
+    to = to === undefined ? chars.length : to;
     var i = from;
     while (i < to) {
       var j = i;
       while (j < to && marked[j] === marked[i]) j++;
-      var piece = m.chars.slice(i, j).join("");
+      var piece = chars.slice(i, j).join("");
       fragment.append(marked[i] ? node("mark", null, [piece]) : piece);
       i = j;
     }
     return fragment;
   }
 
-  /* A window of the text around its first match (or its beginning). */
+  /* A window of the text around its first match (or its beginning); the text as written, so a
+   * masked name (李*华, 杨**) stays masked. */
   function snippetOf(text) {
     if (!text) return null;
-    var m = mapped(text), marked = marks(m, current.tokens), first = marked.indexOf(true);
-    var start = first > 20 ? first - 20 : 0, end = Math.min(m.chars.length, start + SNIPPET);
+    var length = Array.from(text).length, marked = S.markSpans(text, current.parsed, fold);
+    var first = marked.indexOf(true);
+    var start = first > 20 ? first - 20 : 0, end = Math.min(length, start + SNIPPET);
     var fragment = document.createDocumentFragment();
     if (start > 0) fragment.append("…");
-    fragment.append(highlight(text, current.tokens, start, end));
-    if (end < m.chars.length) fragment.append("…");
+    fragment.append(highlight(text, start, end, marked));
+    if (end < length) fragment.append("…");
     return fragment;
   }
 
