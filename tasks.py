@@ -40,10 +40,14 @@ def validate(c):
     finish(validate_project, ROOT)
 
 
-@task(help={"publish": "使用 publishconf.py（绝对网址，正式发布）"})
-def build(c, publish=False):
-    """生成公开网站到 output/（失败时保留上一次的 output/）。"""
-    finish(_pelican, "publishconf.py" if publish else "pelicanconf.py")
+@task(help={"publish": "使用 publishconf.py（绝对网址，正式发布）",
+            "internal": "生成内网网站（internalconf.py，含内部事项）到 output-internal/，不能放到公开网站的服务器上"})
+def build(c, publish=False, internal=False):
+    """生成公开网站到 output/（失败时保留上一次的 output/）；加 --internal 生成内网网站到 output-internal/。"""
+    if publish and internal:
+        print("--publish 与 --internal 不能同时使用：内网网站（含内部事项）不能作为公开网站发布。", file=sys.stderr)
+        sys.exit(1)
+    finish(_pelican, "internalconf.py" if internal else "publishconf.py" if publish else "pelicanconf.py")
 
 
 @task(help={"dry_run": "只列出将要上传和删除的文件，不写入对象存储"})

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PARTS = ("schema", "theme", "plugins", "tools", "pelicanconf.py", "publishconf.py", "tasks.py")
+PARTS = ("schema", "theme", "plugins", "tools", "pelicanconf.py", "publishconf.py", "internalconf.py", "tasks.py")
 INDEX = re.compile(r"^索引号: ([0-9A-Z-]+)/(\d{4,6})-(\d{3,6})$", re.M)
 TITLE = re.compile(r"^事项名称: (.+)$", re.M)
 PUBLISHED = re.compile(r"^发布日期: (\d{4})-(\d\d)-(\d\d)$", re.M)

@@ -28,7 +28,8 @@ TOOLS = tools_dir()
 VOCABULARY = vocabulary.load(REPO / "schema" / "item.schema.json")
 # A fixed build date (2026-11-23 12:00 Asia/Shanghai) so freshness statuses are deterministic.
 BUILD_EPOCH = "1795406400"
-PROJECT_PARTS = ("schema", "theme", "plugins", "tools", "pelicanconf.py", "publishconf.py", "tasks.py", "pyproject.toml")
+PROJECT_PARTS = ("schema", "theme", "plugins", "tools", "pelicanconf.py", "publishconf.py", "internalconf.py", "tasks.py",
+                 "pyproject.toml")
 
 
 def copy_project(dest: Path, with_content: bool = True) -> Path:

@@ -177,10 +177,11 @@ def test_wrong_editor_settings_are_named(given, message):
 
 
 def test_where_the_editor_is_published():
-    table = {(mode, public): admin.wanted(settings(GONGKAI_EDITOR=mode, GONGKAI_PUBLIC_BUILD=public))
-             for mode in admin.MODES for public in (False, True)}
-    assert table == {("none", False): False, ("none", True): False, ("internal", False): True, ("internal", True): False,
-                     ("public", False): True, ("public", True): True, ("local", False): True, ("local", True): False}
+    builds = {"local": {}, "intranet": {"GONGKAI_INTRANET": True}, "public": {"GONGKAI_PUBLIC_BUILD": True}}
+    table = {(mode, build): admin.wanted(settings(GONGKAI_EDITOR=mode, **extra))
+             for mode in admin.MODES for build, extra in builds.items()}
+    assert {key for key, wanted in table.items() if wanted} == {
+        ("internal", "intranet"), ("public", "local"), ("public", "intranet"), ("public", "public"), ("local", "local")}
     assert admin.check(settings(GONGKAI_EDITOR="internal", GONGKAI_PUBLIC_BUILD=True)) == []
 
 
@@ -204,9 +205,11 @@ def test_default_build_has_no_editor(example_output):
 def test_internal_build_writes_the_editor_and_the_public_build_leaves_it_out(tmp_path):
     root = copy_project(tmp_path / "project")
     extra = ["-e", 'GONGKAI_EDITOR="internal"', f"GONGKAI_EDITOR_BACKEND={json.dumps(GITLAB)}"]
-    result = run_build(root, *extra)
+    result = run_build(root, *extra, conf="internalconf.py")  # the intranet site only
     assert result.returncode == 0, result.stdout + result.stderr
-    admin_dir = root / "output/admin"
+    local = run_build(root, *extra)
+    assert local.returncode == 0 and not (root / "output/admin").exists()
+    admin_dir = root / "output-internal/admin"
     assert sorted(p.name for p in admin_dir.iterdir()) == sorted(
         ["index.html", "config.yml", "LICENSES.txt", "decap-cms.js", "decap-cms.js.LICENSE.txt", "js-yaml.min.js",
          "gongkai-editor.js"])
@@ -215,7 +218,7 @@ def test_internal_build_writes_the_editor_and_the_public_build_leaves_it_out(tmp
     assert config["collections"] == committed()["collections"]
     page = (admin_dir / "index.html").read_text(encoding="utf-8")
     assert "connect-src &#39;self&#39; blob: data: https://git.example.gov.cn;" in page
-    assert '<script src="decap-cms.js?v=' in page and "<title>网页编辑 · 示例县政务公开事项标准目录</title>" in page
+    assert '<script src="decap-cms.js?v=' in page and "<title>网页编辑 · 示例县政务公开事项标准目录（内网）</title>" in page
     assert json.loads(page.split('id="gongkai-editor-formats">')[1].split("</script>")[0]) == formats(REPO / "schema")
     assert (admin_dir / "decap-cms.js").read_bytes() == (REPO / "plugins/gongkai/editor/vendor/decap-cms.js").read_bytes()
     site_url = {"GONGKAI_SITEURL": "https://gk.example.gov.invalid"}
@@ -231,7 +234,7 @@ def test_editor_without_backend_stops_the_build_and_keeps_the_previous_site(tmp_
     root = copy_project(tmp_path / "project")
     assert run_build(root).returncode == 0
     before = (root / "output/index.html").read_bytes()
-    result = run_build(root, "-e", 'GONGKAI_EDITOR="internal"')
+    result = run_build(root, "-e", 'GONGKAI_EDITOR="internal"')  # checked by the local build too
     assert result.returncode == 1
     assert ("pelicanconf.py: GONGKAI_EDITOR_BACKEND: name 应为 gitlab、gitea、github 之一（代码托管平台），实际为“”；"
             "网页编辑器打开时需要知道在哪个仓库保存") in result.stderr

@@ -105,7 +105,7 @@ def load(path: Path, key: str, project: Path):
     except OSError:
         return None
     tag, payload = data[len(MAGIC):len(MAGIC) + TAG_BYTES], data[len(MAGIC) + TAG_BYTES:]
-    if not data.startswith(MAGIC) or not hmac.compare_digest(tag, _tag(usable, key, payload)):
+    if not data.startswith(MAGIC) or not hmac.compare_digest(tag, _tag(usable, _bound(path, project, key), payload)):
         return None
     try:
         return pickle.loads(payload)
@@ -121,7 +121,7 @@ def save(path: Path, key: str, value, project: Path) -> None:
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(path, MAGIC + _tag(usable, key, payload) + payload)
+        _write_atomic(path, MAGIC + _tag(usable, _bound(path, project, key), payload) + payload)
     except OSError:
         pass
 
@@ -132,6 +132,15 @@ def _usable(path: Path, project: Path) -> bytes | None:
     if path is None or not _inside(Path(os.path.realpath(path.parent)), project):
         return None
     return secret(project)
+
+
+def _bound(path: Path, project: Path, key: str) -> str:
+    """The key a file is signed under includes the folder it sits in (relative to the project): a
+    cache file is valid only where it was written. So the intranet build's caches
+    (settings.cache_folder: CACHE_PATH/intranet), copied or moved into the public build's folder,
+    fail the tag there and are never read by it, and the reverse."""
+    folder = Path(os.path.realpath(path.parent)).relative_to(os.path.realpath(project)).as_posix()
+    return f"{folder}\0{key}"
 
 
 def _tag(secret_key: bytes, key: str, payload: bytes) -> bytes:
@@ -263,5 +272,61 @@ def _plain_file(path: Path) -> bool:
     """A regular file, not a symlink (a link would make the new output share whatever it points at)."""
     try:
         return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+# ---------------------------------------------------------------- folders another library reads
+#
+# A library's own files kept between builds (the search's Whoosh index, which unpickles its TOC,
+# segments and stored fields) are trusted only as a whole: after writing, every file's SHA-256
+# goes into a manifest saved by save() (signed); before the library opens the folder, the folder
+# must hold exactly those files with exactly those hashes. Anything else (a committed or copied
+# folder, a file added, changed or missing, a symlink) and the folder is deleted and rebuilt.
+
+def folder_files(folder: Path) -> dict[str, str] | None:
+    """{relative path: SHA-256} of every file, or None if anything is not a plain file or folder."""
+    found = {}
+    for path in sorted(Path(folder).rglob("*")):
+        mode = os.lstat(path).st_mode
+        if stat.S_ISDIR(mode):
+            continue
+        if not stat.S_ISREG(mode):
+            return None
+        found[path.relative_to(folder).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def trusted_folder(folder: Path, manifest: Path, key: str, project: Path):
+    """The extra value sealed with `folder` if the folder is exactly as sealed; otherwise the folder
+    is removed (never through a symlink) and None is returned."""
+    sealed = load(manifest, key, project)
+    try:
+        if (isinstance(sealed, tuple) and len(sealed) == 2 and _real_folder(folder)
+                and folder_files(folder) == sealed[0]):
+            return sealed[1]
+    except OSError:
+        pass
+    clear_folder(folder)
+    return None
+
+
+def seal_folder(folder: Path, manifest: Path, key: str, project: Path, extra) -> None:
+    save(manifest, key, (folder_files(folder), extra), project)
+
+
+def clear_folder(folder: Path) -> None:
+    import shutil
+
+    folder = Path(folder)
+    if os.path.islink(folder) or folder.is_file():
+        folder.unlink()
+    elif folder.is_dir():
+        shutil.rmtree(folder)
+
+
+def _real_folder(folder: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(folder).st_mode)
     except OSError:
         return False

@@ -168,11 +168,25 @@ class Catalogue:
     # 公开信息 that passed their schema (each linked to its item, when the item is valid), and those that did not.
     documents: list = field(default_factory=list)
     rejected_documents: list = field(default_factory=list)
+    # The intranet build (GONGKAI_INTRANET, set by load_project): its site shows 内部 items too.
+    intranet: bool = False
 
     @property
     def public_items(self) -> list[Item]:
         """Everything the public site may show: 内部 items never leave this list's complement."""
         return [item for item in self.items if item.is_public]
+
+    @property
+    def site_items(self) -> list[Item]:
+        """The items this build's site shows, the only list page and search writers see: the public
+        items, or on the intranet build (internalconf.py, its own output folder) every item."""
+        return list(self.items) if self.intranet else self.public_items
+
+    @property
+    def site_documents(self) -> list:
+        """The 公开信息 this build's site shows: the public ones, or on the intranet build every one
+        linked to a valid item (内部 ones included)."""
+        return [d for d in self.documents if d.item is not None] if self.intranet else self.public_documents
 
     @property
     def public_documents(self) -> list:

@@ -73,6 +73,8 @@ def begin(settings: dict) -> Path:
                            f"请检查文件夹的写入权限；上一次生成的 {final.name}/ 保持不变。") from None
     # A failed build stops with an exception: its half-written folder goes on the way out.
     atexit.register(discard, staging, final)
+    if settings["GONGKAI_INTRANET"]:
+        (staging / INTRANET_MARK).write_text("内网网站（含内部事项），不能放到公开网站的服务器上。\n", encoding="utf-8")
     settings["GONGKAI_FINAL_OUTPUT"] = str(final)
     settings["OUTPUT_PATH"] = str(staging)
     return staging
@@ -155,7 +157,42 @@ def _not_a_site(final, real, root, _settings):
     return None
 
 
-OUTPUT_CHECKS = (_outside, _link, _not_folder, _overlap, _not_a_site)
+# Written into every intranet site (internalconf.py): the two builds tell their folders apart by it.
+INTRANET_MARK = ".gongkai-intranet"
+PUBLIC_CONFS = ("pelicanconf.py", "publishconf.py")
+
+
+def public_outputs(root: Path) -> list[Path]:
+    """The output folders of the project's public settings files (output/ unless they say otherwise)."""
+    found = [root / "output"]
+    for name in PUBLIC_CONFS:
+        if (root / name).is_file():
+            value = declared.read_settings_file(root / name).get("OUTPUT_PATH")
+            if isinstance(value, str):
+                found.append(Path(os.path.realpath(Path(value).parent)) / Path(value).name)
+    return found
+
+
+def _mixed_sites(final, real, root, settings):
+    """The intranet site (内部 items) never goes where the public site is served from, and the public
+    build never replaces the intranet site: each folder carries who wrote it (INTRANET_MARK)."""
+    marked = (final / INTRANET_MARK).is_file()
+    if not settings.get("GONGKAI_INTRANET"):
+        if marked:
+            return (f"{real.relative_to(root).as_posix()}/ 是内网网站（含内部事项）的输出文件夹，公开网站不能写入这里："
+                    f"请把 OUTPUT_PATH 改回公开网站的文件夹，例如 output")
+        return None
+    if any(real == public or real.is_relative_to(public) or public.is_relative_to(real)
+           for public in public_outputs(root)):
+        return (f"内网网站（含内部事项）不能生成到公开网站的输出文件夹 {real.relative_to(root).as_posix()}/：请在 "
+                f"internalconf.py 中把 OUTPUT_PATH 设为单独的文件夹，例如 output-internal")
+    if final.is_dir() and (final / "index.html").is_file() and not marked:
+        return (f"{real.relative_to(root).as_posix()}/ 中是另一个网站（不是内网网站生成的），内网网站不会替换它："
+                f"请确认 internalconf.py 中的 OUTPUT_PATH，或把这个文件夹改名、移走后重新生成")
+    return None
+
+
+OUTPUT_CHECKS = (_outside, _link, _not_folder, _overlap, _mixed_sites, _not_a_site)
 
 
 def recover(final: Path) -> None:

@@ -113,9 +113,10 @@ def load_project(settings: dict, *, render: bool = False, cache: bool = False, d
     words = vocabulary.load(paths.item_schema)
     steps: dict[str, list[Problem]] = {}
 
-    cache_path = Path(settings["CACHE_PATH"]) / CACHE_FILE if cache and settings["GONGKAI_CACHE"] else None
+    cache_path = paths.cache_dir / CACHE_FILE if cache and paths.cache_dir else None
     catalogue, steps["files"], steps["rules"] = load_catalogue(
         paths, settings["GONGKAI_INDEX_PATTERN"], cache_path, render, tuple(settings["GONGKAI_ITEM_CHECKS"]))
+    catalogue.intranet = settings["GONGKAI_INTRANET"]  # which items the site shows: Catalogue.site_items
     textsafe.scrub_catalogue(catalogue)  # what anyone is shown never carries controls or bidi overrides
     steps["checks"] = page_problems(catalogue) + page_url_problems(catalogue)
     steps["checks"] += [p for name in settings["GONGKAI_CHECKS"] for p in resolve(name)(catalogue, paths)]

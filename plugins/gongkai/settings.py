@@ -45,6 +45,8 @@ DECLARED = {
     "GONGKAI_SEARCH": (bool, True, "Write the search page and index (False only to time a build without them)."),
     "GONGKAI_BUILD_WAIT": (int, 1800, "Seconds a build waits for another build of the same output/ before refusing."),
     "GONGKAI_PUBLIC_BUILD": (bool, False, "True in publishconf.py: this build is the public site."),
+    "GONGKAI_INTRANET": (bool, False, "True in internalconf.py: the intranet site for the body's own staff, 内部 items "
+                         "included and marked; its own output folder and cache, never the public ones."),
     "GONGKAI_EDITOR": (str, "none", "Web editor under /admin/: 'none', 'internal' (pelicanconf.py builds only, never the "
                        "public site), 'public' (also the public site) or 'local' (set by `invoke edit`)."),
     "GONGKAI_EDITOR_BACKEND": (dict, {}, "Decap CMS backend: name gitlab|gitea|github, repo, base_url, app_id, branch… "
@@ -91,9 +93,22 @@ def resolve(settings: dict) -> dict:
     unknown = [k for k in settings if k.startswith("GONGKAI_") and k not in DECLARED and k not in INTERNAL]
     wrong += [f"未知的设置 {k}（拼写错误？）" for k in unknown]
     wrong += [f"{k} 必须为 []：content/ 中的文件只由 gongkai 读取和发布" for k in READS_NOTHING if settings.get(k)]
+    if settings.get("GONGKAI_INTRANET") and settings.get("GONGKAI_PUBLIC_BUILD"):
+        wrong.append("GONGKAI_INTRANET 与 GONGKAI_PUBLIC_BUILD 不能同时为 True：内网网站（含内部事项）不能作为公开网站生成")
     if wrong:
         raise SettingsError("pelicanconf.py 设置有误：" + "；".join(wrong))
     return settings
+
+
+INTRANET_CACHE = "intranet"  # the intranet build's caches: a folder of their own under CACHE_PATH
+
+
+def cache_folder(settings: dict) -> Path:
+    """Where this build keeps its caches: CACHE_PATH, or CACHE_PATH/intranet for the intranet build.
+    Decided here, not in a settings file, so the public build never opens the intranet's caches
+    whatever internalconf.py says (and cache.py binds each cache file to its folder as well)."""
+    folder = Path(settings["CACHE_PATH"])
+    return folder / INTRANET_CACHE if settings.get("GONGKAI_INTRANET") else folder
 
 
 def project_root(settings: dict) -> Path:
@@ -134,7 +149,7 @@ class Paths:
     def from_settings(cls, settings: dict) -> Paths:
         root = project_root(settings)
         content = Path(settings["PATH"]).resolve()
-        cache_dir = Path(settings["CACHE_PATH"]) if settings["GONGKAI_CACHE"] else None
+        cache_dir = cache_folder(settings) if settings["GONGKAI_CACHE"] else None
         return cls(root, content, root / settings["GONGKAI_SCHEMA_DIR"], content / settings["GONGKAI_ITEMS_DIR"],
                    cache_dir)
 

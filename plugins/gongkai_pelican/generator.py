@@ -19,8 +19,8 @@ from gongkai.editor import admin
 from gongkai.errors import CatalogueInvalid
 from gongkai.project import load_project
 from gongkai.report.site import link_of, published, sitemap_urls
-from gongkai.search.export import build_search_data, export
 from gongkai.search.find import documents
+from gongkai.search.incremental import search_files
 from gongkai.site import data, feeds, pages
 from gongkai.site import documents as site_documents
 
@@ -89,9 +89,10 @@ class GongkaiGenerator(Generator):
 
     def write_search(self, writer, project, out: Path) -> None:
         """The static index files, then the search page (its empty state lists the 一级事项)."""
-        items = documents(project)  # 内部 items never enter
-        files = export(build_search_data(items), project.catalogue, project.synonyms, project.freshness,
-                       project.vocabulary)
+        items = documents(project)  # the site's items: 内部 never enters the public site's index
+        # Through the persistent Whoosh index in this build's cache folder (search/incremental.py).
+        files = search_files(items, project.catalogue, project.synonyms, project.freshness, project.vocabulary,
+                             project.paths.cache_dir, project.paths.root)
         write_files(out / "search", files)
         site = pages.SiteData.build(project.catalogue, self.settings["SITENAME"], project.build_date,
                                     project.freshness, project.vocabulary, project.document_schema)
@@ -116,7 +117,7 @@ class GongkaiGenerator(Generator):
     def page_reuse(self, project) -> PageReuse:
         paths = project.paths
         registries = [paths.schema_dir / f"{name}.yaml" for name in ("categories", "units")]
-        store = Path(self.settings["CACHE_PATH"]) / PAGES_CACHE if self.settings["GONGKAI_CACHE"] else None
+        store = paths.cache_dir / PAGES_CACHE if paths.cache_dir else None
         previous = Path(self.settings.get("GONGKAI_FINAL_OUTPUT", self.output_path))
         return PageReuse(store, previous, fingerprint(self.settings, registries), paths.root)
 

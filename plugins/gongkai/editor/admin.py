@@ -25,9 +25,11 @@ LICENSES = [VENDOR / "LICENSE.decap-cms.txt", VENDOR / "LICENSE.js-yaml.txt"]
 SETTINGS_FILE = "pelicanconf.py"
 
 MODES = ("none", "internal", "public", "local")
-# Which builds carry /admin/: "internal" = builds with pelicanconf.py (an intranet server, or
-# `invoke build`), never the public site built with publishconf.py.
-WRITTEN = {"none": (False, False), "internal": (True, False), "public": (True, True), "local": (True, False)}
+# Which builds carry /admin/, per mode: (local build with pelicanconf.py, intranet build with
+# internalconf.py, public build with publishconf.py). "internal" = the intranet site only (served
+# to the body's staff, never the public server); "local" = `invoke edit` on this computer.
+WRITTEN = {"none": (False, False, False), "internal": (False, True, False), "public": (True, True, True),
+           "local": (True, False, False)}
 
 # name -> (required keys, defaults). Decap's Gitea backend has no editorial workflow.
 BACKENDS = {
@@ -48,8 +50,10 @@ COMMIT_MESSAGES = {
 
 
 def wanted(settings: dict) -> bool:
-    internal, public = WRITTEN[settings["GONGKAI_EDITOR"]]
-    return public if settings.get("GONGKAI_PUBLIC_BUILD") else internal
+    local, intranet, public = WRITTEN[settings["GONGKAI_EDITOR"]]
+    if settings.get("GONGKAI_PUBLIC_BUILD"):
+        return public
+    return intranet if settings.get("GONGKAI_INTRANET") else local
 
 
 def check(settings: dict) -> list[Problem]:
@@ -57,7 +61,9 @@ def check(settings: dict) -> list[Problem]:
     mode = settings["GONGKAI_EDITOR"]
     if mode not in MODES:
         return [_problem("GONGKAI_EDITOR", f"应为 {'、'.join(MODES)} 之一，实际为“{mode}”")]
-    if not wanted(settings) or mode == "local":
+    # "internal" is checked by the local build too, so a mistake shows before the intranet build.
+    checked = wanted(settings) or (mode == "internal" and not settings.get("GONGKAI_PUBLIC_BUILD"))
+    if not checked or mode == "local":
         return []
     backend = settings["GONGKAI_EDITOR_BACKEND"]
     name = backend.get("name")

@@ -24,11 +24,12 @@ class Outcome:
 
 
 def documents(project) -> list:
-    """The search's documents: public items in catalogue order, then the public 公开信息 newest
-    first (内部 never enters; items keep their numbers, which the 目录总表 rows carry)."""
+    """The search's documents: the site's items in catalogue order, then its 公开信息 newest first
+    (public only: 内部 never enters, except on the intranet build; items keep their numbers, which
+    the 目录总表 rows carry)."""
     catalogue = project.catalogue
-    return (catalogue_order(catalogue.public_items, catalogue.categories)
-            + newest_first(catalogue.public_documents, "published"))
+    return (catalogue_order(catalogue.site_items, catalogue.categories)
+            + newest_first(catalogue.site_documents, "published"))
 
 
 def search(project, query: str) -> Outcome:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from whoosh import fields as whoosh_fields
 from whoosh.analysis import Token, Tokenizer
 from whoosh.codec.memory import MemoryCodec
+from whoosh.codec.whoosh3 import W3Codec
 
 from gongkai.parallel import main_module_hidden
 
@@ -135,3 +136,139 @@ def merge_into(merged: IndexStats, part: IndexStats) -> None:
                 target[term][1].extend(freqs)
             else:
                 target[term] = (ids, freqs)
+
+
+# ---------------------------------------------------------------- the persistent index
+#
+# Between builds the search documents live in an on-disk Whoosh index in the build's cache folder
+# (search/incremental.py decides when to trust it: every file is checked against a manifest signed
+# by gongkai.cache before Whoosh opens anything, because Whoosh unpickles its TOC, its segments and
+# stored fields). The index is split into PARTS independent Whoosh indexes by fingerprint, so a cold
+# build fills them on two processes; a rebuild deletes and adds only the changed documents. Each
+# document carries its fingerprint (unique `fp`), its exact-match keys and its field texts
+# (stored): a changed document's old terms are those of its stored texts, analysed by the same
+# Whoosh fields (term vectors would do the same and double the indexing time).
+
+PARTS = 2
+
+
+@dataclass
+class DocVector:
+    """One document's terms: per-field lengths, token -> ((field number, tf), ...), exact keys."""
+
+    lengths: tuple
+    terms: dict
+    exact: tuple
+
+
+@dataclass
+class PartStats:
+    """A whole part, read back: its fingerprints (by position), per-field lengths and postings
+    (field -> {term: (positions, freqs)}) whose positions index `fps`."""
+
+    fps: list
+    exact: list
+    lengths: dict
+    postings: dict
+
+
+def persistent_schema(fold: dict | None = None) -> whoosh_fields.Schema:
+    fields = {f.name: whoosh_fields.TEXT(analyzer=CatalogueTokenizer(fold, f.short), phrase=False) for f in FIELDS}
+    return whoosh_fields.Schema(fp=whoosh_fields.ID(unique=True, stored=True), exact=whoosh_fields.STORED(),
+                                texts=whoosh_fields.STORED(), **fields)
+
+
+class _Codec(W3Codec):
+    """Whoosh's own codec without length statistics: writing a segment would otherwise look up the
+    document's field length (rounded to a byte, unused here: the export sums the frequencies) for
+    every posting, a third of the indexing time."""
+
+    length_stats = False
+
+
+def part_of(fp: str) -> int:
+    return int(fp[:8], 16) % PARTS
+
+
+def update_part(folder: str, fold, adds: list[tuple[str, tuple, dict]], removes: list[str], full: bool):
+    """Delete `removes` and add `adds` ((fp, exact keys, field texts)) in one part (creating it when
+    missing). Returns (terms of the removed, terms of the added or, when `full`, the whole part's
+    PartStats)."""
+    from whoosh import index as whoosh_index
+
+    os.makedirs(folder, exist_ok=True)
+    if whoosh_index.exists_in(folder):
+        ix = whoosh_index.open_dir(folder)
+    else:
+        ix = whoosh_index.create_in(folder, persistent_schema(fold))
+    old = {}
+    if removes or adds:
+        if removes:
+            with ix.searcher() as searcher:
+                for fp in removes:
+                    number = searcher.document_number(fp=fp)
+                    if number is not None:
+                        stored = searcher.stored_fields(number)
+                        old[fp] = analysed(ix.schema, stored["texts"], stored["exact"])
+        writer = ix.writer(codec=_Codec(), compound=False)
+        for fp in removes:
+            writer.delete_by_term("fp", fp)
+        for fp, exact, texts in adds:
+            writer.add_document(fp=fp, exact=tuple(exact), texts=texts, **texts)
+        writer.commit()
+    if full:
+        with ix.reader() as reader:
+            return old, _part_stats(reader)
+    return old, {fp: analysed(ix.schema, texts, exact) for fp, exact, texts in adds}
+
+
+def analysed(sch, texts: dict, exact) -> DocVector:
+    """A document's terms as the Whoosh fields index them; lengths as Whoosh counts them (the sum
+    of the frequencies: Whoosh's on-disk doc_field_length is rounded to a byte)."""
+    terms, lengths = {}, []
+    for n, f in enumerate(FIELDS):
+        total = 0
+        for btext, freq, _weight, _value in sch[f.name].index(texts.get(f.name, "")):
+            terms.setdefault(btext.decode("utf-8"), []).append((n, freq))
+            total += freq
+        lengths.append(total)
+    return DocVector(tuple(lengths), {t: tuple(v) for t, v in terms.items()}, tuple(exact))
+
+
+def _update_part_args(args):
+    return update_part(*args)
+
+
+def update_parts(folder, fold, adds: list, removes: list, full: bool, workers: int = 0) -> list:
+    """update_part for every part; on `workers` spawned processes when asked (a cold build)."""
+    jobs = [(os.path.join(folder, f"part-{p}"), fold, [a for a in adds if part_of(a[0]) == p],
+             [r for r in removes if part_of(r) == p], full) for p in range(PARTS)]
+    if not workers:
+        return [update_part(*job) for job in jobs]
+    context = multiprocessing.get_context("spawn")
+    with main_module_hidden(), context.Pool(min(workers, PARTS), maxtasksperchild=1) as pool:
+        return pool.map(_update_part_args, jobs, chunksize=1)
+
+
+def _part_stats(reader) -> PartStats:
+    numbers = list(reader.all_doc_ids())  # live documents only, ascending
+    position = {n: i for i, n in enumerate(numbers)}
+    stored = [reader.stored_fields(n) for n in numbers]
+    stats = PartStats([s["fp"] for s in stored], [tuple(s["exact"]) for s in stored], {}, {})
+    for f in FIELDS:
+        stats.lengths[f.name] = array("I", bytes(4 * len(numbers)))  # summed from the postings (see _vector)
+        stats.postings[f.name] = {}
+    decoders = {f.name: reader.schema[f.name].format.decoder("frequency") for f in FIELDS}
+    for fieldname, btext in reader.all_terms():
+        if fieldname not in decoders:
+            continue
+        items = list(reader.postings(fieldname, btext).all_items())
+        if not items:  # a term left only by deleted documents
+            continue
+        docnums, values = zip(*items)
+        positions, freqs = array("I", [position[d] for d in docnums]), array("I", map(decoders[fieldname], values))
+        lengths = stats.lengths[fieldname]
+        for p, tf in zip(positions, freqs):
+            lengths[p] += tf
+        stats.postings[fieldname][btext.decode("utf-8")] = (positions, freqs)
+    return stats

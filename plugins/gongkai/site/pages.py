@@ -1,7 +1,8 @@
 """What the public site consists of, as data: the site model and the list of pages to write.
 
-Only catalogue.public_items enter SiteData, so 内部 items cannot reach any page, count, feed,
-download or sitemap: there is no second list to forget to filter. The 一级/二级事项, 公开主体
+Only catalogue.site_items enter SiteData (the public items; every item only on the intranet
+build, internalconf.py), so 内部 items cannot reach any page, count, feed, download or sitemap
+of the public site: there is no second list to forget to filter. The 一级/二级事项, 公开主体
 and facet values the site names are those of public items too: a category or unit holding only
 内部 items (or none) is not listed, linked or counted anywhere.
 """
@@ -71,7 +72,7 @@ class SiteData:
     @classmethod
     def build(cls, catalogue: Catalogue, title: str, build_date: dt.date, freshness: dict,
               vocabulary: Vocabulary, document_schema: dict | None = None) -> SiteData:
-        items = catalogue_order(catalogue.public_items, catalogue.categories)
+        items = catalogue_order(catalogue.site_items, catalogue.categories)
         by_category, by_sub = defaultdict(list), defaultdict(list)
         for item in items:
             by_category[item.category].append(item)
@@ -80,7 +81,7 @@ class SiteData:
                       for c in catalogue.categories if c.name in by_category]
         used = {i.unit for i in items}
         units = [u for u in catalogue.units if u.name in used]
-        documents = newest_first(catalogue.public_documents, "published")
+        documents = newest_first(catalogue.site_documents, "published")
         return cls(catalogue, title, items, build_date, freshness, dict(by_category), dict(by_sub),
                    categories, units, vocabulary, catalogue.public_pages, documents, document_schema or {})
 

@@ -1,0 +1,241 @@
+"""The search index kept between builds: a persistent Whoosh index updated by document, and an
+export that rewrites only the postings shards whose content changed.
+
+Each search document (a site item) is keyed by its fingerprint: the SHA-256 of what is indexed
+(the texts of documents.FIELDS and the exact-match keys). A build compares the fingerprints with
+those in the Whoosh index (whoosh_index.py, in the build's cache folder): it deletes the documents
+that are gone and adds the new ones (an edited item is one of each); unchanged items are not
+analysed again.
+
+The export then takes one of two paths, both ending in the same bytes:
+- full (no usable state, or documents added or removed so that document numbers move, or a
+  field's rounded average length or the shard count changed): every term's postings are read from
+  Whoosh (on two processes for a large catalogue) and every shard is encoded (export.py);
+- incremental (an edit: every document keeps its number): only the tokens of the changed
+  documents' old and new versions (their Whoosh term vectors) are patched in the previous shards,
+  whose bytes are kept in the signed state; every other shard is reused as it was.
+tests/test_search_incremental.py holds the two to byte identity after edits, additions and deletions.
+
+Trust: the state is a signed cache file (gongkai.cache); the Whoosh folder is opened only when every
+file in it matches a manifest signed by the same module (cache.trusted_folder), since Whoosh
+unpickles its TOC, segments and stored fields. Anything else, and the folder is deleted and the
+index rebuilt. Both live in the build's cache folder (the intranet build has its own).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import cache
+from .documents import FIELDS, TITLE, field_texts
+from .export import (
+    EXACT_PREFIX,
+    _quantised,
+    add_exact,
+    assemble,
+    average_length,
+    build_search_data,
+    dumps,
+    exact_keys,
+    export,
+    norm,
+    shard_count,
+    shard_files,
+    shard_name,
+    shard_of,
+    weighted_postings,
+)
+from .whoosh_index import PARALLEL_FROM, IndexStats, update_parts
+
+INDEX = "search-index"
+MANIFEST = "search-index.manifest"
+STATE = "gongkai-search.cache"
+TITLE_FIELD = next(n for n, f in enumerate(FIELDS) if f.name == TITLE)
+
+
+@dataclass
+class State:
+    """What the previous export was made of: fingerprints in document order, per-field length sums,
+    rounded averages, posting count, shard count and the shard files' bytes."""
+
+    order: list
+    sums: tuple
+    averages: tuple
+    total: int
+    shards: int
+    files: dict
+
+
+def document(item, fold=None) -> tuple[str, tuple, dict]:
+    """(fingerprint, exact keys, field texts) of one search document."""
+    texts, exact = field_texts(item), exact_keys(item, fold)
+    digest = hashlib.sha256(json.dumps([texts, exact], ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    return digest.hexdigest(), exact, texts
+
+
+def search_files(items: list, catalogue, synonyms, freshness: dict, words, cache_dir: Path | None,
+                 root: Path, fold: dict | None = None) -> dict[str, bytes]:
+    """Every file under search/ (export.export's result), through the persistent index when the
+    build keeps caches (`cache_dir`), else indexed from scratch in memory."""
+    docs = [document(item, fold) for item in items]
+    fps = [d[0] for d in docs]
+    if cache_dir is None or len(set(fps)) != len(fps):
+        return export(build_search_data(items, fold), catalogue, synonyms, freshness, words)
+    shards, files, state = _shards(docs, Path(cache_dir), Path(root), fold)
+    cache.save(Path(cache_dir) / STATE, _state_key(fold), state, root)
+    return assemble(shards, files, items, catalogue, synonyms, freshness, words)
+
+
+def _state_key(fold) -> str:
+    return cache.derive_key("search-state", fold)
+
+
+def _shards(docs: list, cache_dir: Path, root: Path, fold) -> tuple[int, dict, State]:
+    fps = [d[0] for d in docs]
+    folder, manifest, index_key = cache_dir / INDEX, cache_dir / MANIFEST, cache.derive_key("search-index", fold)
+    indexed = set(cache.trusted_folder(folder, manifest, index_key, root) or ())
+    state = cache.load(cache_dir / STATE, _state_key(fold), root)
+    adds = [d for d in docs if d[0] not in indexed]
+    removes = sorted(indexed - set(fps))
+    incremental = isinstance(state, State) and set(state.order) == indexed and _same_numbers(state.order, fps, adds)
+    workers = min(2, os.cpu_count() or 1) if len(fps) >= PARALLEL_FROM and not incremental else 0
+    results = update_parts(str(folder), fold, adds, removes, not incremental, workers)
+    cache.seal_folder(folder, manifest, index_key, root, sorted(fps))
+    if incremental:
+        patched = _patch(state, fps, results)
+        if patched:
+            return patched.shards, patched.files, patched
+        workers = min(2, os.cpu_count() or 1) if len(fps) >= PARALLEL_FROM else 0
+        results = update_parts(str(folder), fold, [], [], True, workers)
+    return _full(fps, results)
+
+
+def _same_numbers(order: list, fps: list, adds: list) -> bool:
+    """Every document keeps its number: the same count, each position unchanged or edited."""
+    added = {d[0] for d in adds}
+    return len(order) == len(fps) and all(a == b or b in added for a, b in zip(order, fps))
+
+
+# ---------------------------------------------------------------- the full path
+
+def _full(fps: list, results: list) -> tuple[int, dict, State]:
+    """Postings of every term, read from Whoosh's parts and renumbered into document order."""
+    number = {fp: n for n, fp in enumerate(fps)}
+    stats = IndexStats(len(fps))
+    exact = [()] * len(fps)
+    for f in FIELDS:
+        stats.lengths[f.name] = array("I", bytes(4 * len(fps)))
+        stats.postings[f.name] = {}
+    for _old, part in results:
+        numbers = [number[fp] for fp in part.fps]
+        for n, keys in zip(numbers, part.exact):
+            exact[n] = keys
+        for f in FIELDS:
+            lengths, target = stats.lengths[f.name], stats.postings[f.name]
+            for n, length in zip(numbers, part.lengths[f.name]):
+                lengths[n] = length
+            for term, (positions, freqs) in part.postings[f.name].items():
+                pairs = list(zip([numbers[p] for p in positions], freqs))
+                if term in target:
+                    pairs += zip(*target[term])
+                pairs.sort()
+                target[term] = (array("I", [d for d, _ in pairs]), array("I", [tf for _, tf in pairs]))
+    postings = weighted_postings(stats)
+    add_exact(postings, exact)
+    shards, files = shard_files(postings)
+    sums = tuple(sum(stats.lengths[f.name]) for f in FIELDS)
+    averages = tuple(average_length(total, len(fps)) for total in sums)
+    total = sum(len(ids) for ids, _v in postings.values())
+    return shards, files, State(fps, sums, averages, total, shards, files)
+
+
+# ---------------------------------------------------------------- the incremental path
+
+def _patch(state: State, fps: list, results: list) -> State | None:
+    """The previous shards with the edited documents' postings replaced, or None when the edit
+    moves a rounded average or the shard count (then every posting value may change)."""
+    old, new = {}, {}
+    for removed, added in results:
+        old.update(removed)
+        new.update(added)
+    edits = [(n, state.order[n], fp) for n, fp in enumerate(fps) if fp != state.order[n]]
+    if any(before not in old or after not in new for _n, before, after in edits):
+        return None
+    sums = list(state.sums)
+    total = state.total
+    for _n, before, after in edits:
+        for i in range(len(FIELDS)):
+            sums[i] += new[after].lengths[i] - old[before].lengths[i]
+        total += _count(new[after]) - _count(old[before])
+    averages = tuple(average_length(s, len(fps)) for s in sums)
+    if averages != state.averages or shard_count(total) != state.shards:
+        return None
+    changes: dict[str, dict[int, int | None]] = {}
+    for n, before, after in edits:
+        for token in _tokens(old[before]):
+            changes.setdefault(token, {})[n] = None
+        for token, value in _values(new[after], averages).items():
+            changes.setdefault(token, {})[n] = value
+    files = dict(state.files)
+    by_shard: dict[str, list] = {}
+    for token in changes:
+        by_shard.setdefault(shard_name(shard_of(token, state.shards), state.shards), []).append(token)
+    for name, tokens in by_shard.items():
+        content = json.loads(files[name]) if name in files else {}
+        for token in tokens:
+            pairs = dict(_decode(content.get(token, [])))
+            for n, value in changes[token].items():
+                if value is None:
+                    pairs.pop(n, None)
+                else:
+                    pairs[n] = value
+            if pairs:
+                content[token] = _encode(sorted(pairs.items()))
+            else:
+                content.pop(token, None)
+        if content:
+            files[name] = dumps(dict(sorted(content.items())))
+        else:
+            files.pop(name, None)
+    return State(fps, tuple(sums), averages, total, state.shards, dict(sorted(files.items())))
+
+
+def _count(vector) -> int:
+    return len(vector.terms) + len(vector.exact)
+
+
+def _tokens(vector) -> list[str]:
+    return list(vector.terms) + [EXACT_PREFIX + key for key in vector.exact]
+
+
+def _values(vector, averages: tuple) -> dict[str, int]:
+    """The document's posting value per token, computed exactly as export.weighted_postings does."""
+    norms = [norm(f.weight, vector.lengths[i], averages[i]) for i, f in enumerate(FIELDS)]
+    values = {}
+    for token, fields in vector.terms.items():
+        total = 0.0
+        for i, tf in sorted(fields):
+            total += tf * norms[i]
+        values[token] = _quantised(total) | any(i == TITLE_FIELD for i, _tf in fields)
+    values.update({EXACT_PREFIX + key: 0 for key in vector.exact})
+    return values
+
+
+def _decode(flat: list) -> list[tuple[int, int]]:
+    pairs, doc = [], 0
+    for i in range(0, len(flat), 2):
+        doc += flat[i]
+        pairs.append((doc, flat[i + 1]))
+    return pairs
+
+
+def _encode(pairs: list) -> list[int]:
+    flat, last = [], 0
+    for doc, value in pairs:
+        flat += [doc - last, value]
+        last = doc
+    return flat

@@ -1,0 +1,85 @@
+"""The persistent search index (gongkai.search.incremental, issue 15 §1): an export made through the
+Whoosh index kept between builds, after edits, additions and deletions, is byte-identical to one
+indexed from scratch; an edit takes the incremental path; an index folder that does not match its
+signed manifest is deleted and rebuilt, never opened."""
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, copy_project, load
+
+from gongkai.search import incremental
+from gongkai.search.find import documents
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+def exports(root: Path, monkeypatch) -> tuple[dict, dict, list]:
+    """(through the persistent index, from scratch in memory, which paths the first one took)."""
+    taken = []
+    patch, full = incremental._patch, incremental._full
+    monkeypatch.setattr(incremental, "_patch", lambda *a: taken.append("patch") or patch(*a))
+    monkeypatch.setattr(incremental, "_full", lambda *a: taken.append("full") or full(*a))
+    p = load(root, cache=True)
+    items = documents(p)
+    args = (items, p.catalogue, p.synonyms, p.freshness, p.vocabulary)
+    kept = incremental.search_files(*args, p.paths.cache_dir, p.paths.root)
+    fresh = incremental.search_files(*args, None, p.paths.root)
+    monkeypatch.undo()
+    return kept, fresh, taken
+
+
+def item_files(root: Path) -> list[Path]:
+    return sorted((root / "content/items").rglob("*.md"))
+
+
+def test_incremental_exports_equal_full_ones_after_edits_additions_and_deletions(project, monkeypatch):
+    kept, fresh, taken = exports(project, monkeypatch)
+    assert kept == fresh and taken == ["full"]
+    files = item_files(project)
+    files[5].write_text(files[5].read_text(encoding="utf-8") + "\n本季度补充说明：低保名单已更新。\n", encoding="utf-8")
+    kept, fresh, taken = exports(project, monkeypatch)
+    assert kept == fresh and taken == ["patch"]  # an edit: only its tokens' postings change
+    text = files[20].read_text(encoding="utf-8")
+    files[20].write_text(text.replace("事项名称: ", "事项名称: 修订", 1), encoding="utf-8")
+    kept, fresh, taken = exports(project, monkeypatch)
+    assert kept == fresh and taken == ["patch"]
+    (project / "content/items/社会救助/考勤.md").write_text(
+        (EXAMPLES / "minimal_item.md").read_text(encoding="utf-8").replace("2024-00001", "2024-00771"), encoding="utf-8")
+    kept, fresh, taken = exports(project, monkeypatch)
+    assert kept == fresh and "full" in taken  # an addition renumbers the documents after it
+    files[30].unlink()
+    kept, fresh, taken = exports(project, monkeypatch)
+    assert kept == fresh and "full" in taken
+
+
+def test_an_index_folder_not_matching_its_signed_manifest_is_deleted_unopened(project, monkeypatch):
+    exports(project, monkeypatch)
+    folder = project / ".cache/pelican" / incremental.INDEX
+    planted = folder / "part-0" / "MAIN_planted.seg"
+    planted.write_bytes(pickle.dumps({"would": "run code if unpickled"}))
+    import whoosh.index
+
+    real_open, seen = whoosh.index.open_dir, []
+
+    def spying(folder, *args, **kwargs):  # what Whoosh is about to read
+        seen.append(sorted(p.name for p in Path(folder).iterdir()))
+        return real_open(folder, *args, **kwargs)
+
+    monkeypatch.setattr(whoosh.index, "open_dir", spying)
+    kept, fresh, taken = exports(project, monkeypatch)
+    assert kept == fresh and taken == ["full"] and not planted.exists()
+    assert seen and not any("MAIN_planted.seg" in names for names in seen)
+    # An index folder committed into the project without our signed manifest: emptied before use.
+    (project / ".cache/pelican" / incremental.MANIFEST).unlink()
+    planted.write_bytes(b"planted")
+    seen.clear()
+    monkeypatch.setattr(whoosh.index, "open_dir", spying)
+    kept, fresh, taken = exports(project, monkeypatch)
+    assert kept == fresh and taken == ["full"] and not planted.exists()
+    assert seen and not any("MAIN_planted.seg" in names for names in seen)
