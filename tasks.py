@@ -147,6 +147,17 @@ def import_(c, file, date=None, force=False, dry_run=False, code=None):
     finish(import_command, Path(file), ROOT, date=date, force=force, dry_run=dry_run, code=code)
 
 
+@task(name="import-docs", help={"file": "公开信息列表：.xlsx、.csv 或 .tsv（UTF-8 / GBK），列如 标题、发布日期、文号、来源、栏目、原文链接",
+                                "item": "全部导入到这个事项下：事项名称或索引号",
+                                "map": "栏目与事项的对应表（YAML：每行“栏目: 事项名称或索引号”）",
+                                "force": "覆盖已存在的公开信息文件", "dry_run": "只显示报告，不写任何文件"})
+def import_docs(c, file, item=None, map=None, force=False, dry_run=False):  # noqa: A002 (--map is the option's name)
+    """把旧网站导出的公开信息列表导入为公开信息文件（放在所属事项的文件夹中），并登记新的发布机构。"""
+    from gongkai_tools.importer.documents import import_documents_command
+
+    finish(import_documents_command, Path(file), ROOT, item=item, map_file=map, force=force, dry_run=dry_run)
+
+
 @task(help={"path": "要修复的文件或文件夹，默认 content/items", "write": "写入修改（不加时只显示差异）"})
 def fix(c, path="content/items", write=False):
     """修复机械性错误：GBK 编码、全角冒号和空格、Tab 缩进、--- 分隔行、“-”后的空格、2024-3-5 式日期。"""

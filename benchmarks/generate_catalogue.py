@@ -49,7 +49,8 @@ def generate(dest: Path, n: int, seed: int = 0) -> Path:
     dest.mkdir(parents=True)
     copy_code(dest)
     templates = [p for p in sorted((ROOT / "content/items").rglob("*.md"))
-                 if "更新日期" not in p.read_text(encoding="utf-8")]  # avoid 更新日期 < new 发布日期
+                 if "更新日期" not in p.read_text(encoding="utf-8")  # avoid 更新日期 < new 发布日期
+                 and TITLE.search(p.read_text(encoding="utf-8"))]  # items only: a 公开信息 needs its item beside it
     rnd = random.Random(seed)
     for i in range(1, n + 1):
         template = templates[(i - 1) % len(templates)]

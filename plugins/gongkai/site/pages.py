@@ -112,7 +112,9 @@ class SiteData:
 
     def public_document(self, index_no):
         """The public document with this 索引号, or None (a 内部 one is never linked)."""
-        index = self.__dict__.setdefault("_document_index", {d.index_no: d for d in self.documents})
+        index = self.__dict__.get("_document_index")
+        if index is None:  # built once: setdefault would rebuild it (all documents) on every call
+            index = self.__dict__["_document_index"] = {d.index_no: d for d in self.documents}
         return index.get(index_no) if index_no else None
 
     def policy_pages(self) -> list:
