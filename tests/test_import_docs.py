@@ -80,10 +80,24 @@ def test_import_docs_reports_units_columns_and_duplicates_then_validates_and_bui
         "关于调整城乡低保标准的通知.md", "低保对象动态管理办法.md", "低保资金发放情况.md"])
     assert documents["2024年第二季度 城乡低保对象名单.md"].unit == "财务处"
     assert documents["低保资金发放情况.md"].unit == "示例县民政局"  # 桌面: the item's 公开主体
+    # The publish gate holds the new unit's temporary code until the clerk writes the real one.
+    held = run_invoke(site, "validate")
+    assert held.returncode == 1 and held.stdout.splitlines()[:2] == [
+        "content/items/社会救助/低保名单/2024年第二季度 城乡低保对象名单.md:4: 索引号: 索引号“TEMP-1F863F/2024-00001”用的是"
+        " invoke import 生成的临时机构代码 TEMP-1F863F，不能发布：请在 schema/units.yaml 登记该单位的统一社会信用代码，"
+        "再把索引号改为正式编号（发布后网页地址由索引号生成，不能再改）",
+        "schema/units.yaml:11: 机构代码: “财务处”的机构代码 TEMP-1F863F 是 invoke import 生成的临时代码："
+        "请改为该单位的统一社会信用代码（它的事项的索引号也要随之改正）"], held.stdout
+    real = "11530000MB7654321Q"
+    for path in [site / "schema/units.yaml", *(site / "content").rglob("*.md")]:
+        text = path.read_text(encoding="utf-8")
+        if "TEMP-1F863F" in text:
+            path.write_text(text.replace("TEMP-1F863F", real), encoding="utf-8")
     assert run_invoke(site, "validate").returncode == 0
     build = run_build(site)
     assert build.returncode == 0, build.stdout + build.stderr
-    page = (site / "output/docs" / documents["2024年第二季度 城乡低保对象名单.md"].slug / "index.html").read_text(encoding="utf-8")
+    slug = documents["2024年第二季度 城乡低保对象名单.md"].slug.replace("TEMP-1F863F", real)
+    page = (site / "output/docs" / slug / "index.html").read_text(encoding="utf-8")
     assert "2024年第二季度 城乡低保对象名单" in page and "财务处" in page
 
 
