@@ -46,12 +46,15 @@ CACHE_PATH = ".cache"
 def measure(cmd: list[str], cwd: Path) -> tuple[float, float]:
     """(seconds, peak MB) of one process; fails loudly if the build fails."""
     env = dict(os.environ, SOURCE_DATE_EPOCH="1795406400")
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    if status:
-        raise SystemExit(f"build failed in {cwd}: {proc.stderr.read().decode()[-2000:]}")
+    # stderr to a file, not a pipe: a build printing more than a pipe holds would wait for ever.
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        if status:
+            errors.seek(0)
+            raise SystemExit(f"build failed in {cwd}: {errors.read().decode()[-2000:]}")
     return seconds, usage.ru_maxrss / 1024
 
 

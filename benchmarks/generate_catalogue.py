@@ -19,6 +19,7 @@ PARTS = ("schema", "theme", "plugins", "tools", "pelicanconf.py", "publishconf.p
 INDEX = re.compile(r"^索引号: ([0-9A-Z-]+)/(\d{4,6})-(\d{3,6})$", re.M)
 TITLE = re.compile(r"^事项名称: (.+)$", re.M)
 PUBLISHED = re.compile(r"^发布日期: (\d{4})-(\d\d)-(\d\d)$", re.M)
+NUMBER = re.compile(r"^文号: (.+)〔\d{4}〕\d+号$", re.M)
 QUALIFIERS = ["", "（城关镇）", "（青松镇）", "（第二批）", "（补充）", "（调整）", "（年度汇总）", "（专项）"]
 
 
@@ -39,6 +40,8 @@ def variant(text: str, i: int, rnd: random.Random) -> str:
     year = rnd.choice([2022, 2023, 2024, 2025])
     text = INDEX.sub(lambda m: f"索引号: {m.group(1)}/{year}-{i:06d}", text, count=1)
     text = TITLE.sub(lambda m: f"事项名称: {m.group(1)}{rnd.choice(QUALIFIERS)}", text, count=1)
+    # A fresh 文号 too: the same title and 文号 twice is refused as a copied item (catalogue.COPIED).
+    text = NUMBER.sub(lambda m: f"文号: {m.group(1)}〔{year}〕{i}号", text, count=1)
     return PUBLISHED.sub(lambda m: f"发布日期: {year}-{m.group(2)}-{m.group(3)}", text, count=1)
 
 
