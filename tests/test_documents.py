@@ -148,6 +148,9 @@ def test_one_late_instant_document_is_the_only_late_finding(project, example_sit
     assert (f"| {LATE} | 示例县2026年第4批高龄津贴新增对象公示 | 示例县民政局 | 超期公开 | 成文日期 2026-07-03，应在 5 个工作日内"
             "（2026-07-10 前）公开，实际 2026-07-24 发布，超期 10 个工作日 | content/items/养老服务/高龄津贴新增对象公示/2026年第4批.md:5 |"
             in printed.splitlines())
+    # The count line counts documents in 篇, apart from the items (issue 12: it said 项 for both).
+    assert ("共发现 5 项逾期或超期事项：逾期未更新 4 项，超期公开 1 项；1 篇逾期或超期公开信息：超期公开 1 篇。"
+            in printed.splitlines())
     stats = (example_output / "stats" / "index.html").read_text(encoding="utf-8")
     flagged = stats[stats.index('id="s-flagged-docs"'):]
     assert "超期公开的公开信息（1 篇）" in flagged and f"docs/{slug(LATE)}/" in flagged

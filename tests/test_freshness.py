@@ -15,6 +15,7 @@ from conftest import BUILD_EPOCH, REPO, VOCABULARY
 
 from gongkai.errors import BuildDateError
 from gongkai.freshness import (
+    Finding,
     Limit,
     WorkCalendar,
     add_months,
@@ -350,6 +351,15 @@ def test_format_audit_is_a_chinese_table_with_a_count():
         "",
         "共发现 3 项逾期或超期事项：逾期未更新 2 项，超期公开 1 项；其中内部事项 1 项（不在公开网站显示）。",
     ])
+
+
+def test_format_audit_counts_documents_apart_from_items():
+    late = audit(AUDIT_ITEMS[:1], assess_all(AUDIT_ITEMS[:1], BUILD_DAY, LIBRARY, VOCABULARY))
+    documents = [Finding(f"X/2024-0001{n}", "公示", "示例县民政局", "超期公开", "", "content/items/x/公示.md:5",
+                         internal, "公开信息") for n, internal in ((1, False), (2, True))]
+    assert format_audit(late + documents).splitlines()[-1] == (
+        "共发现 1 项逾期或超期事项：逾期未更新 0 项，超期公开 1 项；2 篇逾期或超期公开信息：超期公开 2 篇；"
+        "其中内部公开信息 1 篇（不在公开网站显示）。")
 
 
 def test_format_audit_escapes_table_separators():
