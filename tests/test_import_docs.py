@@ -4,6 +4,7 @@ and builds. The fixture tests/fixtures/import-docs/旧网站导出.csv is made u
 exports (TRS links carrying the date, 文号 无, 来源 桌面 / 新华网, double spaces, repeated rows)."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,10 @@ from conftest import load, make_mini_project, run_build, run_invoke
 
 from gongkai.errors import ImportTableError, format_report
 from gongkai.model import Unit
+from gongkai.vocabulary import Vocabulary
 from gongkai_tools.importer.documents import (
+    TYPE_WORDS,
+    VALIDITY_WORDS,
     clean_number,
     clean_title,
     date_from_link,
@@ -24,6 +28,7 @@ from gongkai_tools.importer.documents import (
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import-docs"
 LIST = FIXTURES / "旧网站导出.csv"
+POLICIES = FIXTURES / "政策文件.csv"  # UTF-8: 文件类型, 有效性, 废止日期 and 失效日期 as exports write them
 MAP = FIXTURES / "栏目对应.yaml"
 FOLDER = "content/items/社会救助/低保名单"
 
@@ -180,3 +185,45 @@ def test_cells_as_a_clerk_reads_them():
         ("other", None), ("other", None), ("other", None)]
     assert rows_phrase([5, 2, 3, 4, 9]) == "第 2–5、9 行"
     assert rows_phrase(list(range(2, 60, 2))) == "第 2、4、6、8、10、12、14、16、18、20、22、24 行 等，共 29 行"
+
+
+def test_validity_type_and_end_dates_are_read_and_doubtful_rows_reported(site):
+    done = run_invoke(site, "import-docs", str(POLICIES), "--item", "城乡最低生活保障对象名单")
+    assert done.returncode == 1, done.stdout + done.stderr
+    out = done.stdout
+    assert out.startswith("导入 政策文件.csv：共 9 行公开信息，已写入 6 篇，未导入 3 行，已存在未覆盖 0 篇。\n")
+    for section in [
+        # 有效性 decides what the 政策文件库 tells the public: a doubtful row is kept out, never imported as 有效
+        "未导入的行（请修改表格后重新导入）：\n"
+        "  第 7 行（示例县低保档案管理办法）：有效性“部分有效”无法识别：应为有效、失效、废止之一（现行有效、已失效、已废止也可以）\n"
+        "  第 8 行（示例县低保复核办法）：有效性为废止，但没有失效日期：请在表格中补上失效或废止日期（YYYY-MM-DD）\n"
+        "  第 10 行（示例县低保监督办法）：有效性为有效，但失效日期 2024-06-01 已过：请核对，已失效的写“失效”，已废止的写“废止”\n",
+        # 文件类型 left out (其他 claims nothing): imported, for the clerk to correct in the file
+        "请核对：\n"
+        "  文件类型“政策解读”要同时写解读对象，表格中没有，按“其他”导入，请在文件中补上解读对象后写“文件类型: 政策解读”：第 5 行\n"
+        "  文件类型“通知”无法识别（应为规章、行政规范性文件、政策解读、其他之一），按“其他”导入，请在文件中改正：第 6 行\n",
+        "取值说明：\n"
+        "  有效性“现行有效”即“有效”，是默认值，文件中不写：第 2 行\n"
+        "  文件类型“规范性文件”按“行政规范性文件”填写：第 2、4、9 行\n"
+        "  有效性“已废止”按“废止”填写：第 3 行\n"
+        "  有效性 按失效日期定为失效：第 4 行\n"
+        "  失效日期尚未到期，文件现行有效，不填写失效日期：第 9 行",
+    ]:
+        assert section in out, out
+    repealed = (site / FOLDER / "示例县低保审核办法（2018年）.md").read_text(encoding="utf-8")
+    assert repealed == (
+        "---\n# 由 invoke import-docs 从 政策文件.csv 第 3 行导入；有效性“已废止”按“废止”填写\n"
+        "标题: 示例县低保审核办法（2018年）\n索引号: 11530000MB0123456X/2018-00001\n文件类型: 行政规范性文件\n"
+        "文号: 示民规〔2018〕3号\n成文日期: 2018-04-20\n发布日期: 2018-05-02\n有效性: 废止\n失效日期: 2021-03-01\n---\n")
+    expired = (site / FOLDER / "示例县低保资金管理暂行办法.md").read_text(encoding="utf-8")
+    assert "有效性: 失效\n失效日期: 2024-01-05\n" in expired
+    assert "有效性" not in (site / FOLDER / "示例县低保公示办法.md").read_text(encoding="utf-8").split("\n", 2)[2]
+    checked = run_invoke(site, "validate")
+    assert checked.returncode == 0 and checked.stdout.endswith("6 篇公开信息，没有发现问题。\n"), checked.stdout
+
+
+def test_validity_and_type_words_name_vocabulary_values_only():
+    schema = json.loads((Path(__file__).resolve().parents[1] / "schema" / "document.schema.json").read_text(encoding="utf-8"))
+    words = Vocabulary(schema)
+    assert set(VALIDITY_WORDS.values()) <= set(words.values("有效性"))
+    assert set(TYPE_WORDS.values()) <= set(words.values("文件类型"))

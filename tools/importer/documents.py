@@ -20,7 +20,17 @@ at the top of the file written:
     (桌面, 本站, admin, a person's name: what the CMS kept in that column) is not registered, the row
     is imported under its 事项's 公开主体 and the value listed for the reviewer;
   - the same 文号 and title twice: one document exported from two 栏目, imported once; the same
-    文号 with another title, or the same title again: imported, listed under 请核对.
+    文号 with another title, or the same title again: imported, listed under 请核对;
+  - 有效性 (现行有效, 已废止 … : the schema's own labels, VALIDITY_WORDS) and a 失效日期 / 废止日期
+    column: see _validity. A value that cannot be read, 失效/废止 without its date, or 有效 with a
+    date already passed, keeps the row out: written without it, the document would be published
+    as 现行有效 (an absent 有效性 means 有效), a wrong statement about a rule in the 政策文件库;
+  - 文件类型 (规范性文件 → 行政规范性文件, TYPE_WORDS): a value that cannot be read, or one needing a
+    field the list has no column for (政策解读 needs its 解读对象), is left out, the row imported
+    as 其他 (the default, which claims nothing) and listed under 请核对 for the clerk to correct
+    in the file: the document itself is published correctly either way.
+The values always come from schema/document.schema.json (its enum and labels); the word tables
+below only say which writings stand for which of them (tests hold them to the vocabulary).
 """
 from __future__ import annotations
 
@@ -34,6 +44,7 @@ from gongkai import schema as schema_checks
 from gongkai.errors import ImportTableError
 from gongkai.project import load_project
 from gongkai.settings import settings_for
+from gongkai.vocabulary import Vocabulary
 
 from ..scaffold import deleted_index_numbers
 from ..yamlwrite import IndexAllocator, item_text, safe_file_name
@@ -60,7 +71,18 @@ COLUMNS = {
     "栏目": "栏目", "所属栏目": "栏目", "栏目名称": "栏目", "信息分类": "栏目", "分类": "栏目",
     "原文链接": "原文链接", "链接": "原文链接", "原文地址": "原文链接", "网址": "原文链接", "url": "原文链接", "地址": "原文链接",
     "索引号": "索引号",
+    "有效性": "有效性", "效力": "有效性", "效力状态": "有效性", "有效状态": "有效性", "时效性": "有效性",
+    "文件类型": "文件类型", "文件类别": "文件类型",
+    "失效日期": "失效日期", "失效时间": "失效日期", "废止日期": "废止日期", "废止时间": "废止日期",
 }
+VALIDITY, DOC_TYPE, ENDED = "有效性", "文件类型", "失效日期"
+# The date columns and the 有效性 each one implies when the list has no 有效性 of its own.
+ENDED_COLUMNS = {"失效日期": "失效", "废止日期": "废止"}
+# Writings of 有效性 and 文件类型 beyond the schema's own values and labels (x-library 现行有效,
+# x-badges 已废止 …), each -> a value of document.schema.json.
+VALIDITY_WORDS = {"现行": "有效", "作废": "废止", "已作废": "废止", "已过期": "失效", "过期": "失效"}
+TYPE_WORDS = {"规范性文件": "行政规范性文件", "行政规范性": "行政规范性文件", "政府规章": "规章", "部门规章": "规章",
+              "地方政府规章": "规章", "解读": "政策解读", "文件解读": "政策解读", "其它": "其他"}
 NO_NUMBER = {"", "无", "暂无", "/", "-", "—", "——", "无文号", "null", "none", "n/a"}
 YEAR_BRACKETS = re.compile(r"[\[【（(]\s*((?:19|20)\d{2})\s*[\]】）)]")
 SPACES = re.compile(r"[\s\u3000]+")
@@ -76,6 +98,7 @@ UNIT_ENDINGS = ("局", "处", "科", "室", "办", "委", "委员会", "中心",
                 "村委会", "居委会", "社区", "管委会", "片区", "馆", "署", "会", "校", "学", "组", "团")
 MEDIA = re.compile(r"(网|报|社|台|电视|广播|杂志|期刊|频道|客户端|公众号|微博|头条|新闻)$")
 FILE_ONLY = "file"  # a derivation said in the file's comment only (the report lists it in its own section)
+CHECK = "check"  # a value left out that the clerk should correct in the file: the report's 请核对
 SHOWN_ROWS = 12
 SHOWN_FILES = 30
 
@@ -113,6 +136,7 @@ class DocumentsReport:
     undecided: dict = field(default_factory=dict)  # value -> [row numbers]: not registered, imported under the 事项's unit
     repeats: list = field(default_factory=list)  # rows repeating an earlier row: imported once
     check: list = field(default_factory=list)  # duplicates to look at
+    to_check: dict = field(default_factory=dict)  # "文件类型“通知”无法识别…" -> [row numbers]
     derived: dict = field(default_factory=dict)  # "发布日期 取自原文链接" -> [row numbers]
     notes: list = field(default_factory=list)
 
@@ -134,7 +158,7 @@ class DocumentsReport:
              [f"“{value}”：{rows_phrase(rows)}。如确是发文单位，请在 schema/units.yaml 中登记后加 --force 重新导入"
               for value, rows in self.undecided.items()]),
             ("重复的行（与前面一行是同一篇，只导入一次）：", self.repeats),
-            ("请核对：", self.check),
+            ("请核对：", self.check + [f"{what}：{rows_phrase(rows)}" for what, rows in self.to_check.items()]),
             ("取值说明：", [f"{what}：{rows_phrase(rows)}" for what, rows in self.derived.items()]),
             ("已存在、未覆盖的文件（确需覆盖请加 --force）：", self.skipped),
             ("提示：", self.notes),
@@ -307,9 +331,10 @@ def _place(row: Row, mapping: dict, default) -> None:
 
 # ---------------------------------------------------------------- rows -> documents
 
-def fill(row: Row, units: list, report: DocumentsReport) -> None:
+def fill(row: Row, units: list, report: DocumentsReport, words: Vocabulary, day: str) -> None:
     """Row.meta from the cells (without 索引号), the reasons it cannot be imported, and how each
-    value was derived."""
+    value was derived. `words`: document.schema.json's vocabulary; `day`: the import's date (a
+    失效日期 after it is a term still running)."""
     text = row.text
     title = clean_title(text.get("标题", ""))
     if title != text.get("标题", "").strip():
@@ -328,6 +353,99 @@ def fill(row: Row, units: list, report: DocumentsReport) -> None:
     elif text.get("文号", "").strip():
         row.derived.append((f"文号“{text['文号'].strip()}”表示没有文号，未填写", None))
     _publisher(row, text.get("发布机构", "").strip(), units, report)
+    _validity(row, text, words, day)
+    _doc_type(row, text.get(DOC_TYPE, ""), words)
+
+
+def value_words(field: str, words: Vocabulary) -> dict[str, str]:
+    """{writing: value}: each value of `field` and the schema's labels for it (x-library 现行有效,
+    x-badges 已废止), as the public site writes them and a similar site's export may."""
+    known = {value: value for value in words.values(field)}
+    for name in ("library", "badges"):
+        known.update({label: value for value, label in words.annotation(field, name).items() if label})
+    return known
+
+
+def value_of(cell: str, field: str, words: Vocabulary, extra: dict) -> str | None:
+    """The vocabulary value a cell stands for: value_words, or an importer word (`extra`); spaces
+    ignored; None if none."""
+    return {**value_words(field, words), **extra}.get(SPACES.sub("", cell))
+
+
+def required_with(schema: dict, field: str, value: str) -> list[str]:
+    """The fields document.schema.json requires once `field` is `value` (its allOf if/then:
+    有效性 废止 -> 失效日期, 文件类型 政策解读 -> 解读对象)."""
+    needed = []
+    for rule in schema.get("allOf", []):
+        condition = rule.get("if", {}).get("properties", {}).get(field, {})
+        then = rule.get("then")
+        if isinstance(then, dict) and (value == condition.get("const") or value in condition.get("enum", ())):
+            needed += then.get("required", [])
+    return needed
+
+
+def _validity(row: Row, text: dict, words: Vocabulary, day: str) -> None:
+    """有效性 and 失效日期 (from a 失效日期 or 废止日期 column). Doubtful rows are kept out (see the
+    module docstring): an absent 有效性 publishes the document as 现行有效."""
+    default = words.default(VALIDITY)
+    cell = text.get(VALIDITY, "").strip()
+    validity = value_of(cell, VALIDITY, words, VALIDITY_WORDS) if cell else None
+    if cell and validity is None:
+        labels = [w for w in value_words(VALIDITY, words) if w not in words.values(VALIDITY)]
+        row.reasons.append(f"有效性“{cell}”无法识别：应为{'、'.join(words.values(VALIDITY))}之一"
+                           f"（{'、'.join(labels)}也可以）")
+        return
+    column = next((c for c in ENDED_COLUMNS if text.get(c, "").strip() and ENDED_COLUMNS[c] in (validity, None)), None) \
+        or next((c for c in ENDED_COLUMNS if text.get(c, "").strip()), None)
+    ended_cell = text.get(column, "").strip() if column else ""
+    ended = parse_date(ended_cell) if ended_cell else None
+    if ended_cell and not ended:
+        row.reasons.append(f"{column}“{ended_cell}”不是有效日期，应写成 YYYY-MM-DD")
+        return
+    if validity is None and ended and ended <= day:
+        validity = ENDED_COLUMNS[column]
+        row.derived.append((f"有效性 按{column}定为{validity}", None))
+    validity = validity or default
+    needs_date = ENDED in required_with(words.schema, VALIDITY, validity)
+    formed = row.meta.get("成文日期")
+    if needs_date and not ended:
+        row.reasons.append(f"有效性为{validity}，但没有失效日期：请在表格中补上失效或废止日期（YYYY-MM-DD）")
+    elif needs_date and ended > day:
+        row.reasons.append(f"有效性为{validity}，但{column} {ended} 还没有到：请核对有效性和日期")
+    elif needs_date and formed and ended < formed:
+        row.reasons.append(f"{column} {ended} 早于成文日期 {formed}：请核对日期")
+    elif not needs_date and ended and ended <= day:
+        row.reasons.append(f"有效性为{validity}，但{column} {ended} 已过：请核对，已失效的写“失效”，已废止的写“废止”")
+    elif not needs_date and ended:
+        row.derived.append((f"{column}尚未到期，文件现行有效，不填写失效日期", None))
+    if needs_date and ended:
+        row.meta[ENDED] = ended
+    if cell and validity != cell:
+        row.derived.append((f"有效性“{cell}”即“{validity}”，是默认值，文件中不写" if validity == default
+                            else f"有效性“{cell}”按“{validity}”填写", None))
+    row.meta[VALIDITY] = validity
+
+
+def _doc_type(row: Row, cell: str, words: Vocabulary) -> None:
+    """文件类型; one that cannot be read or needs a field the list lacks is left out (其他) and
+    listed under 请核对 (see the module docstring)."""
+    cell = cell.strip()
+    if not cell:
+        return
+    kind = value_of(cell, DOC_TYPE, words, TYPE_WORDS)
+    default = words.default(DOC_TYPE)
+    if kind is None:
+        row.derived.append((f"文件类型“{cell}”无法识别（应为{'、'.join(words.values(DOC_TYPE))}之一），"
+                            f"按“{default}”导入，请在文件中改正", CHECK))
+        return
+    missing = [name for name in required_with(words.schema, DOC_TYPE, kind) if name not in row.meta]
+    if missing:
+        row.derived.append((f"文件类型“{cell}”要同时写{'、'.join(missing)}，表格中没有，按“{default}”导入，"
+                            f"请在文件中补上{'、'.join(missing)}后写“文件类型: {kind}”", CHECK))
+        return
+    if kind != cell:
+        row.derived.append((f"文件类型“{cell}”按“{kind}”填写", None))
+    row.meta[DOC_TYPE] = kind
 
 
 def _dates(row: Row, text: dict) -> None:
@@ -429,7 +547,7 @@ def _shown(target: Path, paths) -> str:
         return _display(target, paths)
 
 
-DOCUMENT_ORDER = ("标题", "索引号", "发布机构", "文件类型", "文号", "成文日期", "发布日期")
+DOCUMENT_ORDER = ("标题", "索引号", "发布机构", "文件类型", "文号", "成文日期", "发布日期", "有效性", "失效日期")
 
 
 def import_documents(path, root, *, item: str | None = None, map_file=None, force: bool = False, dry_run: bool = False,
@@ -447,9 +565,10 @@ def import_documents(path, root, *, item: str | None = None, map_file=None, forc
     report = DocumentsReport(path.name, dry_run, len(rows))
     if ignored:
         report.notes.append(f"未识别的列（已忽略）：{'、'.join(ignored)}")
+    words = Vocabulary(project.document_schema)
     for row in rows:
         _place(row, mapping, default)
-        fill(row, catalogue.units, report)
+        fill(row, catalogue.units, report, words, project.build_date.isoformat())
     duplicates(rows, catalogue.documents, report)
     allocator = IndexAllocator(paths.items_dir)
     for value in deleted_index_numbers(paths.root, paths.items_dir.relative_to(paths.root).as_posix()):
@@ -480,16 +599,18 @@ def import_documents(path, root, *, item: str | None = None, map_file=None, forc
                 report.notes.append(f"单位“{publisher}”在 schema/units.yaml 中没有机构代码，索引号暂用临时代码 {code}：建议先补登机构代码")
             given = allocator.next(code, row.meta["发布日期"][:4])
         meta = dict(row.meta, 索引号=given)
-        meta = {key: meta[key] for key in DOCUMENT_ORDER if meta.get(key)}
+        # A schema default (有效性 有效, 文件类型 其他) is left out, as `invoke new --document` does.
+        meta = {key: meta[key] for key in DOCUMENT_ORDER if meta.get(key) and meta[key] != words.defaults.get(key)}
         problems = schema_checks.check(validator, meta, {}, row.label)
         if problems:
             report.unmapped.append((row.label, [f"{p.field}：{p.message}" if p.field else p.message for p in problems]))
             continue
         if publisher in registries.new_units:
             registries.used_units.add(publisher)
+        sections = {None: report.derived, CHECK: report.to_check}  # FILE_ONLY: the file's comment only
         for what, where in row.derived:
-            if where != FILE_ONLY:
-                report.derived.setdefault(what, []).append(row.number)
+            if where in sections:
+                sections[where].setdefault(what, []).append(row.number)
         comment = f"由 invoke import-docs 从 {path.name} 第 {row.number} 行导入"
         link = row.text.get("原文链接", "").strip()
         if link:
