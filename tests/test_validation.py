@@ -70,8 +70,12 @@ MISTAKES = {
         f"{BAD}:14: 公开时限.周期: 应为 月度、季度、半年、年度 之一，实际为文本“季度更新”。是不是“季度”？",
         f"{BAD}:18: 公开对象: 应为 全社会、特定群体、内部 之一，实际为文本“社会公众”。是不是“全社会”？",
         f"{BAD}:19: 公开方式: 应为 主动、依申请 之一，实际为文本“主动公开”。是不是“主动”？"]),
+    # The list reads as one text: the message is on the broken entry's line (11), not the key's (10).
     "dash_without_space_in_a_one_entry_list": (variant("  - 《社会救助暂行办法》", "  -《社会救助暂行办法》").replace(*NEW_INDEX), [
-        f"{BAD}:10: 公开依据: 应为列表（每行以“- ”开头），实际为文本“-《社会救助暂行办法》”。列表项的“-”后要加一个空格，写成“- 内容”"]),
+        f"{BAD}:11: 公开依据: 应为列表（每行以“- ”开头），实际为文本“-《社会救助暂行办法》”。列表项的“-”后要加一个空格，写成“- 内容”"]),
+    "dash_without_space_in_the_first_entry": (variant("  - 保障对象户主姓名（部分隐去）", "  -救助对象和范围").replace(*NEW_INDEX), [
+        f"{BAD}:8: 公开内容: 应为列表（每行以“- ”开头），实际为文本“-救助对象和范围 - 保障人数和月保障金额”。"
+        "列表项的“-”后要加一个空格，写成“- 内容”"]),
     "dash_without_space": (variant("  - 保障人数和月保障金额", "  -保障人数和月保障金额").replace(*NEW_INDEX), [
         f"{BAD}:9: 列表项的“-”后要加一个空格，写成“- 内容”（invoke fix --write 可自动修复）"]),
     # One run names every mistake: a YAML error on one line does not hide the other keys' problems.

@@ -214,11 +214,21 @@ def _walk(node, path: tuple, first_line: int, display: str, into: Source) -> Non
                     f"字段重复出现（第 {seen[key]} 行已有同名字段），只有最后一个会生效：请删除或合并其中一个"))
             seen.setdefault(key, line)
             into.lines.setdefault(path + (key,), line)
+            if _dash_text(value_node) and value_node.start_mark.line != key_node.start_mark.line:
+                # A list whose entry lacks the space after its dash ("  -救助对象和范围") reads as one
+                # text; its line is kept as the would-be first entry's, so the schema's "应为列表"
+                # points at the broken entry rather than at the key (schema.line_of_value).
+                into.lines[path + (key, 0)] = value_node.start_mark.line + first_line
             _walk(value_node, path + (key,), first_line, display, into)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             into.lines[path + (index,)] = item.start_mark.line + first_line
             _walk(item, path + (index,), first_line, display, into)
+
+
+def _dash_text(node) -> bool:
+    """A plain (unquoted) text starting with "-": list entries written without the space."""
+    return isinstance(node, yaml.ScalarNode) and not node.style and node.value.startswith("-")
 
 
 def _longest_number(root) -> int:

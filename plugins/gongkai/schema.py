@@ -150,7 +150,22 @@ def _translate(error, lines: dict, display: str, root: dict | None = None) -> li
         path += tuple(error.validator_value["required"][:1])  # point at the key that must go
     handler = HANDLERS.get(error.validator, _fallback)
     message = error.schema.get("x-message") if isinstance(error.schema, dict) else None
-    return [Problem(display, line_of(lines, path), dotted(path), message or handler(error))]
+    return [Problem(display, line_of_value(lines, path, error), dotted(path), message or handler(error))]
+
+
+def line_of_value(lines: dict, path: tuple, error) -> int | None:
+    """The line to report `error` on: the key's, except for a list written as text because an
+    entry lacks the space after its dash ("-救助对象和范围"): that entry's line, which the reader
+    kept as the first entry's (frontmatter._walk), for the editor to go straight to it."""
+    if _dash_list(error) and path + (0,) in lines:
+        return lines[path + (0,)]
+    return line_of(lines, path)
+
+
+def _dash_list(error) -> bool:
+    return error.validator == "type" and "array" in (
+        [error.validator_value] if isinstance(error.validator_value, str) else error.validator_value) \
+        and isinstance(error.instance, str) and error.instance.startswith("-")
 
 
 def _enum_of(root: dict | None, path: tuple) -> list:
@@ -184,7 +199,7 @@ def _type(error) -> str:
     if expected == "string" and isinstance(error.instance, (int, float)) and not isinstance(error.instance, bool):
         message += f"。请加引号，写成 \"{quote(error.instance)}\""
     if expected == "array" and isinstance(error.instance, str):
-        message += ("。列表项的“-”后要加一个空格，写成“- 内容”" if error.instance.startswith("-")
+        message += ("。列表项的“-”后要加一个空格，写成“- 内容”" if _dash_list(error)
                     else "。列表要换行书写，每项一行，以“- ”开头")
     return message
 
