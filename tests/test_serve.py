@@ -9,16 +9,18 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from http.server import ThreadingHTTPServer
 
 from conftest import BUILD_EPOCH, axe_violations
 from playwright.sync_api import expect
 
 from gongkai import buildreport
 from gongkai.errors import Problem
-from gongkai_tools.serve import Failure, Preview, inject_reload, preview_server, problem_page
+from gongkai_tools.serve import Failure, Preview, inject_reload, preview_server, problem_page, site_handler
 
 ITEM = "content/items/社会救助/低保名单.md"  # tests/examples/minimal_item.md in the mini project
 ITEM_PATH = "/items/11530000MB0123456X-2024-00001/"
@@ -93,6 +95,9 @@ def test_serve_builds_serves_and_rebuilds_on_change(mini_project):
         assert missing.code == 404 and missing.headers["Content-Type"] == "text/html; charset=utf-8"
         page = missing.read().decode("utf-8")
         assert "<h1>页面不存在</h1>" in page and 'href="/theme/css/site.css"' in page and 'href="/table/"' in page
+        assert RELOAD_TAG in page  # the preview's 404 reloads after a build like every page
+        folder = not_found(f"{address}/theme/css/")  # a folder without index.html: no listing
+        assert folder.code == 404 and "<h1>页面不存在</h1>" in folder.read().decode("utf-8")
         edit(mini_project / ITEM, "城乡最低生活保障对象名单", "低保对象名单（已修改）")
         assert wait_for(lambda: "低保对象名单（已修改）" in (fetch(item_url) or ""))
         # The second build has ended (what the page's reload script asks for).
@@ -181,6 +186,52 @@ def test_reload_script_shows_a_running_build_then_reloads(tmp_path, browser):
         page.close()
         editor.close()
         server.shutdown()
+
+
+NOT_FOUND = '<!DOCTYPE html><html lang="zh-CN"><body><h1>页面不存在</h1></body></html>'
+
+
+def fake_site(root):
+    """output/ in small: a home page, the 404 page, a folder without index.html, the editor."""
+    for name, text in (("index.html", "<body>首页</body>"), ("404.html", NOT_FOUND), ("theme/css/site.css", "p{}"),
+                       ("admin/index.html", "<body>网页编辑</body>")):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_folders_without_index_get_the_404_page_never_a_listing(tmp_path):
+    site = fake_site(tmp_path)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), site_handler(site))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    address = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        for path in ("/theme/", "/theme/css/", "/theme/css"):  # without the slash: redirected, then the same
+            answer = not_found(address + path)
+            assert (answer.code, answer.read().decode("utf-8")) == (404, NOT_FOUND), path
+        assert fetch(address + "/theme/css/site.css") == "p{}"
+    finally:
+        server.shutdown()
+
+
+def test_the_preview_adds_its_reload_script_to_404_pages_only_in_what_it_sends(tmp_path):
+    site = fake_site(tmp_path)
+    preview = Preview()
+    preview.finished(None)
+    server = preview_server(site, 0, preview)
+    address = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        for path in ("/a/b/missing", "/theme/css/"):
+            answer = not_found(address + path)
+            assert answer.code == 404 and answer.headers["Cache-Control"] == "no-store"
+            assert answer.read().decode("utf-8") == NOT_FOUND.replace(
+                "</body>", f'{RELOAD_TAG} data-build="{preview.build}"></script></body>'), path
+        # In the web editor's folder the script never reloads (it would lose an edit).
+        editor = not_found(address + "/admin/missing.html").read().decode("utf-8")
+        assert editor == NOT_FOUND.replace("</body>", f"{RELOAD_TAG}></script></body>")
+    finally:
+        server.shutdown()
+    assert (site / "404.html").read_text(encoding="utf-8") == NOT_FOUND  # never into output/
 
 
 def test_reload_script_goes_before_the_end_of_the_body():

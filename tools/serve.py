@@ -14,8 +14,10 @@ a source file changes, and keep the open page in step with the last build.
 Builds run one at a time in this process's watch loop, each as its own `pelican` process, which
 also takes the build lock (output.lock) against any other build; the build records its outcome
 in a file the preview names (gongkai.buildreport).
-- Missing pages: answered with the site's own 404 page (SiteHandler), as a web server
-  publishing the site is set up to.
+- Missing pages, and folders without an index.html: answered with the site's own 404 page
+  (SiteHandler), as a web server publishing the site is set up to; never a directory listing.
+  The preview adds the reload script to it too, so a page opened before it was built appears
+  by itself once a build makes it.
 """
 from __future__ import annotations
 
@@ -215,11 +217,21 @@ class SiteHandler(SimpleHTTPRequestHandler):
     """Serves output/. A missing page gets output/404.html with status 404 (its links start at the
     site's root, so it works for /a/b/c/missing too), never Python's English error page."""
 
+    def list_directory(self, path):
+        # A folder without index.html (theme/css/, a year's folder) is no page of the site: the
+        # published site's server lists no folders either, and the listing would be in English.
+        self.send_error(HTTPStatus.NOT_FOUND)
+        return None
+
+    def not_found_body(self, page: bytes) -> bytes:
+        """The 404 page as sent; the preview adds its reload script (PreviewHandler)."""
+        return page
+
     def send_error(self, code, message=None, explain=None):
         page = Path(self.directory) / NOT_FOUND_PAGE
         if code != HTTPStatus.NOT_FOUND or not page.is_file():
             return super().send_error(code, message, explain)
-        body = page.read_bytes()
+        body = self.not_found_body(page.read_bytes())
         self.send_response(code, message)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -264,6 +276,13 @@ class PreviewHandler(SiteHandler):
         else:
             return self.send_page(path, build)
         return True
+
+    def not_found_body(self, page: bytes) -> bytes:
+        # As every page the preview sends (send_page): in the web editor's folder it only shows
+        # the build's state, elsewhere it reloads after a build, which may have made the page.
+        path = unquote(urlsplit(self.path).path)
+        self.cache_control = "no-store"  # made for this request (it names the build): never kept
+        return inject_reload(page, None if (path + "/").startswith(UNTOUCHED) else self.preview.build)
 
     def wants_page(self, path: str) -> bool:
         return path.endswith(("/", ".html")) or "text/html" in self.headers.get("Accept", "")
