@@ -267,7 +267,7 @@ def test_the_event_scan_lets_masked_numbers_and_ampersands_through():
 
 @pytest.mark.parametrize("value, message", [
     ("*A 类对象", limits.YAML_ANCHOR),  # an alias to YAML
-    ("*注 按月发放", "值以“*”或“&”开头时，请用引号把整个值括起来"),  # not even an alias name
+    ("*注 按月发放", "公开内容: 值以“*”或“&”开头时，请用引号把整个值括起来"),  # not even an alias name: a syntax error
 ])
 def test_a_value_starting_with_an_asterisk_gets_the_quoting_hint(value, message):
     source = parse_text(_minimal(1, "  - 保障人数和月保障金额", f"  - {value}"), "a.md")

@@ -38,11 +38,11 @@ MISTAKES = {
         f"{BAD}:3: 文件不是 UTF-8 编码（看起来是 GBK/GB2312，常见于 Windows 记事本或 WPS 保存的文本）。"
         "请用记事本“另存为”，编码选择“UTF-8”；或运行 invoke fix --write 自动转换"]),
     "fullwidth_colon": (variant("事项名称: 城乡", "事项名称：城乡").replace(*NEW_INDEX), [
-        f"{BAD}:3: 字段名后用了中文全角冒号“：”，应为英文冒号加一个空格“: ”（invoke fix --write 可自动修复）"]),
+        f"{BAD}:3: 事项名称: 字段名后用了中文全角冒号“：”，应为英文冒号加一个空格“: ”（invoke fix --write 可自动修复）"]),
     "fullwidth_space": (variant("发布日期: 2024", "发布日期:\u30002024").replace(*NEW_INDEX), [
-        f"{BAD}:19: 这一行用了中文全角空格，字段部分只认半角空格：请改为半角空格（invoke fix --write 可自动修复）"]),
+        f"{BAD}:19: 发布日期: 这一行用了中文全角空格，字段部分只认半角空格：请改为半角空格（invoke fix --write 可自动修复）"]),
     "tab_indent": (variant("  - 《社会救助暂行办法》", "\t- 《社会救助暂行办法》").replace(*NEW_INDEX), [
-        f"{BAD}:11: 这一行用了制表符（Tab）缩进，字段部分只能用空格缩进：请把 Tab 换成两个空格（invoke fix --write 可自动修复）"]),
+        f"{BAD}:11: 公开依据: 这一行用了制表符（Tab）缩进，字段部分只能用空格缩进：请把 Tab 换成两个空格（invoke fix --write 可自动修复）"]),
     "duplicate_key": (variant("公开方式: 主动", "公开方式: 主动\n公开方式: 依申请").replace(*NEW_INDEX), [
         f"{BAD}:19: 公开方式: 字段重复出现（第 18 行已有同名字段），只有最后一个会生效：请删除或合并其中一个"]),
     "impossible_date": (variant("发布日期: 2024-03-05", "发布日期: 2024-02-30").replace(*NEW_INDEX), [
@@ -76,13 +76,14 @@ MISTAKES = {
     "dash_without_space_in_the_first_entry": (variant("  - 保障对象户主姓名（部分隐去）", "  -救助对象和范围").replace(*NEW_INDEX), [
         f"{BAD}:8: 公开内容: 应为列表（每行以“- ”开头），实际为文本“-救助对象和范围 - 保障人数和月保障金额”。"
         "列表项的“-”后要加一个空格，写成“- 内容”"]),
+    # A YAML syntax problem names the field its line belongs to, like every other message.
     "dash_without_space": (variant("  - 保障人数和月保障金额", "  -保障人数和月保障金额").replace(*NEW_INDEX), [
-        f"{BAD}:9: 列表项的“-”后要加一个空格，写成“- 内容”（invoke fix --write 可自动修复）"]),
+        f"{BAD}:9: 公开内容: 列表项的“-”后要加一个空格，写成“- 内容”（invoke fix --write 可自动修复）"]),
     # One run names every mistake: a YAML error on one line does not hide the other keys' problems.
     "syntax_error_and_more": (variant("索引号: 11530000MB0123456X/2024-00001", "索引号: 11530000MB0123456X/2024-00002: 副本")
                               .replace("公开对象: 全社会", "公开对象: 全体")
                               .replace("发布日期: 2024-03-05", "发布日期: 2024-03-05\n更新日期: 2024-03-01"), [
-        f"{BAD}:4: 这里不能出现“: ”（冒号加空格）。如果值里本身有冒号，请用引号把整个值括起来",
+        f"{BAD}:4: 索引号: 这里不能出现“: ”（冒号加空格）。如果值里本身有冒号，请用引号把整个值括起来",
         f"{BAD}:17: 公开对象: 应为 全社会、特定群体、内部 之一，实际为文本“全体”",
         f"{BAD}:20: 更新日期: 更新日期 2024-03-01 早于发布日期 2024-03-05：更新日期不能早于发布日期"]),
     "index_format_and_dates": (variant("索引号: 11530000MB0123456X/2024-00001", "索引号: 11530000MB0123456X-2024-2")

@@ -255,7 +255,18 @@ def _syntax_problems(exc, yaml_lines, first_line, display) -> list[Problem]:
     hint = next((h for needle, h in YAML_PROBLEMS if needle in problem), None)
     if hint is None:
         hint = "这一行的写法有误：请对照示例检查冒号、缩进和引号"
-    return [Problem(display, line, "", hint)]
+    owner = _owners(yaml_lines)[mark.line] if mark and mark.line < len(yaml_lines) else ""
+    return [Problem(display, line, owner, hint)]
+
+
+def _owners(yaml_lines: list[str]) -> list[str]:
+    """For each line, the top-level field it belongs to ("" before the first, or in a file that is
+    a list): a syntax problem is then `file:line: 公开内容: …` like every other message."""
+    owners = [""] * len(yaml_lines)
+    for start, end in _blocks(yaml_lines):
+        key = TOP_KEY.match(yaml_lines[start])
+        owners[start:end] = [key.group(1) if key else ""] * (end - start)
+    return owners
 
 
 def _suspicious_lines(yaml_lines, first_line, display) -> list[Problem]:
@@ -264,7 +275,7 @@ def _suspicious_lines(yaml_lines, first_line, display) -> list[Problem]:
     Only consulted once YAML has failed (or produced no mapping), and block scalars (| and >)
     are skipped, so a full-width colon inside ordinary text is never blamed.
     """
-    problems, block_indent = [], None
+    problems, block_indent, owners = [], None, _owners(yaml_lines)
     for index, text in enumerate(yaml_lines):
         indent = len(text) - len(text.lstrip(" "))
         if block_indent is not None and (not text.strip() or indent > block_indent):
@@ -272,7 +283,7 @@ def _suspicious_lines(yaml_lines, first_line, display) -> list[Problem]:
         block_indent = indent if BLOCK_SCALAR_START.search(text) else None
         hint = _line_hint(text)
         if hint:
-            problems.append(Problem(display, index + first_line, "", hint))
+            problems.append(Problem(display, index + first_line, owners[index], hint))
     return problems
 
 
