@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, copy_project, make_mini_project, run_build, run_invoke
+from conftest import BUILD_EPOCH, EXAMPLES, copy_project, make_mini_project, run_build, run_invoke
 from test_validation import BAD, MISTAKES
 
 from gongkai.catalogue import source_files
@@ -185,6 +185,37 @@ def test_rebuild_reusing_unchanged_pages_equals_a_fresh_build(built_mini, tmp_pa
     assert [k for k in left if left[k] != right[k]] == []
     neighbour = (incremental / "output/items/11530000MB0123456X-2019-00007/index.html").read_text(encoding="utf-8")
     assert "临时救助资金季度支出（更正）" in neighbour
+
+    # A body-only edit: no listing shows a body, so the listing pages are the previous build's
+    # files (hard-linked: the same inode), and the whole site is still what a fresh build writes.
+    listings = ["index.html", "table/index.html", "category/shehui-jiuzhu/index.html", "stats/index.html"]
+    before = {name: (incremental / "output" / name).stat().st_ino for name in listings}
+    path.write_text(path.read_text(encoding="utf-8") + "\n本季度支出明细见附件。\n", encoding="utf-8")
+    assert run_build(incremental).returncode == 0
+    assert {name: (incremental / "output" / name).stat().st_ino for name in listings} == before
+    shutil.rmtree(fresh)
+    copy_project(fresh, with_content=False)
+    replace_parts(fresh, incremental)
+    assert run_build(fresh).returncode == 0
+    left, right = snapshot(incremental / "output"), snapshot(fresh / "output")
+    assert left.keys() == right.keys()
+    assert [k for k in left if left[k] != right[k]] == []
+    assert [k for k, v in left.items() if "本季度支出明细见附件。".encode() in v and k.startswith("items/")]
+
+
+def test_a_new_build_date_rewrites_the_pages_that_state_it(built_mini, tmp_path):
+    """Every page states the day its verdicts were checked (本次核对日期): a build on a later day
+    must not reuse an item page from the day before."""
+    project = tmp_path / "dated"
+    copy_project(project, with_content=False)
+    replace_parts(project, built_mini)
+    assert run_build(project).returncode == 0
+    later = str(int(BUILD_EPOCH) + 86400)
+    assert run_build(project, env={"SOURCE_DATE_EPOCH": later}).returncode == 0
+    stale = [p.relative_to(project / "output").as_posix() for p in (project / "output").rglob("*.html")
+             if "本次核对日期 2026-11-23".encode() in p.read_bytes()]
+    assert stale == []
+    assert "本次核对日期 2026-11-24".encode() in (project / "output/table/index.html").read_bytes()
 
 
 def test_build_says_in_chinese_what_it_built_and_what_it_warns(mini_project):

@@ -83,3 +83,23 @@ def test_an_index_folder_not_matching_its_signed_manifest_is_deleted_unopened(pr
     kept, fresh, taken = exports(project, monkeypatch)
     assert kept == fresh and taken == ["full"] and not planted.exists()
     assert seen and not any("MAIN_planted.seg" in names for names in seen)
+
+
+def test_a_large_site_indexes_in_another_process_with_the_same_result(project, monkeypatch):
+    """From WORKERS_FROM documents on, the build's Whoosh work runs in a spawned process while the
+    pages are written (start_search_files); lowered here so the example takes that path. The files,
+    and the edit after it (the incremental path, in the process too), equal an index from scratch."""
+    monkeypatch.setattr(incremental, "WORKERS_FROM", 1)
+    started = []
+    pool = incremental.ProcessPoolExecutor
+    monkeypatch.setattr(incremental, "ProcessPoolExecutor", lambda *a, **k: started.append(1) or pool(*a, **k))
+    p = load(project, cache=True)
+    args = (documents(p), p.catalogue, p.synonyms, p.freshness, p.vocabulary)
+    kept = incremental.start_search_files(*args, p.paths.cache_dir, p.paths.root)()
+    assert started == [1] and kept == incremental.search_files(*args, None, p.paths.root)
+    files = item_files(project)
+    files[5].write_text(files[5].read_text(encoding="utf-8") + "\n名单已更新。\n", encoding="utf-8")
+    p = load(project, cache=True)
+    args = (documents(p), p.catalogue, p.synonyms, p.freshness, p.vocabulary)
+    kept = incremental.start_search_files(*args, p.paths.cache_dir, p.paths.root)()
+    assert started == [1, 1] and kept == incremental.search_files(*args, None, p.paths.root)

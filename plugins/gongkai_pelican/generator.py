@@ -14,13 +14,13 @@ from pathlib import Path
 from markupsafe import Markup, escape
 from pelican.generators import Generator
 
-from gongkai.cache import PageReuse, fingerprint
+from gongkai.cache import PageReuse, derive_key, fingerprint
 from gongkai.editor import admin
 from gongkai.errors import CatalogueInvalid
 from gongkai.project import load_project
 from gongkai.report.site import link_of, published, sitemap_urls
 from gongkai.search.find import documents
-from gongkai.search.incremental import search_files
+from gongkai.search.incremental import start_search_files
 from gongkai.site import data, feeds, pages
 from gongkai.site import documents as site_documents
 
@@ -53,6 +53,9 @@ class GongkaiGenerator(Generator):
     def generate_output(self, writer):
         project = self.context["gongkai_project"]
         out = Path(self.output_path)
+        # The search index first: on a large site Whoosh runs in another process while the pages
+        # below are written (search/incremental.start_search_files).
+        search = start_search_files(*search_arguments(project)) if self.settings["GONGKAI_SEARCH"] else None
         site = pages.SiteData.build(project.catalogue, self.settings["SITENAME"], project.build_date,
                                     project.freshness, project.vocabulary, project.document_schema)
         files = site_files(project, site, self.settings)  # first: the downloads page shows their sizes
@@ -60,8 +63,8 @@ class GongkaiGenerator(Generator):
         write_files(out, files)
         data.copy_files(site, project.boundary, out)
         write_reports(self, writer, project, out)
-        if self.settings["GONGKAI_SEARCH"]:
-            self.write_search(writer, project, out)
+        if search:
+            self.write_search(writer, out, site, search())
         if admin.wanted(self.settings):
             write_files(out / "admin", admin.admin_files(self.settings, project))
 
@@ -77,8 +80,10 @@ class GongkaiGenerator(Generator):
         # Every page's navigation shows the published guide pages, and 年度报告 when there are any.
         nav_pages = [(p.slug, p.title) for p in project.catalogue.public_pages] + [bool(self.context["annual_reports"])]
         reuse = self.page_reuse(project)
+        listings = pages.listings_key(reuse, site, nav_pages, self.context["annual_reports"])
+        downloads = reuse.key(sorted(helpers["download_sizes"].items()))
         for spec in pages.page_specs(site):
-            key = pages.page_key(reuse, spec, freshness, attachments_of, nav_pages, site)
+            key = pages.page_key(reuse, spec, freshness, attachments_of, nav_pages, site, listings, downloads)
             if key and reuse.reuse(spec.save_as, key, out):
                 continue
             writer.write_file(spec.save_as, self.get_template(spec.template), self.context,
@@ -88,15 +93,9 @@ class GongkaiGenerator(Generator):
                 reuse.written(spec.save_as, key, out)
         reuse.save()  # safe at any moment: a page is reused only if output/ holds the recorded bytes
 
-    def write_search(self, writer, project, out: Path) -> None:
+    def write_search(self, writer, out: Path, site, files: dict[str, bytes]) -> None:
         """The static index files, then the search page (its empty state lists the 一级事项)."""
-        items = documents(project)  # the site's items: 内部 never enters the public site's index
-        # Through the persistent Whoosh index in this build's cache folder (search/incremental.py).
-        files = search_files(items, project.catalogue, project.synonyms, project.freshness, project.vocabulary,
-                             project.paths.cache_dir, project.paths.root)
         write_files(out / "search", files)
-        site = pages.SiteData.build(project.catalogue, self.settings["SITENAME"], project.build_date,
-                                    project.freshness, project.vocabulary, project.document_schema)
         writer.write_file(SEARCH_PAGE, self.get_template("search"), self.context,
                           relative_urls=self.settings["RELATIVE_URLS"], page_title="搜索",
                           search_categories=pages.category_links(site))
@@ -117,10 +116,14 @@ class GongkaiGenerator(Generator):
 
     def page_reuse(self, project) -> PageReuse:
         paths = project.paths
-        registries = [paths.schema_dir / f"{name}.yaml" for name in ("categories", "units")]
+        # The whole schema folder: the registries, and the schemas whose vocabulary (badge labels,
+        # defaults) pages show.
+        registries = sorted(p for p in paths.schema_dir.iterdir() if p.is_file())
         store = paths.cache_dir / PAGES_CACHE if paths.cache_dir else None
         previous = Path(self.settings.get("GONGKAI_FINAL_OUTPUT", self.output_path))
-        return PageReuse(store, previous, fingerprint(self.settings, registries), paths.root)
+        # The build date too: every page states the day its verdicts were checked (本次核对日期).
+        return PageReuse(store, previous, derive_key(fingerprint(self.settings, registries), project.build_date),
+                         paths.root)
 
 
 def site_files(project, site, settings: dict) -> dict[str, bytes]:
@@ -143,6 +146,13 @@ def site_files(project, site, settings: dict) -> dict[str, bytes]:
         files[path] = feeds.render_feed(site, site_url, path, title, items, attr)
     files["sitemap.xml"] = data.sitemap(site, site_url, pages.listed_urls(site) + sitemap_urls(project.reports))
     return files
+
+
+def search_arguments(project) -> tuple:
+    """search_files' arguments: the site's items (内部 never enters the public site's index), through
+    the persistent Whoosh index in this build's cache folder."""
+    return (documents(project), project.catalogue, project.synonyms, project.freshness, project.vocabulary,
+            project.paths.cache_dir, project.paths.root)
 
 
 def search_doc_numbers(project) -> dict[str, int]:

@@ -25,12 +25,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 from array import array
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import cache
+from ..parallel import main_module_hidden
 from .documents import FIELDS, TITLE, field_texts
 from .export import (
     EXACT_PREFIX,
@@ -49,7 +53,7 @@ from .export import (
     shard_of,
     weighted_postings,
 )
-from .whoosh_index import PARALLEL_FROM, IndexStats, update_parts
+from .whoosh_index import WORKERS_FROM, IndexStats, update_parts
 
 INDEX = "search-index"
 MANIFEST = "search-index.manifest"
@@ -81,20 +85,41 @@ def search_files(items: list, catalogue, synonyms, freshness: dict, words, cache
                  root: Path, fold: dict | None = None) -> dict[str, bytes]:
     """Every file under search/ (export.export's result), through the persistent index when the
     build keeps caches (`cache_dir`), else indexed from scratch in memory."""
+    return start_search_files(items, catalogue, synonyms, freshness, words, cache_dir, root, fold)()
+
+
+def start_search_files(items: list, catalogue, synonyms, freshness: dict, words, cache_dir: Path | None,
+                       root: Path, fold: dict | None = None) -> Callable[[], dict[str, bytes]]:
+    """search_files, started: returns the function that gives its files. With a cache and at
+    least WORKERS_FROM documents, the Whoosh work runs in a spawned process from now on, so the
+    build writes its pages meanwhile on the other core (Whoosh is pure Python: a thread would share
+    the interpreter with the page writing). Errors are raised by the returned function."""
     docs = [document(item, fold) for item in items]
     fps = [d[0] for d in docs]
     if cache_dir is None or len(set(fps)) != len(fps):
-        return export(build_search_data(items, fold), catalogue, synonyms, freshness, words)
-    shards, files, state = _shards(docs, Path(cache_dir), Path(root), fold)
-    cache.save(Path(cache_dir) / STATE, _state_key(fold), state, root)
-    return assemble(shards, files, items, catalogue, synonyms, freshness, words)
+        return lambda: export(build_search_data(items, fold), catalogue, synonyms, freshness, words)
+    arguments = (docs, Path(cache_dir), Path(root), fold)
+
+    def finish(shards, files, state) -> dict[str, bytes]:
+        cache.save(Path(cache_dir) / STATE, _state_key(fold), state, root)
+        return assemble(shards, files, items, catalogue, synonyms, freshness, words)
+
+    if len(docs) < WORKERS_FROM:
+        return lambda: finish(*_shards(*arguments))
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    with main_module_hidden():  # the worker starts now (see gongkai.parallel)
+        future = pool.submit(_shards, *arguments, False)
+    pool.shutdown(wait=False)
+    return lambda: finish(*future.result())
 
 
 def _state_key(fold) -> str:
     return cache.derive_key("search-state", fold)
 
 
-def _shards(docs: list, cache_dir: Path, root: Path, fold) -> tuple[int, dict, State]:
+def _shards(docs: list, cache_dir: Path, root: Path, fold, pools: bool = True) -> tuple[int, dict, State]:
+    """The shards, through the persistent index; `pools`: whether a cold index may be filled by
+    worker processes (not when this already runs in one, beside the page writing)."""
     fps = [d[0] for d in docs]
     folder, manifest, index_key = cache_dir / INDEX, cache_dir / MANIFEST, cache.derive_key("search-index", fold)
     indexed = set(cache.trusted_folder(folder, manifest, index_key, root) or ())
@@ -102,14 +127,14 @@ def _shards(docs: list, cache_dir: Path, root: Path, fold) -> tuple[int, dict, S
     adds = [d for d in docs if d[0] not in indexed]
     removes = sorted(indexed - set(fps))
     incremental = isinstance(state, State) and set(state.order) == indexed and _same_numbers(state.order, fps, adds)
-    workers = min(2, os.cpu_count() or 1) if len(fps) >= PARALLEL_FROM and not incremental else 0
+    workers = min(2, os.cpu_count() or 1) if pools and len(fps) >= WORKERS_FROM and not incremental else 0
     results = update_parts(str(folder), fold, adds, removes, not incremental, workers)
     cache.seal_folder(folder, manifest, index_key, root, sorted(fps))
     if incremental:
         patched = _patch(state, fps, results)
         if patched:
             return patched.shards, patched.files, patched
-        workers = min(2, os.cpu_count() or 1) if len(fps) >= PARALLEL_FROM else 0
+        workers = min(2, os.cpu_count() or 1) if pools and len(fps) >= WORKERS_FROM else 0
         results = update_parts(str(folder), fold, [], [], True, workers)
     return _full(fps, results)
 

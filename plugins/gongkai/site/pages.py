@@ -347,12 +347,38 @@ def document_page_key(reuse, spec: PageSpec, freshness: dict, attachments, nav_p
                      [(d.index_no, d.title, d.url, d.meta.get("文号")) if d else None for d in linked], nav_pages)
 
 
-def page_key(reuse, spec: PageSpec, freshness: dict, attachments, nav_pages: list, site: SiteData) -> str | None:
-    """The page-reuse key of an item or a document page (None: every other page is written each build)."""
+# The pages made of the catalogue's lists (home, listings, facet indexes, 目录总表, 统计, 网站地图,
+# archives, 政策文件库) and the fixed pages. Their templates show the items' and documents' front
+# matter, addresses, 变更记录 and verdicts, never a body; so one key, listings_key(), covers them all,
+# and a build where only bodies changed (the common small edit) writes none of them again.
+LISTING_TEMPLATES = frozenset({"index", "listing", "facets", "table", "stats", "sitemap", "care", "404",
+                               "document_archive", "policies"})
+
+
+def listings_key(reuse, site: SiteData, nav_pages: list, *shown) -> str:
+    """Everything the LISTING_TEMPLATES pages show, for the whole site: every public item's and
+    document's address, front matter, history and verdict (in the site's order), the guide pages'
+    titles, the navigation and `shown` (e.g. the annual reports linked from the home page)."""
+    fresh = site.freshness
+    items = [(i.url, i.meta, i.history, i.git_updated, fresh[i.index_no]) for i in site.items]
+    documents = [(d.url, d.item.index_no, d.meta, fresh[d.index_no]) for d in site.documents]
+    return reuse.key("listings", site.catalogue_title, site.build_date, [(p.slug, p.title, p.url) for p in site.pages],
+                     nav_pages, items, documents, *shown)
+
+
+def page_key(reuse, spec: PageSpec, freshness: dict, attachments, nav_pages: list, site: SiteData,
+             listings: str | None = None, downloads: str | None = None) -> str | None:
+    """The page-reuse key of a page (None: written each build): item and document pages by what
+    each shows; the listing pages by `listings` (listings_key); the downloads page also by
+    `downloads` (its files' sizes, which a body changes); guide pages are always written."""
     if spec.template == "item":
         return item_page_key(reuse, spec, freshness, attachments, nav_pages)
     if spec.template == "document":
         return document_page_key(reuse, spec, freshness, attachments, nav_pages, site)
+    if listings and spec.template in LISTING_TEMPLATES:
+        return reuse.key("listing", spec.save_as, spec.template, listings)
+    if listings and downloads and spec.template == "downloads":
+        return reuse.key("downloads", spec.save_as, listings, downloads)
     return None
 
 
