@@ -104,7 +104,9 @@ def load(path: Path, key: str, project: Path):
         data = path.read_bytes()
     except OSError:
         return None
-    tag, payload = data[len(MAGIC):len(MAGIC) + TAG_BYTES], data[len(MAGIC) + TAG_BYTES:]
+    # Views, not slices: a parse cache holds every item, and each copy of it is the whole size again.
+    view = memoryview(data)
+    tag, payload = view[len(MAGIC):len(MAGIC) + TAG_BYTES], view[len(MAGIC) + TAG_BYTES:]
     if not data.startswith(MAGIC) or not hmac.compare_digest(tag, _tag(usable, _bound(path, project, key), payload)):
         return None
     try:
@@ -121,7 +123,7 @@ def save(path: Path, key: str, value, project: Path) -> None:
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(path, MAGIC + _tag(usable, _bound(path, project, key), payload) + payload)
+        _write_atomic(path, MAGIC, _tag(usable, _bound(path, project, key), payload), payload)
     except OSError:
         pass
 
@@ -143,19 +145,23 @@ def _bound(path: Path, project: Path, key: str) -> str:
     return f"{folder}\0{key}"
 
 
-def _tag(secret_key: bytes, key: str, payload: bytes) -> bytes:
-    return hmac.new(secret_key, MAGIC + key.encode() + b"\0" + payload, hashlib.sha256).digest()
+def _tag(secret_key: bytes, key: str, payload) -> bytes:
+    mac = hmac.new(secret_key, MAGIC + key.encode() + b"\0", hashlib.sha256)
+    mac.update(payload)  # fed apart: joined to the prefix it would be copied whole
+    return mac.digest()
 
 
 def _inside(path: Path, folder: Path) -> bool:
     return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder))
 
 
-def _write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
+def _write_atomic(path: Path, *parts: bytes, mode: int | None = None) -> None:
+    """The file is `parts` one after the other, or the old file if anything fails."""
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for part in parts:
+                handle.write(part)
         if mode is not None:
             os.chmod(tmp, mode)
         os.replace(tmp, path)

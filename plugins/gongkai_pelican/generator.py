@@ -59,8 +59,10 @@ class GongkaiGenerator(Generator):
         site = pages.SiteData.build(project.catalogue, self.settings["SITENAME"], project.build_date,
                                     project.freshness, project.vocabulary, project.document_schema)
         files = site_files(project, site, self.settings)  # first: the downloads page shows their sizes
-        self.write_pages(writer, project, site, out, files)
+        sizes = data.download_sizes(files)
         write_files(out, files)
+        del files  # the downloads of a 50,000-document site are tens of megabytes: not kept while pages are written
+        self.write_pages(writer, project, site, out, sizes)
         data.copy_files(site, project.boundary, out)
         write_reports(self, writer, project, out)
         if search:
@@ -68,13 +70,13 @@ class GongkaiGenerator(Generator):
         if admin.wanted(self.settings):
             write_files(out / "admin", admin.admin_files(self.settings, project))
 
-    def write_pages(self, writer, project, site, out: Path, files: dict[str, bytes]) -> None:
+    def write_pages(self, writer, project, site, out: Path, download_sizes: dict[str, str]) -> None:
         freshness = project.freshness
         attachments_of = lambda item: data.attachments(item, project.boundary, project.vocabulary)
         helpers = {"site": site, "fresh": freshness, "attachments_of": attachments_of,
                    "feedback_links": pages.feedback_links(self.settings),
                    "json_fields": data.json_fields(project.schema), "row_html": self.row_renderer(freshness),
-                   "download_sizes": data.download_sizes(files), "search_doc": search_doc_numbers(project),
+                   "download_sizes": download_sizes, "search_doc": search_doc_numbers(project),
                    "item_documents": site_documents.item_documents, "policy_year": site_documents.policy_year,
                    "document_fields": site_documents.document_fields(project.document_schema) if site.documents else []}
         # Every page's navigation shows the published guide pages, and 年度报告 when there are any.
