@@ -398,3 +398,26 @@ def test_the_policy_library_combines_its_filters_in_the_url(browser, site_url):
     plain.goto(site_url + "/policies/?validity=repealed")
     assert plain.is_hidden("#policy-tools") and plain.locator("#policy-table tbody tr").count() == 3
     plain.context.close()
+
+
+def test_the_example_archive_of_three_hundred_notices_builds_into_year_pages(tmp_path):
+    """The example's 公示公告 stream (issue 12 item 8) as committed: 300 notices of 2017–2024
+    beside the current ones. The item page stays light (its newest 20, then one link per year);
+    each year has its own archive page, newest first; every notice has its page."""
+    from conftest import copy_project, run_build
+
+    root = copy_project(tmp_path / "archive", archive=True)
+    folder = root / "content/items/养老服务/高龄津贴新增对象公示"
+    assert len([p for p in folder.glob("20*批.md") if p.name < "2025"]) == 300
+    assert run_build(root).returncode == 0
+    out = root / "output"
+    item = f"items/{slug(INSTANT)}/"
+    page = (out / item / "index.html").read_text(encoding="utf-8")
+    assert f"这里显示最新 {site_documents.ON_ITEM_PAGE} 篇，更早的请按年份查看。" in page
+    assert [f"{year} 年（40 篇）" in page for year in range(2018, 2025)] == [True] * 7
+    # The newest 20: the six of 2025–2026, then 2024's batches 40 back to 27.
+    assert "2017 年（20 篇）" in page and "示例县2024年第27批" in page and "示例县2024年第26批" not in page
+    year_2024 = (out / item / "2024/index.html").read_text(encoding="utf-8")
+    assert "示例县2024年第40批高龄津贴新增对象公示" in year_2024 and "示例县2024年第1批高龄津贴新增对象公示" in year_2024
+    assert year_2024.index("第40批") < year_2024.index("第1批高龄")  # newest first
+    assert len(list((out / "docs").glob("*/index.html"))) >= 300 + 13
