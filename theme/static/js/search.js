@@ -92,10 +92,15 @@
     return current.hits.filter(function (h) { return passes(h.doc, null); });
   }
 
+  /* A document's facet value: its facet set (index-meta.json facetSets, one number per document). */
+  function facetOf(f, doc) {
+    return meta.facets[f][meta.facetSets[meta.docFacetSet[doc]][meta.facetOrder.indexOf(f)]];
+  }
+
   function passes(doc, skip) {
     return FACETS.every(function (f) {
       var chosen = current.state[f];
-      return f === skip || !chosen || meta.facets[f][meta.docFacets[f][doc]] === chosen;
+      return f === skip || !chosen || facetOf(f, doc) === chosen;
     });
   }
 
@@ -165,7 +170,7 @@
       var counts = new Map(), select = selects[f], chosen = current.state[f];
       current.hits.forEach(function (h) {
         if (passes(h.doc, f)) {
-          var name = meta.facets[f][meta.docFacets[f][h.doc]];
+          var name = facetOf(f, h.doc);
           counts.set(name, (counts.get(name) || 0) + 1);
         }
       });
@@ -194,8 +199,8 @@
 
   /* record: [url, 事项名称, 二级事项, 发布日期, 更新日期, badge, status, 有效性, snippet, 文号, 索引号] */
   function renderHit(hit, r) {
-    var doc = hit.doc, category = meta.facets.category[meta.docFacets.category[doc]];
-    var unit = meta.facets.unit[meta.docFacets.unit[doc]], kind = meta.facets.limit[meta.docFacets.limit[doc]];
+    var doc = hit.doc, category = facetOf("category", doc);
+    var unit = facetOf("unit", doc), kind = facetOf("limit", doc);
     var link = node("a", null, [highlight(r[1])]);
     link.href = site + r[0];
     var badges = node("span", "badges", [node("span", "badge " + meta.badgeClasses[kind], [r[5]])]);
