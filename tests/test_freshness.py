@@ -368,7 +368,9 @@ def test_format_audit_escapes_table_separators():
 
 
 def test_format_audit_when_nothing_is_late():
-    assert format_audit(audit(AUDIT_ITEMS[3:], assess_all(AUDIT_ITEMS[3:], BUILD_DAY, LIBRARY, VOCABULARY))) == "未发现逾期或超期事项。"
+    clean = audit(AUDIT_ITEMS[3:], assess_all(AUDIT_ITEMS[3:], BUILD_DAY, LIBRARY, VOCABULARY))
+    assert format_audit(clean) == "未发现逾期或超期事项。"
+    assert format_audit(clean, documents=True) == "未发现逾期或超期的事项和公开信息。"
 
 
 # --- `invoke audit` on a project copy -----------------------------------------------------------

@@ -68,7 +68,7 @@ def audit_items(project, strict: bool, stream) -> int:
     print(f"检查日期：{project.build_date}，共检查 {checked}。", file=stream)
     for warning in project.warnings():
         print(warning, file=stream)
-    print(format_audit(findings), file=stream)
+    print(format_audit(findings, bool(documents)), file=stream)
     return 1 if strict and findings else 0
 
 

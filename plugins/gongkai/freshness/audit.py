@@ -22,6 +22,7 @@ ITEM, DOCUMENT = "事项", "公开信息"
 # "逾期未更新 0 篇" would suggest a check that never happens.
 COUNTING = {ITEM: ("项", True), DOCUMENT: ("篇", False)}
 NOTHING_FOUND = "未发现逾期或超期事项。"
+NOTHING_FOUND_WITH_DOCUMENTS = "未发现逾期或超期的事项和公开信息。"  # when 公开信息 were checked too
 
 
 @dataclass(frozen=True)
@@ -53,10 +54,11 @@ def _location(item, status: str) -> str:
     return f"{item.source}:{line}" if line else item.source
 
 
-def format_audit(findings: list[Finding]) -> str:
-    """A Markdown table (readable as plain text) and a count line; a single sentence when clean."""
+def format_audit(findings: list[Finding], documents: bool = False) -> str:
+    """A Markdown table (readable as plain text) and a count line; a single sentence when clean
+    (naming 公开信息 too when `documents` were checked)."""
     if not findings:
-        return NOTHING_FOUND
+        return NOTHING_FOUND_WITH_DOCUMENTS if documents else NOTHING_FOUND
     rows = [COLUMNS, ("---",) * len(COLUMNS)] + [_row(f) for f in findings]
     table = "\n".join("| " + " | ".join(cells) + " |" for cells in rows)
     return f"{table}\n\n{_count_line(findings)}"
