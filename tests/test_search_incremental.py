@@ -103,3 +103,18 @@ def test_a_large_site_indexes_in_another_process_with_the_same_result(project, m
     args = (documents(p), p.catalogue, p.synonyms, p.freshness, p.vocabulary)
     kept = incremental.start_search_files(*args, p.paths.cache_dir, p.paths.root)()
     assert started == [1, 1] and kept == incremental.search_files(*args, None, p.paths.root)
+
+
+def test_a_search_process_that_dies_fails_the_build_in_chinese():
+    """Killed or out of memory, the process's death is the build's refusal, not a traceback."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    from gongkai.errors import BuildRefused
+
+    dead = Future()
+    dead.set_exception(BrokenProcessPool("A process in the process pool was terminated abruptly"))
+    with pytest.raises(BuildRefused) as refused:
+        incremental._result(dead)
+    assert str(refused.value) == ("构建失败：生成搜索索引的进程意外退出（可能是内存不足或被结束）。"
+                                  "网站没有更新，上一次生成的 output/ 保持不变；请重新生成。")

@@ -30,10 +30,12 @@ import os
 from array import array
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import cache
+from ..errors import BuildRefused
 from ..parallel import main_module_hidden
 from .documents import FIELDS, TITLE, field_texts
 from .export import (
@@ -110,7 +112,16 @@ def start_search_files(items: list, catalogue, synonyms, freshness: dict, words,
     with main_module_hidden():  # the worker starts now (see gongkai.parallel)
         future = pool.submit(_shards, *arguments, False)
     pool.shutdown(wait=False)
-    return lambda: finish(*future.result())
+    return lambda: finish(*_result(future))
+
+
+def _result(future):
+    """The process's shards; its death (killed, out of memory) as the build's own Chinese refusal."""
+    try:
+        return future.result()
+    except BrokenProcessPool as error:
+        raise BuildRefused("构建失败：生成搜索索引的进程意外退出（可能是内存不足或被结束）。"
+                           "网站没有更新，上一次生成的 output/ 保持不变；请重新生成。") from error
 
 
 def _state_key(fold) -> str:
