@@ -30,6 +30,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import-docs"
 LIST = FIXTURES / "旧网站导出.csv"
 POLICIES = FIXTURES / "政策文件.csv"  # UTF-8: 文件类型, 有效性, 废止日期 and 失效日期 as exports write them
 MAP = FIXTURES / "栏目对应.yaml"
+INTERPRETATIONS = FIXTURES / "政策解读.csv"  # 政策解读 naming their policy by 《title》 or by a 解读对象 column
 FOLDER = "content/items/社会救助/低保名单"
 
 
@@ -227,3 +228,27 @@ def test_validity_and_type_words_name_vocabulary_values_only():
     words = Vocabulary(schema)
     assert set(VALIDITY_WORDS.values()) <= set(words.values("有效性"))
     assert set(TYPE_WORDS.values()) <= set(words.values("文件类型"))
+
+
+def test_an_interpretation_is_linked_to_the_one_policy_it_names_even_further_down_the_list(site):
+    """A 政策解读 row names its policy by the 《…》 in its title or in a 解读对象 column (文号, 索引号 or
+    title); the policy may come later in the list. Found once: 文件类型 政策解读 and the policy's
+    索引号, said in 取值说明. Not found: imported as 其他, listed under 请核对."""
+    done = run_invoke(site, "import-docs", str(INTERPRETATIONS), "--item", "城乡最低生活保障对象名单")
+    assert done.returncode == 0, done.stdout + done.stderr
+    policy = (site / FOLDER / "示例县临时救助审批办法.md").read_text(encoding="utf-8")
+    index_no = next(line.split(": ", 1)[1] for line in policy.splitlines() if line.startswith("索引号: "))
+    by_title = (site / FOLDER / "关于《示例县临时救助审批办法》的解读.md").read_text(encoding="utf-8")
+    assert "文件类型: 政策解读\n" in by_title and by_title.endswith(f"解读对象: {index_no}\n---\n")
+    by_number = (site / FOLDER / "临时救助审批办法答记者问.md").read_text(encoding="utf-8")
+    assert "文件类型: 政策解读\n" in by_number and f"解读对象: {index_no}\n" in by_number
+    unknown = (site / FOLDER / "关于《示例县不存在的办法》的解读.md").read_text(encoding="utf-8")
+    assert "文件类型" not in unknown.split("\n", 2)[2] and "解读对象" not in unknown.split("\n", 2)[2]
+    for line in (f"  解读对象取自标题中的书名号“示例县临时救助审批办法”：{index_no}：第 2 行\n",
+                 f"  解读对象取自解读对象列“示民规〔2024〕7号”：{index_no}：第 4 行\n",
+                 "  文件类型“解读”按“政策解读”填写：第 4 行\n",
+                 "  政策解读的标题中的书名号“示例县不存在的办法”在本目录和本表中找不到被解读的文件，按“其他”导入，"
+                 "请在文件中补上解读对象（被解读文件的索引号）后写“文件类型: 政策解读”：第 5 行\n"):
+        assert line in done.stdout, done.stdout
+    checked = run_invoke(site, "validate")
+    assert checked.returncode == 0, checked.stdout

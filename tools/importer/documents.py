@@ -26,9 +26,11 @@ at the top of the file written:
     date already passed, keeps the row out: written without it, the document would be published
     as 现行有效 (an absent 有效性 means 有效), a wrong statement about a rule in the 政策文件库;
   - 文件类型 (规范性文件 → 行政规范性文件, TYPE_WORDS): a value that cannot be read, or one needing a
-    field the list has no column for (政策解读 needs its 解读对象), is left out, the row imported
-    as 其他 (the default, which claims nothing) and listed under 请核对 for the clerk to correct
-    in the file: the document itself is published correctly either way.
+    field the list has no column for, is left out, the row imported as 其他 (the default, which
+    claims nothing) and listed under 请核对 for the clerk to correct in the file: the document
+    itself is published correctly either way. A 政策解读 gets its 解读对象 from a 解读对象 column
+    or the 《…》 in its title, when exactly one document (in the catalogue or anywhere in the list)
+    has that 索引号, 文号 or title (_interpretations); otherwise it is such a row.
 The values always come from schema/document.schema.json (its enum and labels); the word tables
 below only say which writings stand for which of them (tests hold them to the vocabulary).
 """
@@ -73,6 +75,7 @@ COLUMNS = {
     "索引号": "索引号",
     "有效性": "有效性", "效力": "有效性", "效力状态": "有效性", "有效状态": "有效性", "时效性": "有效性",
     "文件类型": "文件类型", "文件类别": "文件类型",
+    "解读对象": "解读对象", "解读文件": "解读对象", "被解读文件": "解读对象",
     "失效日期": "失效日期", "失效时间": "失效日期", "废止日期": "废止日期", "废止时间": "废止日期",
 }
 VALIDITY, DOC_TYPE, ENDED = "有效性", "文件类型", "失效日期"
@@ -114,6 +117,9 @@ class Row:
     reasons: list = field(default_factory=list)
     derived: list = field(default_factory=list)  # (what, where said): 发布日期 取自原文链接 …
     repeat_of: int | None = None  # the row this one repeats (the same document exported twice)
+    # A 政策解读's 解读对象 as the list names it (its cell, or the 《…》 in its title), resolved to a
+    # 索引号 once every row has one (_interpretations); None: not a 政策解读 waiting for that.
+    interprets: tuple[str, str] | None = None  # (where it was read, what it says)
 
     @property
     def label(self) -> str:
@@ -439,6 +445,10 @@ def _doc_type(row: Row, cell: str, words: Vocabulary) -> None:
                             f"按“{default}”导入，请在文件中改正", CHECK))
         return
     missing = [name for name in required_with(words.schema, DOC_TYPE, kind) if name not in row.meta]
+    named = _named_target(row)
+    if missing == [INTERPRETS] and named:
+        row.interprets = named  # settled by _interpretations, when every row has its 索引号
+        return
     if missing:
         row.derived.append((f"文件类型“{cell}”要同时写{'、'.join(missing)}，表格中没有，按“{default}”导入，"
                             f"请在文件中补上{'、'.join(missing)}后写“文件类型: {kind}”", CHECK))
@@ -446,6 +456,47 @@ def _doc_type(row: Row, cell: str, words: Vocabulary) -> None:
     if kind != cell:
         row.derived.append((f"文件类型“{cell}”按“{kind}”填写", None))
     row.meta[DOC_TYPE] = kind
+
+
+INTERPRETS = "解读对象"
+QUOTED = re.compile(r"《([^《》]{2,200})》")
+
+
+def _named_target(row: Row) -> tuple[str, str] | None:
+    """What a 政策解读 row names as the document it interprets: its 解读对象 cell, else the first
+    《…》 in its title (关于《示例县临时救助实施办法》的解读)."""
+    cell = row.text.get(INTERPRETS, "").strip()
+    if cell:
+        return f"{INTERPRETS}列", cell
+    quoted = QUOTED.search(row.meta.get("标题", ""))
+    return ("标题中的书名号", quoted.group(1)) if quoted else None
+
+
+def _interpretations(rows: list[Row], indexes: dict[int, str], documents: list, words: Vocabulary) -> None:
+    """Each waiting 政策解读 row gets its 解读对象: the one document, already in the catalogue or in
+    this list, whose 索引号, 文号 or exact 标题 the row names. None or several, and the row is imported
+    as 其他 and listed under 请核对 (a wrong link would tell the public a wrong thing)."""
+    known = [(d.index_no, d.meta.get("文号"), d.title) for d in documents if d.is_public]
+    known += [(indexes[r.number], r.meta.get("文号"), r.meta["标题"]) for r in rows if r.number in indexes]
+    for row in rows:
+        if row.interprets is None or row.number not in indexes:
+            continue
+        where, named = row.interprets
+        number, title = clean_number(named), clean_title(named)
+        found = {index for index, doc_number, doc_title in known if index != indexes[row.number]
+                 and (named == index or (number and number == doc_number) or title == doc_title)}
+        kind, default = words.values(DOC_TYPE), words.default(DOC_TYPE)
+        interpretation = next(k for k in kind if INTERPRETS in required_with(words.schema, DOC_TYPE, k))
+        if len(found) == 1:
+            row.meta[DOC_TYPE], row.meta[INTERPRETS] = interpretation, found.pop()
+            cell = row.text.get(DOC_TYPE, "").strip()
+            if cell != interpretation:
+                row.derived.append((f"文件类型“{cell}”按“{interpretation}”填写", None))
+            row.derived.append((f"解读对象取自{where}“{named}”：{row.meta[INTERPRETS]}", None))
+        else:
+            why = "找不到" if not found else f"对应 {len(found)} 篇"
+            row.derived.append((f"政策解读的{where}“{named}”在本目录和本表中{why}被解读的文件，按“{default}”导入，"
+                                f"请在文件中补上解读对象（被解读文件的索引号）后写“文件类型: {interpretation}”", CHECK))
 
 
 def _dates(row: Row, text: dict) -> None:
@@ -547,7 +598,7 @@ def _shown(target: Path, paths) -> str:
         return _display(target, paths)
 
 
-DOCUMENT_ORDER = ("标题", "索引号", "发布机构", "文件类型", "文号", "成文日期", "发布日期", "有效性", "失效日期")
+DOCUMENT_ORDER = ("标题", "索引号", "发布机构", "文件类型", "文号", "成文日期", "发布日期", "有效性", "失效日期", "解读对象")
 
 
 def import_documents(path, root, *, item: str | None = None, map_file=None, force: bool = False, dry_run: bool = False,
@@ -575,7 +626,7 @@ def import_documents(path, root, *, item: str | None = None, map_file=None, forc
         allocator.reserve(value)
     validator = schema_checks.compiled(str(paths.document_schema), project.settings["GONGKAI_INDEX_PATTERN"])
     codes = {u.name: u.code for u in catalogue.units}
-    planned, used = [], set()
+    allocated, used = [], set()
     for row in rows:
         if row.reasons:
             report.unmapped.append((row.label, row.reasons))
@@ -598,6 +649,11 @@ def import_documents(path, root, *, item: str | None = None, map_file=None, forc
             elif not codes[publisher]:
                 report.notes.append(f"单位“{publisher}”在 schema/units.yaml 中没有机构代码，索引号暂用临时代码 {code}：建议先补登机构代码")
             given = allocator.next(code, row.meta["发布日期"][:4])
+        allocated.append((row, target, publisher, given))
+    # A 解读 may name a policy further down the list: every row has its 索引号 first.
+    _interpretations(rows, {row.number: given for row, _t, _p, given in allocated}, catalogue.documents, words)
+    planned = []
+    for row, target, publisher, given in allocated:
         meta = dict(row.meta, 索引号=given)
         # A schema default (有效性 有效, 文件类型 其他) is left out, as `invoke new --document` does.
         meta = {key: meta[key] for key in DOCUMENT_ORDER if meta.get(key) and meta[key] != words.defaults.get(key)}
