@@ -164,6 +164,9 @@ def search_doc_numbers(project) -> dict[str, int]:
 
 
 def write_files(folder: Path, files: dict[str, bytes]) -> None:
+    """Each folder made once, not once per file: a search index has thousands of files in a few
+    folders, and every mkdir is a file-system call (a slow one on some disks)."""
+    for parent in sorted({(folder / name).parent for name in files}):
+        parent.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(content)
