@@ -17,15 +17,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
 from generate_catalogue import generate  # noqa: E402
+from search_bench import measure as measured  # noqa: E402
 
 from gongkai.frontmatter import read_source  # noqa: E402
 
@@ -44,18 +43,9 @@ CACHE_PATH = ".cache"
 
 
 def measure(cmd: list[str], cwd: Path) -> tuple[float, float]:
-    """(seconds, peak MB) of one process; fails loudly if the build fails."""
-    env = dict(os.environ, SOURCE_DATE_EPOCH="1795406400")
-    # stderr to a file, not a pipe: a build printing more than a pipe holds would wait for ever.
-    with tempfile.TemporaryFile() as errors:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors)
-        _pid, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-        if status:
-            errors.seek(0)
-            raise SystemExit(f"build failed in {cwd}: {errors.read().decode()[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024
+    """(seconds, peak MB of the largest process) of one build (search_bench.measure)."""
+    result = measured(cmd, cwd)
+    return result["seconds"], result["maxrss_mb"]
 
 
 def plain_project(ours: Path, dest: Path) -> Path:

@@ -21,11 +21,7 @@ import argparse
 import os
 import pstats
 import shutil
-import subprocess
 import sys
-import tempfile
-import threading
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -34,39 +30,11 @@ sys.path.insert(0, str(HERE))
 from build_bench import PLAIN_CONF  # noqa: E402
 from generate_catalogue import generate  # noqa: E402
 from generate_documents import add_documents  # noqa: E402
-from search_bench import EPOCH, QUERIES, WORK, ours_in_browser, serve, tree_rss_kb  # noqa: E402
+from search_bench import QUERIES, WORK, measure, ours_in_browser, serve  # noqa: E402
 
 from gongkai.frontmatter import read_source  # noqa: E402
 
 PELICAN = [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py"]
-
-
-def measure(cmd: list[str], cwd: Path) -> dict:
-    """Wall time, CPU time (user + system of the process and every worker it waited for: the fair
-    number on a shared, loaded machine), ru_maxrss (largest single process) and the peak of the
-    summed RSS of the process tree, sampled every 50 ms."""
-    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
-    with tempfile.TemporaryFile("w+") as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err, text=True)
-        peak, done = [0], threading.Event()
-
-        def sample():
-            while not done.is_set():
-                peak[0] = max(peak[0], tree_rss_kb(proc.pid))
-                done.wait(0.05)
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        _pid, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-        done.set()
-        sampler.join()
-        if os.waitstatus_to_exitcode(status):
-            err.seek(0)
-            raise SystemExit(f"failed: {' '.join(cmd)}\n{err.read()[-3000:]}")
-    return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "maxrss_mb": usage.ru_maxrss / 1024,
-            "tree_peak_mb": peak[0] / 1024}
 
 
 def plain_project(ours: Path, dest: Path) -> Path:
