@@ -55,14 +55,15 @@ class GongkaiGenerator(Generator):
         out = Path(self.output_path)
         # The search index first: on a large site Whoosh runs in another process while the pages
         # below are written (search/incremental.start_search_files).
-        search = start_search_files(*search_arguments(project)) if self.settings["GONGKAI_SEARCH"] else None
+        searched = documents(project)  # the site's items in the index's order: 内部 never enters it
+        search = start_search_files(*search_arguments(project, searched)) if self.settings["GONGKAI_SEARCH"] else None
         site = pages.SiteData.build(project.catalogue, self.settings["SITENAME"], project.build_date,
                                     project.freshness, project.vocabulary, project.document_schema)
         files = site_files(project, site, self.settings)  # first: the downloads page shows their sizes
         sizes = data.download_sizes(files)
         write_files(out, files)
         del files  # the downloads of a 50,000-document site are tens of megabytes: not kept while pages are written
-        self.write_pages(writer, project, site, out, sizes)
+        self.write_pages(writer, project, site, out, sizes, searched)
         data.copy_files(site, project.boundary, out)
         write_reports(self, writer, project, out)
         if search:
@@ -70,13 +71,13 @@ class GongkaiGenerator(Generator):
         if admin.wanted(self.settings):
             write_files(out / "admin", admin.admin_files(self.settings, project))
 
-    def write_pages(self, writer, project, site, out: Path, download_sizes: dict[str, str]) -> None:
+    def write_pages(self, writer, project, site, out: Path, download_sizes: dict[str, str], searched: list) -> None:
         freshness = project.freshness
         attachments_of = lambda item: data.attachments(item, project.boundary, project.vocabulary)
         helpers = {"site": site, "fresh": freshness, "attachments_of": attachments_of,
                    "feedback_links": pages.feedback_links(self.settings),
                    "json_fields": data.json_fields(project.schema), "row_html": self.row_renderer(freshness),
-                   "download_sizes": download_sizes, "search_doc": search_doc_numbers(project),
+                   "download_sizes": download_sizes, "search_doc": search_doc_numbers(searched),
                    "item_documents": site_documents.item_documents, "policy_year": site_documents.policy_year,
                    "document_fields": site_documents.document_fields(project.document_schema) if site.documents else []}
         # Every page's navigation shows the published guide pages, and 年度报告 when there are any.
@@ -150,17 +151,17 @@ def site_files(project, site, settings: dict) -> dict[str, bytes]:
     return files
 
 
-def search_arguments(project) -> tuple:
-    """search_files' arguments: the site's items (内部 never enters the public site's index), through
-    the persistent Whoosh index in this build's cache folder."""
-    return (documents(project), project.catalogue, project.synonyms, project.freshness, project.vocabulary,
+def search_arguments(project, searched: list) -> tuple:
+    """search_files' arguments: the site's items (search.find.documents), through the persistent
+    Whoosh index in this build's cache folder."""
+    return (searched, project.catalogue, project.synonyms, project.freshness, project.vocabulary,
             project.paths.cache_dir, project.paths.root)
 
 
-def search_doc_numbers(project) -> dict[str, int]:
+def search_doc_numbers(searched: list) -> dict[str, int]:
     """{索引号: document number in the search index}: the 目录总表 filters its rows with the search
     index's postings (theme/static/js/table.js), so its text filter finds what search finds."""
-    return {item.index_no: n for n, item in enumerate(documents(project))}
+    return {item.index_no: n for n, item in enumerate(searched)}
 
 
 def write_files(folder: Path, files: dict[str, bytes]) -> None:
