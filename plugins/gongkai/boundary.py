@@ -139,6 +139,29 @@ def source_refusal(path: Path, content: Path) -> str | None:
     return None if _inside(resolved, _resolved(str(content))) else SOURCE_SYMLINK.format(target=resolved.as_posix())
 
 
+def walk_sources(folder: Path, content: Path) -> list[tuple[Path, str | None, bool]]:
+    """Every entry under `folder` at any depth, in the order of sorted(folder.rglob("*")): (path,
+    its source_refusal or None, whether it is a file). Symlinked folders are listed, never
+    entered, as rglob does. Only symlinks are resolved one by one: below a folder that resolves
+    inside content/, an entry that is no symlink resolves inside it too (10,000 realpath walks
+    were a tenth of a one-item rebuild)."""
+    folder_inside = _inside(folder.resolve(), _resolved(str(content)))
+    found, pending = [], [str(folder)]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                path = Path(entry.path)
+                if entry.is_symlink():
+                    found.append((path, source_refusal(path, content), path.is_file()))
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
+                refusal = None if folder_inside else source_refusal(path, content)
+                found.append((path, refusal, entry.is_file(follow_symlinks=False)))
+    found.sort(key=lambda entry: entry[0])
+    return found
+
+
 @functools.lru_cache(maxsize=8)
 def _resolved(folder: str) -> Path:
     """content/ resolved once, not once per item file (10,000 realpath walks on a large catalogue);

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import body, guide, limits, schema
-from .boundary import Boundary, source_refusal
+from .boundary import Boundary, walk_sources
 from .cache import ParseCache, derive_key
 from .datafile import display
 from .errors import Problem, dotted, quote
 from .frontmatter import read_source
 from .model import INTERNAL, Catalogue, Document, Item, parse_date
 from .registry import load_categories, load_units
+from .search.documents import plain_text
 from .settings import Paths
 
 ITEM_SUFFIXES = {".md"}
@@ -59,12 +60,11 @@ def item_files(paths: Paths, boundary: Boundary | None = None, documents: bool =
     the items' folders too: source_files tells them apart); stray non-item files are reported."""
     boundary = boundary or Boundary.of(paths)
     files, problems = [], []
-    for path in sorted(paths.items_dir.rglob("*")):
-        refusal = source_refusal(path, paths.content)
+    for path, refusal, is_file in walk_sources(paths.items_dir, paths.content):
         if refusal:
             problems.append(Problem(_relative(path, paths.root), None, "", refusal))
             continue
-        if not path.is_file() or _ignored(path):
+        if not is_file or _ignored(path):
             continue
         suffix = path.suffix.lower()
         if suffix in ITEM_SUFFIXES:
@@ -99,6 +99,8 @@ def source_files(paths: Paths, boundary: Boundary | None = None):
 def _document_folder(folder: Path, top: Path, known: dict) -> Path | None:
     """The outermost folder at or above `folder` (below `top`) with an item file of its name
     beside it: the documents' folder `folder` lies in, or None (an item folder)."""
+    if folder in known:
+        return known[folder]
     if folder == top or top not in folder.parents:
         return None
     if folder not in known:
@@ -198,7 +200,7 @@ class ItemWork:
             item.valid, problems = item.valid and not found, problems + found
         if item and item.valid:
             if self.render:
-                item.html = rendered.html
+                item.html, item.plain = rendered.html, plain_text(item.body)
             return item, problems, [p for check in checks for p in check(item)]
         return item, problems, (_checks_on_invalid(item, checks) if item else [])
 

@@ -62,6 +62,9 @@ class Item:
     lines: dict = field(default_factory=dict)
     body_line: int = 1
     html: str = ""
+    # The body's words without markup (search.documents.plain_text), worked out with `html` in the
+    # parse step so the search need not redo it for every item at every build; None: not yet.
+    plain: str | None = None
     # False when the front matter broke a schema rule: such an item never reaches the site, but
     # it is still checked against the registries and scanned, so the editor sees every problem.
     valid: bool = True
@@ -125,6 +128,7 @@ class Document:
     lines: dict = field(default_factory=dict)
     body_line: int = 1
     html: str = ""
+    plain: str | None = None  # as Item.plain
     valid: bool = True
     defaults: dict = field(default_factory=dict)
     item_source: str = ""          # the item file the folder names (content/items/社会救助/低保名单.md)

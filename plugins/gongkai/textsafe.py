@@ -37,7 +37,10 @@ def scrub(value):
 def scrub_catalogue(catalogue) -> None:
     """Clean, in place, every text the site shows: items, 公开指南 pages and both registries."""
     for item in catalogue.items + getattr(catalogue, "documents", []):
-        item.meta, item.body, item.html = scrub(item.meta), scrub(item.body), scrub(item.html)
+        body = scrub(item.body)
+        if body is not item.body:  # the words the search takes from the body are worked out again
+            item.body, item.plain = body, None
+        item.meta, item.html = scrub(item.meta), scrub(item.html)
     for page in catalogue.pages:
         page.meta, page.body, page.html = scrub(page.meta), scrub(page.body), scrub(page.html)
     for entry in catalogue.units + catalogue.categories + [s for c in catalogue.categories for s in c.subcategories]:

@@ -50,7 +50,7 @@ FIELDS = (
     Field("category", "一级/二级事项（公开信息另有所属事项）", 2.0, False, _category),
     Field("basis", "公开依据", 1.5, False, _lines("公开依据")),
     Field("unit", "公开主体", 1.5, False, lambda i: i.unit),
-    Field("body", "正文", 1.0, False, lambda i: plain_text(i.body)),
+    Field("body", "正文", 1.0, False, lambda i: body_text(i)),
 )
 TITLE = "title"
 
@@ -77,13 +77,19 @@ def plain_text(markdown: str) -> str:
     return markdown.strip().replace(_MASK, "*")
 
 
+def body_text(item) -> str:
+    """plain_text(item.body), from the parse step when it worked it out (catalogue.ItemWork)."""
+    plain = getattr(item, "plain", None)
+    return plain_text(item.body) if plain is None else plain
+
+
 def field_texts(item) -> dict[str, str]:
     return {field.name: field.text(item) for field in FIELDS}
 
 
 def snippet_source(item) -> str:
     """The text a result's snippet is cut from: 公开内容, then the body."""
-    parts = ["；".join(item.meta.get("公开内容") or []), plain_text(item.body)]
+    parts = ["；".join(item.meta.get("公开内容") or []), body_text(item)]
     return " ".join(p for p in parts if p)[:SNIPPET_CHARS]
 
 
