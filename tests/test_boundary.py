@@ -433,3 +433,38 @@ def test_accept_judges_the_resolved_file(tmp_path):
     }
     inside, _ = accept("attachments/inside.pdf", content)
     assert inside.source == (content / "attachments/a.pdf").resolve() and inside.url.startswith("files/")
+
+
+def test_walking_the_items_folder_lists_what_rglob_lists_and_refuses_what_leads_out(tmp_path):
+    """walk_sources (the fast walk of content/items/) against the slow rule it replaced:
+    sorted(rglob("*")) with source_refusal for every entry."""
+    from gongkai.boundary import source_refusal, walk_sources
+
+    content, outside = tmp_path / "content", tmp_path / "outside"
+    for name in ("items/社会救助/低保.md", "items/社会救助/低保/2024-一季度.md", "items/b/a.md",
+                 "items/社会救助/低保/附件/表.pdf", "items/a.md"):
+        (content / name).parent.mkdir(parents=True, exist_ok=True)
+        (content / name).write_text("x", encoding="utf-8")
+    (outside / "sub").mkdir(parents=True)
+    (outside / "sub/秘密.md").write_text("x", encoding="utf-8")
+    (outside / "外部.md").write_text("x", encoding="utf-8")
+    (content / "items/b/外部文件夹").symlink_to(outside / "sub")
+    (content / "items/b/外部.md").symlink_to(outside / "外部.md")
+    (content / "items/b/内部链接.md").symlink_to(content / "items/a.md")
+
+    def slow(folder):
+        return [(p, source_refusal(p, content), p.is_file()) for p in sorted(folder.rglob("*"))]
+
+    walked = walk_sources(content / "items", content)
+    assert walked == slow(content / "items")
+    refused = {p.name: why for p, why, _file in walked if why}
+    assert list(refused) == ["外部.md", "外部文件夹"]
+    assert refused["外部文件夹"].startswith("这个文件夹是符号链接")
+    assert not any("秘密" in str(p) for p, _why, _file in walked)  # a symlinked folder is never entered
+
+    # items/ itself a symlink out of content/: every file in it is refused, as before.
+    shutil.move(content / "items", tmp_path / "moved")
+    (content / "items").symlink_to(tmp_path / "moved")
+    walked = walk_sources(content / "items", content)
+    assert walked == slow(content / "items")
+    assert all(why for p, why, _file in walked if p.suffix == ".md")
