@@ -27,6 +27,7 @@ import secrets
 import stat
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from .parallel import run_all
@@ -174,12 +175,17 @@ def _write_atomic(path: Path, *parts: bytes, mode: int | None = None) -> None:
 
 class ParseCache:
     """Per-file results keyed by the file's content hash, so a rebuild re-reads only the files that
-    changed; the whole cache keyed (derive_key) on code, library versions, schema and settings."""
+    changed; the whole cache keyed (derive_key) on code, library versions, schema and settings.
+
+    Each result is kept as the bytes its worker pickled: saving after a one-file change writes
+    those bytes again instead of pickling every item anew, and what the build later does to the
+    objects it was handed never reaches the cache."""
 
     def __init__(self, path: Path | None, key: str, project: Path):
         self.path, self.key, self.project, self.dirty = path, key, project, False
         stored = load(path, key, project) if path else None
-        self.entries = stored if isinstance(stored, dict) else {}
+        self.entries = {shown: entry for shown, entry in stored.items() if _is_entry(entry)} \
+            if isinstance(stored, dict) else {}
 
     def results(self, jobs: list[tuple[Path, str]], work) -> list:
         """work(job) per job: cached when the file's content is unchanged, else worked out (in parallel)."""
@@ -187,16 +193,34 @@ class ParseCache:
         misses = [i for i, (job, digest) in enumerate(zip(jobs, hashes))
                   if digest is None or self.entries.get(job[1], (None,))[0] != digest]
         fresh = {}
-        for i, result in zip(misses, run_all(work, [jobs[i] for i in misses])):
-            fresh[jobs[i][1]] = result
+        for i, blob in zip(misses, run_all(Pickled(work), [jobs[i] for i in misses])):
+            fresh[jobs[i][1]] = pickle.loads(blob)
             # Kept only if the file did not change while it was parsed (an editor saving mid-build).
             if hashes[i] is not None and _content(jobs[i][0]) == hashes[i]:
-                self.entries[jobs[i][1]], self.dirty = (hashes[i], result), True
-        return [fresh[shown] if shown in fresh else self.entries[shown][1] for _file, shown in jobs]
+                self.entries[jobs[i][1]], self.dirty = (hashes[i], blob), True
+        gone = self.entries.keys() - {shown for _file, shown in jobs}  # deleted or renamed files
+        for shown in gone:
+            del self.entries[shown]
+        self.dirty = self.dirty or bool(gone)
+        return [fresh[shown] if shown in fresh else pickle.loads(self.entries[shown][1]) for _file, shown in jobs]
 
     def save(self) -> None:
         if self.path and self.dirty:
             save(self.path, self.key, self.entries, self.project)
+
+
+def _is_entry(entry) -> bool:
+    return isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], str) and isinstance(entry[1], bytes)
+
+
+@dataclass(frozen=True)
+class Pickled:
+    """`work(job)` pickled where it ran (in a worker process when the build runs them)."""
+
+    work: object
+
+    def __call__(self, job) -> bytes:
+        return pickle.dumps(self.work(job), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _content(file: Path) -> str | None:
