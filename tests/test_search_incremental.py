@@ -103,6 +103,23 @@ def test_a_large_site_indexes_in_another_process_with_the_same_result(project, m
     args = (documents(p), p.catalogue, p.synonyms, p.freshness, p.vocabulary)
     kept = incremental.start_search_files(*args, p.paths.cache_dir, p.paths.root)()
     assert started == [1, 1] and kept == incremental.search_files(*args, None, p.paths.root)
+    assert not (p.paths.cache_dir / incremental.HANDOVER).exists()  # the process removed what it was handed
+
+
+@pytest.mark.parametrize("handover", ["not written", "written but gone"])
+def test_the_search_process_gets_its_documents_without_the_handover_file_too(project, monkeypatch, handover):
+    """The documents go to the search process through a signed file. Where the cache cannot be
+    written they go with the call; where the file is not there as written, the process returns
+    nothing and the build indexes in its own process. The files are the same each way."""
+    monkeypatch.setattr(incremental, "WORKERS_FROM", 1)
+    saved = incremental.cache.save
+    skip = lambda path, *rest: (saved(path, *rest) if path.name != incremental.HANDOVER
+                                else handover == "written but gone")
+    monkeypatch.setattr(incremental.cache, "save", skip)
+    p = load(project, cache=True)
+    args = (documents(p), p.catalogue, p.synonyms, p.freshness, p.vocabulary)
+    kept = incremental.start_search_files(*args, p.paths.cache_dir, p.paths.root)()
+    assert kept == incremental.search_files(*args, None, p.paths.root)
 
 
 def test_a_search_process_that_dies_fails_the_build_in_chinese():

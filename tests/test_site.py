@@ -172,6 +172,23 @@ def test_json_download_has_stable_keys_for_every_item(site):
     assert "保密审查" not in keys and "网址" in keys
 
 
+def test_json_download_lists_one_record_per_line_and_csv_rows_end_in_crlf(site):
+    """The layout readers and diffs rely on (site/dataformat.py writes it record by record)."""
+    lines = read(site, "downloads/catalogue.json").split("\n")
+    assert lines[0].endswith('"事项": [') and lines[-2:] == ["]}", ""]
+    assert [json.loads(line.rstrip(","))["索引号"] for line in lines[1:-2]] == \
+        [r["索引号"] for r in json.loads(read(site, "downloads/catalogue.json"))["事项"]]
+    raw = (site / "output/downloads/catalogue.csv").read_bytes()
+    assert raw.endswith(b"\r\n")  # rows end in CRLF; a cell may hold its own line breaks (公开内容)
+
+
+def test_an_empty_list_is_still_a_json_document():
+    from gongkai.site.dataformat import csv_bytes, json_bytes
+
+    assert json.loads(json_bytes({"名称": "空"}, "事项", [])) == {"名称": "空", "事项": []}
+    assert csv_bytes(["序号"], []) == "\ufeff序号\r\n".encode("utf-8")
+
+
 def test_feeds_sitemap_robots_and_404(site):
     ns = {"a": "http://www.w3.org/2005/Atom"}
     new = ET.fromstring((site / "output/feeds/new.atom.xml").read_bytes())

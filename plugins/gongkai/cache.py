@@ -116,17 +116,19 @@ def load(path: Path, key: str, project: Path):
         return None
 
 
-def save(path: Path, key: str, value, project: Path) -> None:
-    """Write atomically (a killed build leaves the old file or the new one); failures only cost speed."""
+def save(path: Path, key: str, value, project: Path) -> bool:
+    """Write atomically (a killed build leaves the old file or the new one); failures only cost
+    speed. Whether it was written."""
     usable = _usable(path, project)
     if usable is None:
-        return
+        return False
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _write_atomic(path, MAGIC, _tag(usable, _bound(path, project, key), payload), payload)
     except OSError:
-        pass
+        return False
+    return True
 
 
 def _usable(path: Path, project: Path) -> bytes | None:

@@ -13,6 +13,7 @@ Real catalogues write the limit many ways: "之日起10个工作日内", "5个�
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -33,6 +34,7 @@ WITHIN = re.compile(NUMBER + UNIT + r"\s*(?:之|以)?内")
 BARE_WORKDAYS = re.compile(NUMBER + r"\s*个?\s*(工作日)")
 # Words just before a number that make it a notice period, not a deadline.
 PERIOD_MARKERS = re.compile(r"(公示|公告|公示期|公告期|不少于|不得少于|为期|期限为|期为|满)\s*$")
+MARKER_CHARS = 4  # the longest of them, 不得少于
 UNITS = {"工作日": WORKDAYS, "自然日": CALENDAR_DAYS, "日": CALENDAR_DAYS, "天": CALENDAR_DAYS}
 DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 MULTIPLIERS = {"十": 10, "百": 100}
@@ -76,11 +78,14 @@ def chinese_number(text: str) -> int | None:
     return total + current
 
 
+@functools.lru_cache(maxsize=4096)  # a catalogue repeats a few dozen 说明 over thousands of items
 def limit_from_text(text: str | None) -> Limit:
     """The limit a 说明 states, or the statutory 20 working days when it states none."""
     for pattern in (WITHIN, BARE_WORKDAYS):
         for match in pattern.finditer(text or ""):
-            if PERIOD_MARKERS.search(text[: match.start()]):
+            # Only the words just before the number: searching the whole text before each number
+            # made long 说明 quadratic.
+            if PERIOD_MARKERS.search(text[: match.start()].rstrip()[-MARKER_CHARS:]):
                 continue
             days = chinese_number(match.group(1))
             if days:

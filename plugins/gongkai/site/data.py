@@ -5,9 +5,6 @@ two builds of the same commit are byte-identical.
 """
 from __future__ import annotations
 
-import csv
-import io
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -16,6 +13,7 @@ from ..boundary import Boundary, Publishable
 from ..errors import BoundaryRefused, Problem
 from ..table import CSV_COLUMNS, item_row
 from ..vocabulary import Vocabulary
+from .dataformat import csv_bytes, json_bytes
 from .pages import SiteData
 
 # Files a browser shows itself: linked without download=, so they open in the browser (Office and
@@ -74,12 +72,8 @@ def copy_files(site: SiteData, boundary: Boundary, output: Path) -> None:
 def catalogue_csv(site: SiteData, site_url: str) -> bytes:
     """UTF-8 with BOM and CRLF rows: Excel on Windows opens it with the Chinese intact. Every cell
     is spreadsheet-safe (tabular.item_row): nothing an editor wrote runs as a formula."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for number, item in enumerate(site.items, start=1):
-        writer.writerow(item_row(item, number, absolute(site_url, item.url), site.vocabulary))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(CSV_COLUMNS, (item_row(item, number, absolute(site_url, item.url), site.vocabulary)
+                                   for number, item in enumerate(site.items, start=1)))
 
 
 def json_fields(schema: dict) -> list[tuple[str, str, str]]:
@@ -100,17 +94,16 @@ def public_attachments(item, boundary: Boundary, words: Vocabulary, site_url: st
 def catalogue_json(site: SiteData, site_url: str, schema: dict, boundary: Boundary, licence: str) -> bytes:
     keys = [k for k, _t, _d in json_fields(schema)]
     defaults = site.vocabulary.defaults  # a field left out is its schema default (有效性: 有效)
-    records = []
-    for item in site.items:
+
+    def record(item) -> dict:
         values = dict(defaults, **item.meta, 网址=absolute(site_url, item.url), 正文=item.body.strip())
         if "附件" in values:
             values["附件"] = public_attachments(item, boundary, site.vocabulary, site_url)
-        records.append({k: values.get(k) for k in keys})
-    head = {"名称": site.catalogue_title, "生成日期": site.build_date.isoformat(), "事项数": len(records),
+        return {k: values.get(k) for k in keys}
+
+    head = {"名称": site.catalogue_title, "生成日期": site.build_date.isoformat(), "事项数": len(site.items),
             "许可": licence, "字段": [{"键": k, "名称": t, "说明": d} for k, t, d in json_fields(schema)]}
-    # One item per line: readable, diff-friendly, and written by json's fast C encoder (indent= is not).
-    lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in records)
-    return (json.dumps(head, ensure_ascii=False)[:-1] + ', "事项": [\n' + lines + "\n]}\n").encode("utf-8")
+    return json_bytes(head, "事项", (record(item) for item in site.items))
 
 
 def absolute(site_url: str, path: str) -> str:

@@ -7,15 +7,13 @@ documents gets none of this, so its page is what it was before documents existed
 """
 from __future__ import annotations
 
-import csv
-import io
-import json
 from dataclasses import dataclass, field
 from itertools import groupby
 
 from .. import urls
 from ..model import POLICY_TYPES
 from ..table import spreadsheet_safe
+from .dataformat import csv_bytes, json_bytes
 
 # An item page lists its newest documents; beyond that, per-year archive pages, each paginated, so
 # an item with 5,000 公示 keeps a light page.
@@ -152,13 +150,11 @@ def document_values(document, url: str) -> dict:
 
 def documents_csv(documents, absolute) -> bytes:
     """UTF-8 with BOM, CRLF, every cell spreadsheet-safe (as catalogue.csv)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for number, document in enumerate(documents, start=1):
+    def row(number: int, document) -> list[str]:
         values = document_values(document, absolute(document.url))
-        writer.writerow([str(number)] + [spreadsheet_safe(str(values[c] or "")) for c in CSV_COLUMNS[1:]])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        return [str(number)] + [spreadsheet_safe(str(values[c] or "")) for c in CSV_COLUMNS[1:]]
+
+    return csv_bytes(CSV_COLUMNS, (row(number, document) for number, document in enumerate(documents, start=1)))
 
 
 # The keys of documents.json that are not fields of document.schema.json, with their public description.
@@ -180,13 +176,13 @@ def document_fields(schema: dict) -> list[tuple[str, str, str]]:
 
 def documents_json(documents, absolute, schema: dict, title: str, build_date, licence: str, attachments) -> bytes:
     keys = [k for k, _t, _d in document_fields(schema)]
-    records = []
-    for document in documents:
+
+    def record(document) -> dict:
         values = dict(document_values(document, absolute(document.url)), 正文=document.body.strip())
         if document.meta.get("附件"):
             values["附件"] = attachments(document)
-        records.append({k: values.get(k) for k in keys + (["附件"] if "附件" in values else [])})
-    head = {"名称": f"{title}：公开信息", "生成日期": build_date.isoformat(), "公开信息数": len(records), "许可": licence,
-            "字段": [{"键": k, "名称": t, "说明": d} for k, t, d in document_fields(schema)]}
-    lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in records)
-    return (json.dumps(head, ensure_ascii=False)[:-1] + ', "公开信息": [\n' + lines + "\n]}\n").encode("utf-8")
+        return {k: values.get(k) for k in keys + (["附件"] if "附件" in values else [])}
+
+    head = {"名称": f"{title}：公开信息", "生成日期": build_date.isoformat(), "公开信息数": len(documents),
+            "许可": licence, "字段": [{"键": k, "名称": t, "说明": d} for k, t, d in document_fields(schema)]}
+    return json_bytes(head, "公开信息", (record(document) for document in documents))
