@@ -38,7 +38,19 @@ def item_files(root: Path) -> list[Path]:
     return sorted((root / "content/items").rglob("*.md"))
 
 
-def test_incremental_exports_equal_full_ones_after_edits_additions_and_deletions(project, monkeypatch):
+@pytest.fixture(params=["one segment a part", "a segment per 7 documents"])
+def batch(request):
+    """The index committed in batches (whoosh_index.BATCH): a large site's parts hold several
+    segments; the example's need a small batch for that. Set directly: exports() undoes monkeypatch."""
+    from gongkai.search import whoosh_index
+
+    saved = whoosh_index.BATCH
+    whoosh_index.BATCH = 7 if request.param.startswith("a segment") else saved
+    yield
+    whoosh_index.BATCH = saved
+
+
+def test_incremental_exports_equal_full_ones_after_edits_additions_and_deletions(project, monkeypatch, batch):
     kept, fresh, taken = exports(project, monkeypatch)
     assert kept == fresh and taken == ["full"]
     files = item_files(project)
