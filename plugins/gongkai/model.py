@@ -55,7 +55,8 @@ class Unit:
 # differently.
 
 SHARED_CHARS = 24  # longer texts (公开内容, bodies) rarely repeat
-_shared: dict = {}
+_shared: dict = {}    # text or line-mark key -> the one copy
+_defaults: dict = {}  # the schema's defaults, as sorted pairs -> the one copy
 
 
 def _share(value):
@@ -73,7 +74,7 @@ def _shared_state(state: dict) -> dict:
     state["lines"] = {_shared.setdefault(k, k): line for k, line in state["lines"].items()}
     defaults = state["defaults"]
     try:  # the schema's defaults, the same for every file of a kind (only read, never changed)
-        state["defaults"] = _shared.setdefault(("defaults", *sorted(defaults.items())), defaults)
+        state["defaults"] = _defaults.setdefault(tuple(sorted(defaults.items())), defaults)
     except TypeError:  # a default that is a list or a mapping: kept as it is
         pass
     return state
