@@ -40,14 +40,14 @@ def item_files(root: Path) -> list[Path]:
 
 @pytest.fixture(params=["one segment a part", "a segment per 7 documents"])
 def batch(request):
-    """The index committed in batches (whoosh_index.BATCH): a large site's parts hold several
+    """The index committed in batches (whoosh_index.SEGMENT): a large site's parts hold several
     segments; the example's need a small batch for that. Set directly: exports() undoes monkeypatch."""
     from gongkai.search import whoosh_index
 
-    saved = whoosh_index.BATCH
-    whoosh_index.BATCH = 7 if request.param.startswith("a segment") else saved
+    saved = whoosh_index.SEGMENT
+    whoosh_index.SEGMENT = 7 if request.param.startswith("a segment") else saved
     yield
-    whoosh_index.BATCH = saved
+    whoosh_index.SEGMENT = saved
 
 
 def test_incremental_exports_equal_full_ones_after_edits_additions_and_deletions(project, monkeypatch, batch):

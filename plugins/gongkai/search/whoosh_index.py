@@ -26,7 +26,7 @@ from gongkai.parallel import main_module_hidden
 from .analysis import tokens
 from .documents import FIELDS
 
-BATCH = 2000
+BATCH = 500           # documents per in-memory Whoosh index
 PART = 2500           # documents per worker process
 PARALLEL_FROM = 2000  # documents; below this, indexing in the build process is quicker
 # The persistent index (a build) goes to worker processes sooner: the build writes its pages while
@@ -155,145 +155,13 @@ def merge_into(merged: IndexStats, part: IndexStats) -> None:
 PARTS = 2
 # Whoosh sorts a segment's postings in a pool that spills sorted runs to temporary files and merges
 # them once it holds this much (its own estimate); spilling cost 40 % of a 10,000-item cold index.
-# Documents are committed BATCH at a time instead, one segment each, so the pool never fills: at
-# 10,000 items the search process peaked at 303 MB with one 5,000-document segment a part and a
-# 256 MB pool, and peaks at 171 MB so (10.5 s -> 11.7 s). Whoosh's default merge policy leaves
+# Documents are committed SEGMENT at a time instead, one segment each, so the pool never fills:
+# at 10,000 items the search process peaked at 303 MB with one 5,000-document segment a part and
+# a 256 MB pool, and peaks at 171 MB so (10.5 s -> 11.7 s). Whoosh's default merge policy leaves
 # segments of this size alone; the export reads every segment and numbers documents by
 # fingerprint, so the files are the same however the parts are cut.
 POOL_MB = 64
-BATCH = 1000
-PART = 2500           # documents per worker process
-PARALLEL_FROM = 2000  # documents; below this, indexing in the build process is quicker
-# The persistent index (a build) goes to worker processes sooner: the build writes its pages while
-# they index (incremental.start_search_files), so their start-up cost is hidden, not added.
-WORKERS_FROM = 300
-
-
-class CatalogueTokenizer(Tokenizer):
-    """A Whoosh tokenizer yielding analysis.tokens(): normalised unigrams/bigrams and word runs."""
-
-    def __init__(self, fold: dict | None = None, unigrams: bool = True):
-        self.fold, self.unigrams = fold, unigrams
-
-    def __eq__(self, other):
-        return type(other) is type(self) and (other.fold, other.unigrams) == (self.fold, self.unigrams)
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, mode="", **kwargs):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, text in enumerate(tokens(value, self.fold, self.unigrams)):
-            token.text, token.boost, token.stopped = text, 1.0, False
-            if positions:
-                token.pos = start_pos + pos
-            yield token
-
-
-def schema(fold: dict | None = None) -> whoosh_fields.Schema:
-    return whoosh_fields.Schema(**{f.name: whoosh_fields.TEXT(
-        analyzer=CatalogueTokenizer(fold, f.short), phrase=False) for f in FIELDS})
-
-
-@dataclass
-class IndexStats:
-    """What Whoosh found: per field, each document's length and each term's postings."""
-
-    doc_count: int
-    lengths: dict = field(default_factory=dict)   # field -> array of per-document lengths
-    postings: dict = field(default_factory=dict)  # field -> {term: (array docnums, array freqs)}
-
-
-def index_part(docs: list[dict], base: int = 0, fold: dict | None = None) -> IndexStats:
-    """Index `docs` (field name -> text) with Whoosh, BATCH documents per in-memory index, and
-    keep only the statistics; document numbers start at `base`."""
-    sch = schema(fold)
-    stats = merge([])
-    for start in range(0, len(docs), BATCH):
-        batch = docs[start:start + BATCH]
-        codec = MemoryCodec()
-        writer = codec.writer(sch)
-        for doc in batch:
-            writer.add_document(**doc)
-        writer.commit()
-        merge_into(stats, read_stats(codec.reader(sch), len(batch), base + start))
-    return stats
-
-
-def read_stats(reader, doc_count: int, base: int) -> IndexStats:
-    """Field lengths and postings (with frequencies) through Whoosh's reader API."""
-    stats = IndexStats(doc_count)
-    for f in FIELDS:
-        stats.lengths[f.name] = array("I", (reader.doc_field_length(d, f.name) for d in range(doc_count)))
-        stats.postings[f.name] = {}
-    decoders = {f.name: reader.schema[f.name].format.decoder("frequency") for f in FIELDS}
-    for fieldname, btext in reader.all_terms():
-        docnums, values = zip(*reader.postings(fieldname, btext).all_items())
-        ids = array("I", [d + base for d in docnums])
-        stats.postings[fieldname][btext.decode("utf-8")] = (ids, array("I", map(decoders[fieldname], values)))
-    return stats
-
-
-def _index_part_args(args):
-    return index_part(*args)
-
-
-def build_stats(docs: list[dict], fold: dict | None = None, workers: int | None = None) -> IndexStats:
-    """Index every document. A large catalogue is indexed by worker processes, PART documents
-    each, every worker exiting after its part: Python keeps freed memory for itself, so Whoosh's
-    garbage would otherwise stay in the build process until it ends."""
-    if workers is None:
-        workers = min(2, os.cpu_count() or 1) if len(docs) >= PARALLEL_FROM else 0
-    if not workers:
-        return index_part(docs, 0, fold)
-    parts = [(docs[i:i + PART], i, fold) for i in range(0, len(docs), PART)]
-    # Spawned, not forked, like gongkai.parallel: workers inherit nothing (no locks held by
-    # Pelican's threads) and behave the same on Windows.
-    context = multiprocessing.get_context("spawn")
-    with main_module_hidden(), context.Pool(min(workers, len(parts)), maxtasksperchild=1) as pool:
-        return merge(pool.map(_index_part_args, parts, chunksize=1))
-
-
-def merge(parts: list[IndexStats]) -> IndexStats:
-    """Parts hold consecutive document ranges, so concatenating keeps postings sorted."""
-    merged = IndexStats(0)
-    for f in FIELDS:
-        merged.lengths[f.name] = array("I")
-        merged.postings[f.name] = {}
-    for part in parts:
-        merge_into(merged, part)
-    return merged
-
-
-def merge_into(merged: IndexStats, part: IndexStats) -> None:
-    merged.doc_count += part.doc_count
-    for f in FIELDS:
-        merged.lengths[f.name].extend(part.lengths[f.name])
-        target = merged.postings[f.name]
-        for term, (ids, freqs) in part.postings[f.name].items():
-            if term in target:
-                target[term][0].extend(ids)
-                target[term][1].extend(freqs)
-            else:
-                target[term] = (ids, freqs)
-
-
-# ---------------------------------------------------------------- the persistent index
-#
-# Between builds the search documents live in an on-disk Whoosh index in the build's cache folder
-# (search/incremental.py decides when to trust it: every file is checked against a manifest signed
-# by gongkai.cache before Whoosh opens anything, because Whoosh unpickles its TOC, its segments and
-# stored fields). The index is split into PARTS independent Whoosh indexes by fingerprint, so a cold
-# build fills them on two processes; a rebuild deletes and adds only the changed documents. Each
-# document carries its fingerprint (unique `fp`), its exact-match keys and its field texts
-# (stored): a changed document's old terms are those of its stored texts, analysed by the same
-# Whoosh fields (term vectors would do the same and double the indexing time).
-
-PARTS = 2
-# Whoosh sorts a segment's postings in a pool that spills sorted runs to temporary files and merges
-# them once it holds this much (its own estimate). Its default, 128, spilled at 5,000 documents a
-# part: 40 % of a 10,000-item cold index went to writing and merging runs (19.9 s -> 11.5 s at 256,
-# the same files, no higher peak memory measured at 10,000 or in the 50,000-document benchmark).
-POOL_MB = 256
-BATCH = 2000
+SEGMENT = 1000
 
 
 @dataclass
@@ -354,11 +222,11 @@ def update_part(folder: str, fold, adds: list[tuple[str, tuple, dict]], removes:
                     if number is not None:
                         stored = searcher.stored_fields(number)
                         old[fp] = analysed(ix.schema, stored["texts"], stored["exact"])
-        for start in range(0, max(len(adds), 1), BATCH):
+        for start in range(0, max(len(adds), 1), SEGMENT):
             writer = ix.writer(codec=_Codec(), compound=False, limitmb=POOL_MB)
             for fp in removes if start == 0 else ():
                 writer.delete_by_term("fp", fp)
-            for fp, exact, texts in adds[start:start + BATCH]:
+            for fp, exact, texts in adds[start:start + SEGMENT]:
                 writer.add_document(fp=fp, exact=tuple(exact), texts=texts, **texts)
             writer.commit()
     if full:
