@@ -101,30 +101,39 @@ def start_search_files(items: list, catalogue, synonyms, freshness: dict, words,
     fps = [d[0] for d in docs]
     if cache_dir is None or len(set(fps)) != len(fps):
         return lambda: export(build_search_data(items, fold), catalogue, synonyms, freshness, words)
-    arguments = (docs, Path(cache_dir), Path(root), fold)
+    place = (Path(cache_dir), Path(root), fold)
 
     def finish(shards, files, state) -> dict[str, bytes]:
         cache.save(Path(cache_dir) / STATE, _state_key(fold), state, root)
         return assemble(shards, files, items, catalogue, synonyms, freshness, words)
 
     if len(docs) < WORKERS_FROM:
-        return lambda: finish(*_shards(*arguments))
-    # The documents go to the worker through a signed file, not the call itself: an executor keeps
-    # a call's arguments until its result is back, so every item's texts would stay in this
-    # process for the whole page writing (30 MB at 10,000 items, the build's peak).
-    handover, key = Path(cache_dir) / HANDOVER, cache.derive_key("search-handover", os.urandom(16))
-    sent = (handover, key, *arguments[1:]) if cache.save(handover, key, docs, root) else None
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-    with main_module_hidden():  # the worker starts now (see gongkai.parallel)
-        future = pool.submit(_handed_shards, *sent) if sent else pool.submit(_shards, *arguments, False)
-    pool.shutdown(wait=False)
-    del docs, arguments
+        few = docs
+        return lambda: finish(*_shards(few, *place))
+    future = _spawned(docs, *place)
+    docs = None  # the texts went to the process (see _spawned): not kept here while pages are written
 
     def shards():
-        result = _result(future)  # None: the worker could not read the file (then done here)
-        return result or _shards([document(item, fold) for item in items], Path(cache_dir), Path(root), fold)
+        result = _result(future)  # None: the process could not read its file (then done here)
+        return result or _shards([document(item, fold) for item in items], *place)
 
     return lambda: finish(*shards())
+
+
+def _spawned(docs: list, cache_dir: Path, root: Path, fold):
+    """_shards started in a spawned process. The documents go through a signed file, not the call
+    itself: an executor keeps a call's arguments until its result is back, so every item's texts
+    would stay in the build's process for the whole page writing (30 MB at 10,000 items, the
+    build's peak). Where the cache cannot be written, they go with the call."""
+    handover, key = cache_dir / HANDOVER, cache.derive_key("search-handover", os.urandom(16))
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    with main_module_hidden():  # the worker starts now (see gongkai.parallel)
+        if cache.save(handover, key, docs, root):
+            future = pool.submit(_handed_shards, handover, key, cache_dir, root, fold)
+        else:
+            future = pool.submit(_shards, docs, cache_dir, root, fold, False)
+    pool.shutdown(wait=False)
+    return future
 
 
 def _handed_shards(handover: Path, key: str, cache_dir: Path, root: Path, fold):
