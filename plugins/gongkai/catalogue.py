@@ -103,9 +103,8 @@ def _document_folder(folder: Path, top: Path, known: dict) -> Path | None:
         return known[folder]
     if folder == top or top not in folder.parents:
         return None
-    if folder not in known:
-        outer = _document_folder(folder.parent, top, known)
-        known[folder] = outer or (folder if (folder.parent / (folder.name + ".md")).is_file() else None)
+    outer = _document_folder(folder.parent, top, known)
+    known[folder] = outer or (folder if (folder.parent / (folder.name + ".md")).is_file() else None)
     return known[folder]
 
 

@@ -24,10 +24,10 @@ def csv_bytes(header: list[str], rows: Iterable[list[str]]) -> bytes:
 def json_bytes(head: dict, key: str, records: Iterable[dict]) -> bytes:
     """`head` with `key`: the records, one per line (readable, diff-friendly, and written by json's
     fast C encoder, which indent= is not)."""
-    out = bytearray(json.dumps(head, ensure_ascii=False)[:-1].encode("utf-8"))
+    out = bytearray(json.dumps(head, ensure_ascii=False)[:-1].encode())
     out += f', "{key}": [\n'.encode()
     for n, record in enumerate(records):
         out += b",\n" if n else b""
-        out += json.dumps(record, ensure_ascii=False).encode("utf-8")
+        out += json.dumps(record, ensure_ascii=False).encode()
     out += b"\n]}\n"
     return bytes(out)
