@@ -9,6 +9,7 @@ swap that Windows uses instead of Linux's atomic exchange.
 """
 from __future__ import annotations
 
+import ctypes
 import gzip
 import importlib.util
 import os
@@ -548,6 +549,53 @@ def test_a_cache_file_is_read_back_only_under_its_key_and_its_signature(cache_pr
     assert secret.stat().st_mode & 0o777 == 0o600 and len(secret.read_bytes()) == 32
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))  # a copy from another account
     assert cache.load(path, "key-1", cache_project) is None
+
+
+def test_a_large_cache_value_is_pickled_into_the_file_as_it_is_signed(cache_project):
+    """cache.save streams the pickle into the file (no whole copy in memory first): the file is still
+    MAGIC, tag, pickle, the same bytes a pickle made in memory gives, and a byte changed anywhere
+    in it, here past the first of pickle's 64 KB frames, fails the tag."""
+    from gongkai import cache
+
+    path = cache_project / ".cache/big.cache"
+    value = {f"items/{n}.md": ("0" * 64, bytes([n]) * 200_000, "正文" * 5000) for n in range(20)}  # 6 MB
+    assert cache.save(path, "key", value, cache_project)
+    assert cache.load(path, "key", cache_project) == value
+    data = path.read_bytes()
+    assert data[:len(cache.MAGIC)] == cache.MAGIC
+    assert data[len(cache.MAGIC) + cache.TAG_BYTES:] == pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    middle = len(data) // 2
+    path.write_bytes(data[:middle] + bytes([data[middle] ^ 1]) + data[middle + 1:])
+    assert cache.load(path, "key", cache_project) is None
+
+
+def test_a_value_that_cannot_be_pickled_leaves_the_previous_cache_file(cache_project):
+    from gongkai import cache
+
+    path = cache_project / ".cache/x.cache"
+    cache.save(path, "key", {"a": 1}, cache_project)
+    with pytest.raises((pickle.PicklingError, AttributeError)):
+        cache.save(path, "key", {"a": 1, "b": lambda: 0}, cache_project)
+    assert cache.load(path, "key", cache_project) == {"a": 1}
+    assert sorted(p.name for p in path.parent.iterdir()) == ["x.cache"]  # no temporary file left
+
+
+def test_memory_a_phase_freed_goes_back_to_the_system():
+    """gongkai.memory.release(): on Linux with glibc, freed heap space between live objects is
+    returned (the build calls it between phases); elsewhere it reports that it could not ask."""
+    from gongkai import memory
+
+    glibc = sys.platform.startswith("linux") and hasattr(ctypes.CDLL(None), "malloc_trim")
+    assert memory.release() == glibc
+    if not glibc:
+        return
+    rss = lambda: int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    blocks = [bytearray(20_000) for _ in range(3000)]  # 60 MB below glibc's mmap threshold: in the heap
+    del blocks[::2]  # 30 MB of holes between live blocks, each hole a page or more
+    before = rss()
+    memory.release()
+    assert before - rss() > 10_000_000
+    del blocks
 
 
 def test_cache_writes_never_follow_a_symlinked_cache_folder_out_of_the_project(cache_project, tmp_path):

@@ -5,6 +5,8 @@ signed manifest is deleted and rebuilt, never opened."""
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -116,6 +118,29 @@ def test_a_large_site_indexes_in_another_process_with_the_same_result(project, m
     kept = incremental.start_search_files(*args, p.paths.cache_dir, p.paths.root)()
     assert started == [1, 1] and kept == incremental.search_files(*args, None, p.paths.root)
     assert not (p.paths.cache_dir / incremental.HANDOVER).exists()  # the process removed what it was handed
+
+
+def test_the_builds_own_process_never_imports_whoosh_when_another_process_indexes(project):
+    """Whoosh's modules (3.5 MB) load only where Whoosh runs: the build's process, which holds the
+    catalogue and is the build's largest, imports none of them when the search process indexes."""
+    script = """
+import sys
+from pathlib import Path
+import gongkai_pelican
+from gongkai.project import load_project
+from gongkai.search import incremental
+from gongkai.search.find import documents
+from gongkai.settings import read_project_settings
+incremental.WORKERS_FROM = 1
+p = load_project(read_project_settings(Path(sys.argv[1])), render=True, cache=True)
+files = incremental.start_search_files(documents(p), p.catalogue, p.synonyms, p.freshness, p.vocabulary,
+                                       p.paths.cache_dir, p.paths.root)()
+print(len(files), sorted(m for m in sys.modules if m.partition(".")[0] == "whoosh"))
+"""
+    done = subprocess.run([sys.executable, "-c", script, str(project)], capture_output=True, text=True, cwd=project)
+    assert done.returncode == 0, done.stderr[-2000:]
+    count, imported = done.stdout.split(" ", 1)
+    assert int(count) > 10 and imported.strip() == "[]"
 
 
 @pytest.mark.parametrize("handover", ["not written", "written but gone"])

@@ -122,13 +122,37 @@ def save(path: Path, key: str, value, project: Path) -> bool:
     usable = _usable(path, project)
     if usable is None:
         return False
-    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(path, MAGIC, _tag(usable, _bound(path, project, key), payload), payload)
+        _write_atomic(path, _signed_pickle(value, _mac(usable, _bound(path, project, key))))
     except OSError:
         return False
     return True
+
+
+def _signed_pickle(value, mac):
+    """Writes MAGIC, the tag, then the pickle of `value`, pickled straight into the file as the
+    tag is worked out: a parse cache holds every item, and a pickle made first in memory would be
+    that whole size again at the build's peak. The tag's place is kept, then filled in."""
+    def write(handle) -> None:
+        handle.write(MAGIC + bytes(TAG_BYTES))
+        pickle.dump(value, _Signing(handle, mac), protocol=pickle.HIGHEST_PROTOCOL)
+        handle.seek(len(MAGIC))
+        handle.write(mac.digest())
+
+    return write
+
+
+@dataclass(frozen=True)
+class _Signing:
+    """A file that feeds the tag everything written to it (what pickle.dump needs: write)."""
+
+    handle: object
+    mac: object
+
+    def write(self, data) -> int:
+        self.mac.update(data)
+        return self.handle.write(data)
 
 
 def _usable(path: Path, project: Path) -> bytes | None:
@@ -148,8 +172,12 @@ def _bound(path: Path, project: Path, key: str) -> str:
     return f"{folder}\0{key}"
 
 
+def _mac(secret_key: bytes, key: str):
+    return hmac.new(secret_key, MAGIC + key.encode() + b"\0", hashlib.sha256)
+
+
 def _tag(secret_key: bytes, key: str, payload) -> bytes:
-    mac = hmac.new(secret_key, MAGIC + key.encode() + b"\0", hashlib.sha256)
+    mac = _mac(secret_key, key)
     mac.update(payload)  # fed apart: joined to the prefix it would be copied whole
     return mac.digest()
 
@@ -158,13 +186,14 @@ def _inside(path: Path, folder: Path) -> bool:
     return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder))
 
 
-def _write_atomic(path: Path, *parts: bytes, mode: int | None = None) -> None:
-    """The file is `parts` one after the other, or the old file if anything fails."""
+def _write_atomic(path: Path, content, mode: int | None = None) -> None:
+    """The file is `content` (bytes, or a function that writes to the open file), or the old file
+    if anything fails."""
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    write = content if callable(content) else lambda handle: handle.write(content)
     try:
         with os.fdopen(fd, "wb") as handle:
-            for part in parts:
-                handle.write(part)
+            write(handle)
         if mode is not None:
             os.chmod(tmp, mode)
         os.replace(tmp, path)

@@ -22,7 +22,6 @@ from ..vocabulary import LIMIT, Vocabulary
 from .analysis import compact, fold_map
 from .documents import FIELDS, TITLE, badge, field_texts, owner, snippet_source
 from .query import EXACT_PREFIX, K1, SCALE, B
-from .whoosh_index import build_stats
 
 CHUNK = 8                  # result records per file: a page of results fetches few bytes
 POSTINGS_PER_SHARD = 1500  # average; the shard count is the power of two nearest to total / this
@@ -44,6 +43,8 @@ class SearchData:
 
 def build_search_data(items: list, fold: dict | None = None, workers: int | None = None) -> SearchData:
     """Index `items` (already public-only and in document order) and compute the posting values."""
+    from .whoosh_index import build_stats  # imported where it runs (see incremental._shards)
+
     postings = weighted_postings(build_stats([field_texts(i) for i in items], fold, workers))
     add_exact(postings, [exact_keys(item, fold) for item in items])
     return SearchData(items, postings)

@@ -55,12 +55,14 @@ from .export import (
     shard_of,
     weighted_postings,
 )
-from .whoosh_index import WORKERS_FROM, IndexStats, update_parts
 
 INDEX = "search-index"
 MANIFEST = "search-index.manifest"
 STATE = "gongkai-search.cache"
 HANDOVER = "gongkai-search-handover.cache"
+# From this many documents the build's Whoosh work runs in a spawned process (start_search_files):
+# the build writes its pages while it indexes, so the process's start-up is hidden, not added.
+WORKERS_FROM = 300
 TITLE_FIELD = next(n for n, f in enumerate(FIELDS) if f.name == TITLE)
 
 
@@ -160,6 +162,10 @@ def _state_key(fold) -> str:
 def _shards(docs: list, cache_dir: Path, root: Path, fold, pools: bool = True) -> tuple[int, dict, State]:
     """The shards, through the persistent index; `pools`: whether a cold index may be filled by
     worker processes (not when this already runs in one, beside the page writing)."""
+    # Whoosh (3.5 MB of modules) is imported where it runs: in a large build, the search process
+    # only, not the build's own process, which holds the catalogue.
+    from .whoosh_index import update_parts
+
     fps = [d[0] for d in docs]
     folder, manifest, index_key = cache_dir / INDEX, cache_dir / MANIFEST, cache.derive_key("search-index", fold)
     indexed = set(cache.trusted_folder(folder, manifest, index_key, root) or ())
@@ -189,6 +195,8 @@ def _same_numbers(order: list, fps: list, adds: list) -> bool:
 
 def _full(fps: list, results: list) -> tuple[int, dict, State]:
     """Postings of every term, read from Whoosh's parts and renumbered into document order."""
+    from .whoosh_index import IndexStats  # imported where it runs (see _shards)
+
     number = {fp: n for n, fp in enumerate(fps)}
     stats = IndexStats(len(fps))
     exact = [()] * len(fps)

@@ -21,6 +21,7 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.codec.memory import MemoryCodec
 from whoosh.codec.whoosh3 import W3Codec
 
+from gongkai import memory
 from gongkai.parallel import main_module_hidden
 
 from .analysis import tokens
@@ -29,9 +30,6 @@ from .documents import FIELDS
 BATCH = 500           # documents per in-memory Whoosh index
 PART = 2500           # documents per worker process
 PARALLEL_FROM = 2000  # documents; below this, indexing in the build process is quicker
-# The persistent index (a build) goes to worker processes sooner: the build writes its pages while
-# they index (incremental.start_search_files), so their start-up cost is hidden, not added.
-WORKERS_FROM = 300
 
 
 class CatalogueTokenizer(Tokenizer):
@@ -161,7 +159,7 @@ PARTS = 2
 # segments of this size alone; the export reads every segment and numbers documents by
 # fingerprint, so the files are the same however the parts are cut.
 POOL_MB = 64
-SEGMENT = 1000
+SEGMENT = 500
 
 
 @dataclass
@@ -229,6 +227,7 @@ def update_part(folder: str, fold, adds: list[tuple[str, tuple, dict]], removes:
             for fp, exact, texts in adds[start:start + SEGMENT]:
                 writer.add_document(fp=fp, exact=tuple(exact), texts=texts, **texts)
             writer.commit()
+            memory.release()  # the segment's pool, before the next one fills
     if full:
         with ix.reader() as reader:
             return old, _part_stats(reader)
