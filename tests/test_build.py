@@ -196,11 +196,25 @@ def test_rebuild_reusing_unchanged_pages_equals_a_fresh_build(built_mini, tmp_pa
     # files (hard-linked: the same inode), and the whole site is still what a fresh build writes.
     listings = ["index.html", "table/index.html", "category/shehui-jiuzhu/index.html", "stats/index.html"]
     before = {name: (incremental / "output" / name).stat().st_ino for name in listings}
+    search_before = search_files(incremental / "output")
     path.write_text(path.read_text(encoding="utf-8") + "\n本季度支出明细见附件。\n", encoding="utf-8")
     assert run_build(incremental).returncode == 0
     assert {name: (incremental / "output" / name).stat().st_ino for name in listings} == before
     left = assert_equals_a_fresh_build(incremental, tmp_path / "fresh-2")
     assert [k for k, v in left.items() if "本季度支出明细见附件。".encode() in v and k.startswith("items/")]
+    # The search files: each one whose bytes did not change is the previous build's file (linked),
+    # each one that changed (the edited item's postings and result record) is written anew.
+    search_after = search_files(incremental / "output")
+    same_bytes = {name for name, (_inode, data) in search_after.items() if search_before.get(name, (0, b""))[1] == data}
+    linked = {name for name, (inode, _data) in search_after.items() if search_before.get(name, (0, b""))[0] == inode}
+    assert linked == same_bytes and linked and len(linked) < len(search_after)
+    assert "index-meta.json" not in linked  # it names the new data folder
+
+
+def search_files(output: Path) -> dict[str, tuple[int, bytes]]:
+    """{path under search/ with the data folder's name left out: (inode, bytes)} of the index files."""
+    return {"/".join(p.relative_to(output / "search").parts[1:]) if p.parent != output / "search"
+            else p.name: (p.stat().st_ino, p.read_bytes()) for p in (output / "search").rglob("*.json")}
 
 
 def test_a_new_build_date_rewrites_the_pages_that_state_it(built_mini, tmp_path):

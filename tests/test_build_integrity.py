@@ -580,6 +580,47 @@ def test_a_value_that_cannot_be_pickled_leaves_the_previous_cache_file(cache_pro
     assert sorted(p.name for p in path.parent.iterdir()) == ["x.cache"]  # no temporary file left
 
 
+def test_a_previous_file_is_linked_only_with_the_same_bytes_from_a_real_folder_inside(tmp_path):
+    """cache.Unchanged: the previous output's file becomes the new one only when it holds exactly
+    the bytes about to be written; never a changed file, a symlink, or a file reached through a
+    symlinked folder (the new site would share a file outside the output)."""
+    from gongkai.cache import Unchanged
+
+    previous, new, outside = tmp_path / "output", tmp_path / "staging", tmp_path / "outside"
+    for folder in (previous / "search/data-0123456789/s", new, outside):
+        folder.mkdir(parents=True)
+    (previous / "search/data-0123456789/s/0.json").write_bytes(b'{"a":[1]}')
+    (previous / "search/changed.json").write_bytes(b'{"a":[2]}')
+    (outside / "0.json").write_bytes(b'{"a":[1]}')
+    (previous / "search/symlinked.json").symlink_to(outside / "0.json")
+    (previous / "search/data-fedcba9876").symlink_to(outside)
+    unchanged = Unchanged(previous)
+    assert unchanged.link("search/data-0123456789/s/0.json", new / "same.json", b'{"a":[1]}')
+    assert (new / "same.json").stat().st_ino == (previous / "search/data-0123456789/s/0.json").stat().st_ino
+    assert not unchanged.link("search/changed.json", new / "changed.json", b'{"a":[3]}')
+    assert not unchanged.link("search/symlinked.json", new / "symlinked.json", b'{"a":[1]}')
+    assert not unchanged.link("search/data-fedcba9876/0.json", new / "through.json", b'{"a":[1]}')
+    assert not unchanged.link("search/missing.json", new / "missing.json", b"")
+    assert sorted(p.name for p in new.iterdir()) == ["same.json"]
+
+
+@pytest.mark.parametrize("meta, expected", [
+    (b'{"data": "data-0123456789/"}', "data-0123456789/s/0a.json"),
+    (b'{"data": "../../../etc/"}', "data-abcdefabcd/s/0a.json"),
+    (b'{"data": 5}', "data-abcdefabcd/s/0a.json"),
+    (b"not json", "data-abcdefabcd/s/0a.json"),
+    (None, "data-abcdefabcd/s/0a.json"),
+])
+def test_the_previous_search_files_are_looked_for_only_under_a_data_folder_name(meta, expected):
+    """The previous index-meta.json names its data folder; anything but such a name (a hand-edited
+    or hostile file) is ignored, and the files are then looked for at their own names."""
+    from gongkai.search.export import previous_path
+
+    where = previous_path(meta)
+    assert where("data-abcdefabcd/s/0a.json") == expected
+    assert where("index-meta.json") == "index-meta.json"
+
+
 def test_memory_a_phase_freed_goes_back_to_the_system():
     """gongkai.memory.release(): on Linux with glibc, freed heap space between live objects is
     returned (the build calls it between phases); elsewhere it reports that it could not ask."""

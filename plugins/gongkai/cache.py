@@ -329,6 +329,35 @@ class PageReuse:
             save(self.store, self.fingerprint, self.new, self.project)
 
 
+class Unchanged:
+    """Files of the previous output linked into the new one when they hold exactly the bytes this
+    build is about to write: a link is one directory entry, a new file an inode and its data blocks
+    (2,300 files for the search of a 10,000-item site, most of which a small edit leaves alone).
+    The bytes are compared, never sizes or times, so a file changed by hand is written again, and
+    a file is taken only from a real folder inside the previous output, never through a symlink."""
+
+    def __init__(self, previous_output: Path):
+        self.root, self.real, self.folders = Path(previous_output), os.path.realpath(previous_output), {}
+
+    def link(self, relative: str, target: Path, data: bytes) -> bool:
+        """Whether `relative` (in the previous output) held `data` and is now also `target`."""
+        old = self.root / relative
+        if not self._inside(os.path.dirname(relative)) or not _plain_file(old):
+            return False
+        try:
+            if old.stat().st_size != len(data) or old.read_bytes() != data:
+                return False
+            os.link(old, target)
+        except OSError:  # no hard links here, or the file went: the caller writes it
+            return False
+        return True
+
+    def _inside(self, folder: str) -> bool:
+        if folder not in self.folders:
+            self.folders[folder] = os.path.realpath(self.root / folder) == os.path.normpath(os.path.join(self.real, folder))
+        return self.folders[folder]
+
+
 def _plain_file(path: Path) -> bool:
     """A regular file, not a symlink (a link would make the new output share whatever it points at)."""
     try:

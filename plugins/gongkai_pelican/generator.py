@@ -18,11 +18,12 @@ from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 
 from gongkai import memory
-from gongkai.cache import PageReuse, derive_key, fingerprint
+from gongkai.cache import PageReuse, Unchanged, derive_key, fingerprint
 from gongkai.editor import admin
 from gongkai.errors import CatalogueInvalid
 from gongkai.project import load_project
 from gongkai.report.site import link_of, published, sitemap_urls
+from gongkai.search.export import previous_path
 from gongkai.search.find import documents
 from gongkai.search.incremental import start_search_files
 from gongkai.site import data, feeds, pages
@@ -36,7 +37,9 @@ PAGES_CACHE = "gongkai-pages.cache"
 # Pages whose size grows with the catalogue: written piece by piece (write_page). Every other page
 # is small, and one write of the whole text is quicker than a write per piece (0.1 µs a piece).
 GROWING_PAGES = {"table", "listing", "facets", "sitemap"}
-SEARCH_PAGE = "search/index.html"
+SEARCH = "search"
+SEARCH_PAGE = f"{SEARCH}/index.html"
+SEARCH_META = f"{SEARCH}/index-meta.json"
 _log = logging.getLogger(__name__)
 
 
@@ -107,8 +110,15 @@ class GongkaiGenerator(Generator):
         reuse.save()  # safe at any moment: a page is reused only if output/ holds the recorded bytes
 
     def write_search(self, writer, out: Path, site, files: dict[str, bytes]) -> None:
-        """The static index files, then the search page (its empty state lists the 一级事项)."""
-        write_files(out / "search", files)
+        """The static index files, then the search page (its empty state lists the 一级事项). The
+        files the previous build wrote with the same bytes are linked from it (cache.Unchanged)."""
+        previous = Path(self.settings.get("GONGKAI_FINAL_OUTPUT", self.output_path))
+        unchanged = Unchanged(previous)
+        try:
+            where = previous_path((previous / SEARCH_META).read_bytes())
+        except OSError:
+            where = previous_path(None)
+        write_files(out / SEARCH, files, lambda name, target, content: unchanged.link(f"{SEARCH}/{where(name)}", target, content))
         writer.write_file(SEARCH_PAGE, self.get_template("search"), self.context,
                           relative_urls=self.settings["RELATIVE_URLS"], page_title="搜索",
                           search_categories=pages.category_links(site))
@@ -198,10 +208,12 @@ def search_doc_numbers(searched: list) -> dict[str, int]:
     return {item.index_no: n for n, item in enumerate(searched)}
 
 
-def write_files(folder: Path, files: dict[str, bytes]) -> None:
+def write_files(folder: Path, files: dict[str, bytes], linked=None) -> None:
     """Each folder made once, not once per file: a search index has thousands of files in a few
-    folders, and every mkdir is a file-system call (a slow one on some disks)."""
+    folders, and every mkdir is a file-system call (a slow one on some disks). `linked(name,
+    target, bytes)`: whether the file was linked instead (cache.Unchanged)."""
     for parent in sorted({(folder / name).parent for name in files}):
         parent.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():
-        (folder / name).write_bytes(content)
+        if not (linked and linked(name, folder / name, content)):
+            (folder / name).write_bytes(content)

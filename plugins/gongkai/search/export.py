@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from array import array
 from dataclasses import dataclass
 
@@ -183,6 +184,27 @@ def facets(items: list, catalogue, words: Vocabulary) -> tuple[dict, list, list]
     per_document = [sets.setdefault(tuple(position[k][values[k][d]] for k in FACET_ORDER), len(sets))
                     for d in range(len(items))]
     return used, [list(s) for s in sets], per_document
+
+
+DATA_FOLDER = re.compile(r"data-[0-9a-f]{10}/")
+
+
+def previous_path(previous_meta: bytes | None):
+    """name -> where the previous export kept the same file: its data folder (named in its
+    index-meta.json, `previous_meta`) in place of this one's. A name that does not fit the format
+    (a hand-edited or hostile file: "../../") maps every file to itself."""
+    try:
+        old = json.loads(previous_meta)["data"] if previous_meta else None
+    except (ValueError, TypeError, KeyError):
+        old = None
+    if not isinstance(old, str) or not DATA_FOLDER.fullmatch(old):
+        return lambda name: name
+
+    def where(name: str) -> str:
+        match = DATA_FOLDER.match(name)
+        return old + name[match.end():] if match else name
+
+    return where
 
 
 def export(data: SearchData, catalogue, synonyms, freshness: dict, words: Vocabulary) -> dict[str, bytes]:
