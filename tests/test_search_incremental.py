@@ -72,6 +72,32 @@ def test_incremental_exports_equal_full_ones_after_edits_additions_and_deletions
     assert kept == fresh and "full" in taken
 
 
+def test_whoosh_merges_only_the_small_segments_edits_leave_and_the_worn_ones(tmp_path, monkeypatch):
+    """whoosh_index.merge_policy: a full fill keeps its SEGMENT-sized segments (Whoosh's own policy
+    rewrites them into one from 17 in a part); five one-document segments left by edits are merged
+    into one; a segment with more than a quarter of its documents deleted is rewritten without them."""
+    import whoosh.index
+
+    from gongkai.search import whoosh_index
+    from gongkai.search.documents import FIELDS
+
+    monkeypatch.setattr(whoosh_index, "SEGMENT", 4)
+    folder = str(tmp_path / "part")
+    doc = lambda n: (f"{n:064x}", (), {f.name: f"第{n}号 低保名单 {f.name}" for f in FIELDS})
+    sizes = lambda: sorted(s.doc_count_all() for s in whoosh.index.open_dir(folder)._segments())
+    whoosh_index.update_part(folder, None, [doc(n) for n in range(40)], [], False)
+    assert sizes() == [4] * 10  # MERGE_SMALL would have merged them at the 6th commit
+    for n in range(40, 45):
+        whoosh_index.update_part(folder, None, [doc(n)], [], False)
+    assert sizes() == [1] * 5 + [4] * 10
+    whoosh_index.update_part(folder, None, [doc(45)], [], False)  # a commit merges what was there before it
+    assert sizes() == [4] * 10 + [6]  # the five small ones and the new document, now one segment
+    whoosh_index.update_part(folder, None, [], [f"{0:064x}", f"{1:064x}"], False)  # half of the first segment
+    assert sizes() == [2] + [4] * 9 + [6]
+    with whoosh.index.open_dir(folder).searcher() as searcher:
+        assert searcher.doc_count() == 44 and searcher.document_number(fp=f"{0:064x}") is None
+
+
 def test_an_index_folder_not_matching_its_signed_manifest_is_deleted_unopened(project, monkeypatch):
     exports(project, monkeypatch)
     folder = project / ".cache/pelican" / incremental.INDEX

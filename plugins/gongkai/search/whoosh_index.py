@@ -160,6 +160,26 @@ PARTS = 2
 # fingerprint, so the files are the same however the parts are cut.
 POOL_MB = 64
 SEGMENT = 500
+# Whoosh's own merge policy (MERGE_SMALL) rewrites the full segments too: from 17 in a part (a
+# 17,000-document site) it merges them into one at a commit, again and again as a 50,000-document
+# index fills. merge_policy() merges only the small segments rebuilds leave (an edit each), once
+# there are MERGE_FROM of them (MERGE_SMALL's own threshold), and any segment a quarter deleted.
+MERGE_FROM = 5
+
+
+def merge_policy(writer, segments: list) -> list:
+    """A Whoosh merge policy (writer.commit's mergetype): the segments it merges go to
+    writer.add_reader, the ones it returns stay as they are."""
+    from whoosh.reading import SegmentReader
+
+    small = [s for s in segments if s.doc_count_all() < SEGMENT // 2]
+    worn = [s for s in segments if s not in small and s.deleted_count() * 4 > s.doc_count_all()]
+    merged = (small if len(small) >= MERGE_FROM else []) + worn
+    for segment in merged:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if s not in merged]
 
 
 @dataclass
@@ -226,7 +246,7 @@ def update_part(folder: str, fold, adds: list[tuple[str, tuple, dict]], removes:
                 writer.delete_by_term("fp", fp)
             for fp, exact, texts in adds[start:start + SEGMENT]:
                 writer.add_document(fp=fp, exact=tuple(exact), texts=texts, **texts)
-            writer.commit()
+            writer.commit(mergetype=merge_policy)
             memory.release()  # the segment's pool, before the next one fills
     if full:
         with ix.reader() as reader:
