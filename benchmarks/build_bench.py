@@ -8,7 +8,7 @@ same run, each in a fresh process (wall time and peak RSS from wait4):
   - ours, rebuild after changing one item (cache on, the previous output there to reuse);
   - plain Pelican, cold, the same bodies as ordinary articles (its default theme);
   - plain Pelican, rebuild after changing one article (CACHE_CONTENT and LOAD_CONTENT_CACHE on).
-Each row starts once the previous build's background clean-up is over (settle()).
+Each row starts once the previous build's background clean-up is over (search_bench.settle).
 Budgets (issue 15): ours cold with search <= 0.8 x plain Pelican cold, at 2,000 and at 10,000
 items; one-item rebuild with search <= 20 % of our cold build at 10,000; peak memory <= 1.5 x
 plain Pelican's. The machine is shared: only ratios measured in the same run mean anything, so
@@ -20,7 +20,6 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -44,20 +43,8 @@ CACHE_PATH = ".cache"
 """
 
 
-def settle(folder: Path, limit: float = 120.0) -> None:
-    """Each row starts on a quiet machine: the build before it has finished deleting the output it
-    replaced (gongkai.output deletes it in the background, after the build has returned, so the
-    editor never waits for it) and the kernel has written its files to disk. Without this, a row
-    measured right after a large build shares the disk and the second core with that clean-up."""
-    deadline = time.monotonic() + limit
-    while any(folder.glob("*.trash-*")) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    os.sync()
-
-
 def measure(cmd: list[str], cwd: Path) -> tuple[float, float]:
-    """(seconds, peak MB of the largest process) of one build (search_bench.measure), started settled."""
-    settle(cwd)
+    """(seconds, peak MB of the largest process) of one build (search_bench.measure)."""
     result = measured(cmd, cwd)
     return result["seconds"], result["maxrss_mb"]
 

@@ -107,6 +107,18 @@ def tree_rss_kb(root_pid: int) -> int:
     return sum(rss.get(pid, 0) for pid in family)
 
 
+def settle(folder: Path, limit: float = 120.0) -> None:
+    """Each build measured starts on a quiet machine: the build before it has finished deleting
+    the output it replaced (gongkai.output deletes it in the background, after the build has
+    returned, so the editor never waits for it) and the kernel has written its files to disk.
+    Without this, a build measured right after a large one shares the disk and the second core
+    with that clean-up."""
+    deadline = time.monotonic() + limit
+    while any(Path(folder).glob("*.trash-*")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    os.sync()
+
+
 def measure(cmd: list[str], cwd: Path) -> dict:
     """Wall time, CPU time (user + system of the process and every worker it waited for: the fair
     number on a shared, loaded machine), ru_maxrss from wait4 (the largest single process of the
@@ -115,6 +127,7 @@ def measure(cmd: list[str], cwd: Path) -> dict:
     import tempfile
 
     env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
+    settle(cwd)
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err, text=True)
