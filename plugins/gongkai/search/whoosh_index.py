@@ -155,9 +155,10 @@ PARTS = 2
 # them once it holds this much (its own estimate); spilling cost 40 % of a 10,000-item cold index.
 # Documents are committed SEGMENT at a time instead, one segment each, so the pool never fills:
 # at 10,000 items the search process peaked at 303 MB with one 5,000-document segment a part and
-# a 256 MB pool, and peaks at 171 MB so (10.5 s -> 11.7-12.5 s). Whoosh's default merge policy leaves
-# segments of this size alone; the export reads every segment and numbers documents by
-# fingerprint, so the files are the same however the parts are cut.
+# a 256 MB pool, and at 171 MB with 1,000 (10.5 s -> 11.7-12.5 s); at 2,000 items 1,000 documents
+# took it to 95 MB, the build's largest process, and 500 to 79 MB (the same time within the
+# noise). The export reads every segment and numbers documents by fingerprint, so the files are
+# the same however the parts are cut.
 POOL_MB = 64
 SEGMENT = 500
 # Whoosh's own merge policy (MERGE_SMALL) rewrites the full segments too: from 17 in a part (a
