@@ -98,6 +98,30 @@ def test_whoosh_merges_only_the_small_segments_edits_leave_and_the_worn_ones(tmp
         assert searcher.doc_count() == 44 and searcher.document_number(fp=f"{0:064x}") is None
 
 
+def test_a_part_filled_from_empty_is_read_from_what_whoosh_indexed_exactly_as_from_its_postings(tmp_path, monkeypatch):
+    """whoosh_index._Recorder: a cold fill takes its statistics while Whoosh indexes instead of
+    reading every posting back; they must be the very numbers (and term order) the reader gives."""
+    import whoosh.index
+
+    from gongkai.search import whoosh_index
+    from gongkai.search.documents import FIELDS
+
+    monkeypatch.setattr(whoosh_index, "SEGMENT", 3)  # several segments, the last one short
+    texts = ["低保名单 低保 名单 2024年", "", "临时救助 救助 救助对象审核确认 ABC abc", "特困人员 😀 Ω 低保"]
+    doc = lambda n: (f"{n:064x}", (f"2024-{n:05d}",), {f.name: texts[(n + i) % len(texts)]
+                                                       for i, f in enumerate(FIELDS) if (n + i) % 5})
+    folder = str(tmp_path / "part")
+    _old, recorded = whoosh_index.update_part(folder, None, [doc(n) for n in range(11)], [], True)
+    with whoosh.index.open_dir(folder).reader() as reader:
+        read_back = whoosh_index._part_stats(reader)
+    assert recorded == read_back
+    assert [list(terms) for terms in recorded.postings.values()] == [list(terms) for terms in read_back.postings.values()]
+    assert recorded.postings[FIELDS[0].name]["低保"][0].tolist()  # not an empty comparison
+    assert whoosh.index.open_dir(folder).schema == whoosh_index.persistent_schema()  # no hook left in the TOC
+    _old, again = whoosh_index.update_part(folder, None, [doc(11)], [], True)  # not empty: read back
+    assert again.fps == read_back.fps + [doc(11)[0]]
+
+
 def test_an_index_folder_not_matching_its_signed_manifest_is_deleted_unopened(project, monkeypatch):
     exports(project, monkeypatch)
     folder = project / ".cache/pelican" / incremental.INDEX
