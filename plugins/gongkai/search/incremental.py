@@ -10,7 +10,8 @@ analysed again.
 The export then takes one of two paths, both ending in the same bytes:
 - full (no usable state, or documents added or removed so that document numbers move, or a
   field's rounded average length or the shard count changed): every term's postings are read from
-  Whoosh (on two processes for a large catalogue) and every shard is encoded (export.py);
+  Whoosh (on two processes for a large catalogue; a part filled from empty, as in a cold build,
+  keeps what Whoosh indexed as it indexed it instead) and every shard is encoded (export.py);
 - incremental (an edit: every document keeps its number): only the tokens of the changed
   documents' old and new versions (their Whoosh term vectors) are patched in the previous shards,
   whose bytes are kept in the signed state; every other shard is reused as it was.

@@ -4,6 +4,8 @@ Whoosh runs at build time only. Each field of documents.FIELDS is a Whoosh TEXT 
 CatalogueTokenizer (the project's normalisation and unigram/bigram tokens). From the finished
 index we read, through Whoosh's reader API, every term's postings with their frequencies and
 every document's field lengths: what BM25F needs, and what export.py turns into static files.
+(A persistent part filled from empty takes the same numbers from Whoosh's own analysis while it
+indexes: _Recorder.)
 
 Whoosh is pure Python, so a 10,000-item catalogue is indexed in parts: one in-memory index per
 BATCH documents (small, so Whoosh's sorting pool never spills and memory stays flat), whose
