@@ -211,6 +211,37 @@ def test_rebuild_reusing_unchanged_pages_equals_a_fresh_build(built_mini, tmp_pa
     assert "index-meta.json" not in linked  # it names the new data folder
 
 
+def test_a_page_changed_in_output_by_hand_is_rendered_again(built_mini, tmp_path):
+    """A page is reused only while output/ holds the very file the last build wrote (its inode,
+    size and modification time, as git's index knows work-tree files). Changed in place (same
+    inode, same size), or replaced by a copy with the same size and time (cp -p, rsync -t), it
+    is written anew: the rebuild equals a fresh build."""
+    project = tmp_path / "hand"
+    copy_project(project, with_content=False)
+    replace_parts(project, built_mini)
+    assert run_build(project).returncode == 0
+    pages = sorted((project / "output/items").glob("*/index.html"))
+    edited, replaced = pages[0], pages[1]
+    for page in (edited, replaced):
+        assert b"<h1" in page.read_bytes()
+    inode = edited.stat().st_ino
+    with edited.open("r+b") as handle:  # in place, as an editor saving the file
+        data = handle.read()
+        handle.seek(0)
+        handle.write(data.replace(b"<h1", b"<h2", 1))
+    times = replaced.stat()
+    other = replaced.with_name("copy.html")
+    other.write_bytes(replaced.read_bytes().replace(b"<h1", b"<h2", 1))
+    os.utime(other, ns=(times.st_atime_ns, times.st_mtime_ns))
+    os.replace(other, replaced)
+    assert (edited.stat().st_ino, edited.stat().st_size) == (inode, len(data))
+    assert replaced.stat().st_mtime_ns == times.st_mtime_ns and replaced.stat().st_size == times.st_size
+    assert run_build(project).returncode == 0
+    for page in (edited, replaced):
+        assert page.read_bytes().count(b"<h1") == 1
+    assert_equals_a_fresh_build(project, tmp_path / "fresh")
+
+
 def search_files(output: Path) -> dict[str, tuple[int, bytes]]:
     """{path under search/ with the data folder's name left out: (inode, bytes)} of the index files."""
     return {"/".join(p.relative_to(output / "search").parts[1:]) if p.parent != output / "search"

@@ -27,6 +27,8 @@ from test_build import snapshot
 from test_serve import fetch, free_port, wait_for
 from test_validation import BAD, MISTAKES
 
+from gongkai import output
+
 ITEM = "content/items/社会救助/低保名单.md"
 PAGE = "items/11530000MB0123456X-2024-00001/index.html"
 TITLE_1, TITLE_2 = "城乡最低生活保障对象名单", "低保对象名单（第二版）"
@@ -43,10 +45,14 @@ def retitle(root: Path, old: str, new: str) -> None:
 
 
 def left_overs(root: Path) -> list[str]:
-    """Folders a build left beside output/ (deletion of the replaced site runs in the background)."""
+    """Folders a build left beside output/ (deletion of the replaced site runs in the background),
+    but for one frame: the folders of a replaced site, kept for the next build (output.FRAME)."""
     deadline = time.monotonic() + 20
     while True:
         found = sorted(p.name for p in root.glob("output.*") if p.name != "output.lock")
+        frames = [name for name in found if output.FRAME.fullmatch(name[len("output"):])]
+        if len(frames) == 1 and not any(p.is_file() or p.is_symlink() for p in (root / frames[0]).rglob("*")):
+            found.remove(frames[0])
         if not found or time.monotonic() > deadline:
             return found
         time.sleep(0.2)
@@ -278,6 +284,36 @@ def test_committed_symlinks_beside_output_are_never_followed(tmp_path, sites):
     assert refused.stderr.strip().endswith("它必须是普通文件，不能是链接或文件夹，所在文件夹必须可写。未生成网站，没有删除或写入任何文件。")
     assert lock_target.read_text(encoding="utf-8") == "锁文件指向的内容"
     assert snapshot(clone / "output").keys() == sites[1].keys()
+
+
+def folders(site: Path) -> set[str]:
+    return {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_dir()}
+
+
+def test_a_build_takes_the_folders_of_the_site_it_replaced_and_nothing_else(built, sites, tmp_path):
+    """A replaced site's folders are kept, emptied of files, as the next build's staging folder
+    (output.frame-*: no folder made again per item page). What the next build publishes is exactly
+    a fresh build: a file or symlink found in the frame is deleted (never followed), a folder no
+    page needs is removed."""
+    retitle(built, TITLE_1, TITLE_2)
+    assert run_build(built).returncode == 0
+    assert left_overs(built) == []
+    [frame] = built.glob("output.frame-*")
+    assert (frame / "items").is_dir() and not [p for p in frame.rglob("*") if not p.is_dir()]
+    items_folder = (frame / "items").stat().st_ino
+    (frame / "items/planted.html").write_text("不应发布", encoding="utf-8")
+    (frame / "index.html").write_text("不应发布", encoding="utf-8")
+    kept = victim(tmp_path / "victim")
+    (frame / "linked").symlink_to(tmp_path / "victim")
+    (frame / "items/no-such-item/deeper").mkdir(parents=True)
+    retitle(built, TITLE_2, TITLE_1)
+    assert run_build(built).returncode == 0
+    assert not frame.exists() and (built / "output/items").stat().st_ino == items_folder  # taken, not made
+    assert snapshot(built / "output") == sites[1]
+    made = {str(Path(name).parent.as_posix()) for name in sites[1]}
+    expected = {p for name in made for p in [name, *(q.as_posix() for q in Path(name).parents)] if p != "."}
+    assert folders(built / "output") == expected
+    assert snapshot(tmp_path / "victim") == kept
 
 
 def test_a_folder_an_editor_named_like_a_backup_is_left_alone(built):

@@ -5,6 +5,7 @@ signed manifest is deleted and rebuilt, never opened."""
 from __future__ import annotations
 
 import pickle
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -168,6 +169,42 @@ def test_a_large_site_indexes_in_another_process_with_the_same_result(project, m
     kept = incremental.start_search_files(*args, p.paths.cache_dir, p.paths.root)()
     assert started == [1, 1] and kept == incremental.search_files(*args, None, p.paths.root)
     assert not (p.paths.cache_dir / incremental.HANDOVER).exists()  # the process removed what it was handed
+
+
+def test_a_rebuild_hands_the_search_process_only_the_texts_of_changed_documents(project, monkeypatch):
+    """A document the index already holds goes to the search process as its fingerprint alone
+    (known from the index's signed manifest). If the index folder is gone all the same, the
+    process lacks texts, the build indexes in its own process, and the files are still exact."""
+    monkeypatch.setattr(incremental, "WORKERS_FROM", 1)
+    handed = []
+    spawned = incremental._spawned
+    monkeypatch.setattr(incremental, "_spawned", lambda docs, *a: handed.append(docs[:]) or spawned(docs, *a))
+    here = []  # _shards run in this process (the spawned one imports the module afresh)
+    shards = incremental._shards
+    monkeypatch.setattr(incremental, "_shards", lambda docs, *a: here.append(len(docs)) or shards(docs, *a))
+
+    def build():
+        p = load(project, cache=True)
+        args = (documents(p), p.catalogue, p.synonyms, p.freshness, p.vocabulary)
+        kept = incremental.start_search_files(*args, p.paths.cache_dir, p.paths.root)()
+        assert kept == incremental.search_files(*args, None, p.paths.root)
+        return p
+
+    def with_texts(docs) -> list[str]:
+        return [texts["title"] for _fp, _exact, texts in docs if texts is not None]
+
+    p = build()
+    count = len(documents(p))
+    assert len(handed[0]) == count and len(with_texts(handed[0])) == count
+    edited = item_files(project)[5]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n名单已更新。\n", encoding="utf-8")
+    p = build()
+    title = next(i.title for i in p.catalogue.items if edited.as_posix().endswith(i.source))
+    assert len(handed[1]) == count and with_texts(handed[1]) == [title] and here == []
+    shutil.rmtree(p.paths.cache_dir / incremental.INDEX)
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n再次更新。\n", encoding="utf-8")
+    p = build()
+    assert with_texts(handed[2]) == [title] and here == [count] and (p.paths.cache_dir / incremental.INDEX).is_dir()
 
 
 def test_the_builds_own_process_never_imports_whoosh_when_another_process_indexes(project):

@@ -92,14 +92,17 @@ class Boundary:
         """Copy an accepted file into output/ at its URL; the only way a content/ file gets there.
 
         Judged again here, so a file replaced by a symlink between the checks and the copy is not
-        followed; returns the URL."""
+        followed; returns the URL. A file already at its URL was copied by this build (output is
+        the build's own new folder), after being judged: a 附件 many items share (a 10,000-item
+        catalogue links its 8 files 9,400 times) is judged and copied once."""
+        target = Path(output) / file.url
+        if target.exists():
+            return file.url
         again, reason = self._accept(file.source.relative_to(self.content).as_posix())
         if reason or again.url != file.url:
             raise BoundaryRefused(Problem(display, None, "", reason or f"“{file.source.name}”在检查之后被改动：请重新生成网站"))
-        target = Path(output) / file.url
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(file.source, target, follow_symlinks=False)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(file.source, target, follow_symlinks=False)
         return file.url
 
 

@@ -36,17 +36,29 @@ class BuildResult:
 
 def count_pages(site: Path) -> tuple[Counter, int, int]:
     """({kind: pages}, pages, files) of a built site: every .html file is a page; a kind only for
-    the sections named in PAGE_KINDS (the rest count in the total)."""
-    kinds, pages, files = Counter(), 0, 0
-    for folder, _dirs, names in os.walk(site):
-        files += len(names)
-        html = sum(name.endswith(".html") for name in names)
-        pages += html
-        parts = Path(folder).relative_to(site).parts
+    the sections named in PAGE_KINDS (the rest count in the total). One scandir per folder, the
+    folder's place carried down as a tuple: a 10,000-item site has 10,000 folders, and os.walk
+    with a relative path worked out for each took twice as long."""
+    kinds, totals = Counter(), [0, 0]
+
+    def visit(folder: str, parts: tuple) -> None:
+        html, below = 0, []
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    below.append(entry)
+                else:
+                    totals[1] += 1
+                    html += entry.name.endswith(".html")
+        totals[0] += html
         kind = PAGE_KINDS.get(parts[0]) if parts else None
         if kind and (parts[0] not in ONE_EACH or len(parts) == 2):
             kinds[kind] += html
-    return kinds, pages, files
+        for entry in below:
+            visit(entry.path, (*parts, entry.name))
+
+    visit(os.fspath(site), ())
+    return kinds, totals[0], totals[1]
 
 
 def summary(kinds: Counter, pages: int, files: int, seconds: float) -> str:

@@ -7,7 +7,8 @@ A cache is a shortcut past the checks, so it fails in two dangerous ways:
   size and mtime, a fixed detector or renderer) and the build republishes what validate rejects.
   So every key comes from `derive_key`: the build environment (the source of the core and the adapter, the
   version of every installed distribution and of Python) plus what the caller names (file
-  content hashes, schema, settings). Never sizes or modification times.
+  content hashes, schema, settings). Never sizes or modification times. (The files a build wrote
+  itself are another matter: PageReuse knows them by inode and time, see there.)
 - poisoned: a cache file is a pickle, and unpickling runs code. Anything inside the project can be
   placed by a commit (`git add -f .cache/...`), so a file is trusted only if it carries an
   HMAC-SHA256 tag made with a secret kept outside the project, in the user's cache folder.
@@ -24,6 +25,7 @@ import json
 import os
 import pickle
 import secrets
+import shutil
 import stat
 import sys
 import tempfile
@@ -217,6 +219,7 @@ class ParseCache:
         stored = load(path, key, project) if path else None
         self.entries = {shown: entry for shown, entry in stored.items() if _is_entry(entry)} \
             if isinstance(stored, dict) else {}
+        self.origins: dict[str, str] = {}
 
     def results(self, jobs: list[tuple[Path, str]], work) -> list:
         """work(job) per job: cached when the file's content is unchanged, else worked out (in parallel)."""
@@ -229,11 +232,21 @@ class ParseCache:
             # Kept only if the file did not change while it was parsed (an editor saving mid-build).
             if hashes[i] is not None and _content(jobs[i][0]) == hashes[i]:
                 self.entries[jobs[i][1]], self.dirty = (hashes[i], blob), True
+        self.origins = {shown: hashlib.sha256(f"{self.key}\0{shown}\0{digest}".encode()).hexdigest()
+                        for (_file, shown), digest in zip(jobs, hashes)
+                        if digest is not None and self.entries.get(shown, (None,))[0] == digest}
         gone = self.entries.keys() - {shown for _file, shown in jobs}  # deleted or renamed files
         for shown in gone:
             del self.entries[shown]
         self.dirty = self.dirty or bool(gone)
         return [fresh[shown] if shown in fresh else pickle.loads(self.entries[shown][1]) for _file, shown in jobs]
+
+    def origin(self, shown: str) -> str | None:
+        """What the last results() call's result for `shown` was worked out from: this cache's key
+        (code, libraries, schema, settings), the file's name and its content hash. Equal origins,
+        equal results: later steps key on it instead of hashing the parsed item again (page
+        reuse, the search fingerprints). None for a file read while it changed (or unreadable)."""
+        return self.origins.get(shown)
 
     def save(self) -> None:
         if self.path and self.dirty:
@@ -266,12 +279,17 @@ def _content(file: Path) -> str | None:
 #
 # An item page is a pure function of the values in its key (the item, its neighbours, its badge,
 # its attachments' content, the registries, the settings, the templates, and through derive_key
-# the code and library versions). The store records, per page, that key and the SHA-256 of the
-# bytes the build wrote for it. A page is reused (hard-linked into the new output) only when its
-# key is unchanged AND the file now in output/ has exactly those bytes. So the store never has to
-# be kept in step with output/: a build killed after saving it but before the swap, an output/
-# restored or edited by hand, a page from another build — each fails the byte check and the page
-# is rendered again.
+# the code and library versions). The store records, per page, that key and the identity of the
+# file the build wrote for it: device, inode, size and modification time in nanoseconds, what git's
+# index keeps to know a work-tree file is the one it recorded. A page is reused (hard-linked into
+# the new output) only when its key is unchanged AND the file now in output/ is that very file. A
+# file written again, replaced, restored from a copy or taken from another build is another inode
+# or another time, so the store never has to be kept in step with output/: a build killed after
+# the swap but before saving the store, an output/ restored or edited by hand, a page from another
+# build — each fails the check and the page is rendered again. What it cannot see, as git cannot, is
+# a file changed in place that keeps its size and has its time set back on purpose: whoever does
+# that can change the live site anyway. (Until 2026-11 the check read and hashed every page: 0.4 s
+# of a 10,000-item rebuild.)
 
 SETTINGS_IN_PAGES = ("SITENAME", "SITEURL", "RELATIVE_URLS", "DEFAULT_LANG")
 NOT_IN_PAGES = {"GONGKAI_FINAL_OUTPUT", "GONGKAI_BUILD_WAIT", "GONGKAI_CACHE"}
@@ -303,26 +321,26 @@ class PageReuse:
         return derive_key(self.fingerprint, *parts)
 
     def reuse(self, save_as: str, key: str, output: Path) -> bool:
-        """Link the previous build's page into `output` when its key and its bytes are the recorded ones."""
+        """Link the previous build's page into `output` when its key and its file are the recorded ones."""
         recorded = self.old.get(save_as)
-        old = self.previous / save_as
-        if not recorded or recorded[0] != key or not _plain_file(old):
+        if not recorded or recorded[0] != key:
             return False
-        data = old.read_bytes()
-        if hashlib.sha256(data).hexdigest() != recorded[1]:
+        old = os.path.join(self.previous, save_as)
+        if recorded[1] is None or _identity(old) != recorded[1]:
             return False
-        target = output / save_as
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = os.path.join(output, save_as)
+        _make_folder(os.path.dirname(target))
         try:
-            os.link(old, target)
+            os.link(old, target)  # the same file: its identity is unchanged
         except OSError:  # no hard links on this file system: a copy is still cheaper than rendering
-            target.write_bytes(data)
+            shutil.copyfile(old, target)
+            recorded = (key, _identity(target))
         self.new[save_as] = recorded
         return True
 
     def written(self, save_as: str, key: str, output: Path) -> None:
         """Record a page this build rendered."""
-        self.new[save_as] = (key, hashlib.sha256((output / save_as).read_bytes()).hexdigest())
+        self.new[save_as] = (key, _identity(os.path.join(output, save_as)))
 
     def save(self) -> None:
         if self.store:
@@ -356,6 +374,27 @@ class Unchanged:
         if folder not in self.folders:
             self.folders[folder] = os.path.realpath(self.root / folder) == os.path.normpath(os.path.join(self.real, folder))
         return self.folders[folder]
+
+
+def _make_folder(folder: str) -> None:
+    """os.makedirs(folder, exist_ok=True) in one call where the parent exists (an item page's
+    folder): makedirs first looks at the parent, a second file-system call per page."""
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+
+
+def _identity(path) -> tuple | None:
+    """(device, inode, size, modification time in ns) of a regular file; None for anything else (a
+    symlink would make the new output share whatever it points at) or a missing file."""
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns) if stat.S_ISREG(found.st_mode) else None
 
 
 def _plain_file(path: Path) -> bool:
@@ -406,8 +445,6 @@ def seal_folder(folder: Path, manifest: Path, key: str, project: Path, extra) ->
 
 
 def clear_folder(folder: Path) -> None:
-    import shutil
-
     folder = Path(folder)
     if os.path.islink(folder) or folder.is_file():
         folder.unlink()

@@ -262,10 +262,11 @@ def load_catalogue(paths: Paths, index_pattern: str | None = None, cache_path: P
     problems += file_problems
     items, rejected, rule_problems = [], [], []
     jobs = [(f, _relative(f, paths.root)) for f in files]
-    for item, item_problems, found in parsed.results(jobs, work):
+    for (_file, shown), (item, item_problems, found) in zip(jobs, parsed.results(jobs, work)):
         problems += item_problems
         rule_problems += found
         if item:
+            item.origin = parsed.origin(shown)
             (items if item.valid else rejected).append(item)
     parsed.save()
     pages, page_problems = guide.load_pages(paths.pages_dir, boundary, lambda p: _relative(p, paths.root))
@@ -288,10 +289,11 @@ def load_documents(catalogue: Catalogue, paths: Paths, files: list[Path], index_
     schema.compiled(work.schema_path, index_pattern)
     store = cache_path.with_name(cache_path.stem + "-documents" + cache_path.suffix) if cache_path else None
     parsed = ParseCache(store, derive_key("documents", paths.document_schema.read_bytes(), repr(work)), paths.root)
-    found = []
-    for document, document_problems, rules in parsed.results([(f, _relative(f, paths.root)) for f in files], work):
+    found, jobs = [], [(f, _relative(f, paths.root)) for f in files]
+    for (_file, shown), (document, document_problems, rules) in zip(jobs, parsed.results(jobs, work)):
         problems += document_problems
         if document:
+            document.origin = parsed.origin(shown)
             (catalogue.documents if document.valid else catalogue.rejected_documents).append(document)
             found.append((document, rules))
     parsed.save()

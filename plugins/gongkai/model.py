@@ -119,6 +119,10 @@ class Item(Unpickled):
     # Set on every load (gate.hold_scheduled): 定时发布 and 发布日期 after the build date. Checked
     # like any item, but out of public_items until that date.
     held: bool = False
+    # What the parse was worked out from (cache.ParseCache.origin: the parse's key, the file's name
+    # and content hash), set on load; None if unknown. Equal origins, equal parse (meta, body,
+    # html, plain, lines): page reuse and the search key on it instead of hashing those again.
+    origin: str | None = None
 
     title = property(lambda self: self.meta["事项名称"])
     index_no = property(lambda self: self.meta["索引号"])
@@ -178,6 +182,7 @@ class Document(Unpickled):
     # Kept for code written against items (the history step, 保密审查): a document has no 变更记录.
     history: list = field(default_factory=list)
     git_updated: dt.date | None = None
+    origin: str | None = None  # as Item.origin
 
     title = property(lambda self: self.meta["标题"])
     index_no = property(lambda self: self.meta["索引号"])

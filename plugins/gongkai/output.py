@@ -8,6 +8,14 @@ the same folder (so every move is a rename on one file system):
   output.staging-XXXX    one build in progress (a random, unique name per build)
   output.old-<ns>        the previous site during a two-rename swap (always complete)
   output.trash-XXXX      being deleted in the background
+  output.frame-XXXX      the folders of a replaced site, its files deleted: the next build's
+                         staging folder. A 10,000-item site has 10,000 folders (one per item
+                         page), and making a folder is the slowest thing a rebuild does on some
+                         disks (0.2 ms each here: 0.5–2.3 s a build). Adopting a frame, the
+                         build first removes anything in it that is not a folder (a committed
+                         output.frame-* must not publish its files); before the swap it removes
+                         the folders it left empty (a deleted item's), so the site is what a
+                         build from a new folder makes.
 
 The swap: on Linux one renameat2(RENAME_EXCHANGE) trades staging and output/, so output/ never
 disappears. Elsewhere (Windows, file systems without it) output/ → output.old-<ns>, then staging →
@@ -48,6 +56,7 @@ FAULTS = "GONGKAI_TEST_FAULTS"
 # named output.old or output.backup is never touched.
 LEFT_OVER = re.compile(r"\.(staging|staging-\w+|old-\d+|trash-[0-9a-f]{12}|replaced-\d+-\d+)", re.ASCII)
 OLD = re.compile(r"\.old-(\d+)", re.ASCII)
+FRAME = re.compile(r"\.frame-[0-9a-f]{12}", re.ASCII)
 _lock = None
 WAITING = "另一个生成正在进行（invoke build、invoke serve 或 pelican），等待它完成后再生成……"
 
@@ -64,10 +73,7 @@ def begin(settings: dict) -> Path:
     checked_output(settings)  # again: another build may have changed it while this one waited
     try:
         recover(final)
-        # mkdir, not mkdtemp: the folder becomes output/ and keeps the usual permissions (a web
-        # server reading it as another user must not meet mkdtemp's 0700).
-        staging = final.with_name(f"{final.name}.staging-{secrets.token_hex(6)}")
-        staging.mkdir()
+        staging = _staging(final)
     except OSError as exc:
         raise BuildRefused(f"构建失败：无法在 {_shown(final.parent, settings)} 中准备生成（{_reason(exc)}）。"
                            f"请检查文件夹的写入权限；上一次生成的 {final.name}/ 保持不变。") from None
@@ -87,6 +93,7 @@ def commit(settings: dict, staging: Path) -> Path:
     staging = Path(staging)
     _fault("before-swap")
     try:
+        _prune(staging)
         old = swap(staging, final)
     except OSError as exc:
         kept = (f"上一次生成的 {final.name}/ 保持不变" if os.path.isdir(final)
@@ -96,9 +103,57 @@ def commit(settings: dict, staging: Path) -> Path:
     settings["OUTPUT_PATH"] = str(final)
     _fault("after-swap")
     if old is not None:
-        discard(old, final)
+        discard(old, final, frame=True)
     _release()
     return final
+
+
+def _staging(final: Path) -> Path:
+    """This build's own folder: a frame left by an earlier build (see above), emptied of anything
+    but folders, or a new folder. mkdir, not mkdtemp: the folder becomes output/ and keeps the
+    usual permissions (a web server reading it as another user must not meet mkdtemp's 0700)."""
+    staging = final.with_name(f"{final.name}.staging-{secrets.token_hex(6)}")
+    frames = [p for p in final.parent.iterdir() if p.name.startswith(final.name)
+              and FRAME.fullmatch(p.name[len(final.name):]) and _real_dir(p)]
+    for frame in frames[1:]:
+        discard(frame, final)
+    if frames:
+        try:
+            _rename(frames[0], staging)
+            _folders_only(staging)
+            return staging
+        except OSError:
+            discard(staging, final)
+    staging.mkdir()
+    return staging
+
+
+def _folders_only(folder: Path) -> None:
+    """Delete everything below `folder` that is not a folder (files, symlinks: never followed)."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                _folders_only(entry.path)
+            else:
+                os.unlink(entry.path)
+
+
+def _prune(folder) -> bool:
+    """Remove the folders below `folder` that hold nothing (left in a frame by a site that had
+    them); whether `folder` itself is now empty."""
+    below, empty = [], True
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                below.append(entry.path)
+            else:
+                empty = False
+    for path in below:
+        if _prune(path):
+            os.rmdir(path)
+        else:
+            empty = False
+    return empty
 
 
 def checked_output(settings: dict) -> Path:
@@ -245,8 +300,9 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
-def discard(folder: Path, final: Path) -> None:
-    """Rename out of the way (an output.old-* is never half-deleted) and delete in the background."""
+def discard(folder: Path, final: Path, frame: bool = False) -> None:
+    """Rename out of the way (an output.old-* is never half-deleted) and delete in the background;
+    `frame`: keep its folders, as the next build's staging folder (see above)."""
     folder = Path(folder)
     if not _real_dir(folder):
         return
@@ -257,15 +313,21 @@ def discard(folder: Path, final: Path) -> None:
             _rename(folder, trash)
         except OSError:
             return  # tried again by the next build
-    _remove_in_background(trash)
+    _remove_in_background(trash, final.with_name(f"{final.name}.frame-{secrets.token_hex(6)}") if frame else None)
 
 
-def _remove_in_background(folder: Path) -> None:
+# Delete the files, then give the folders their frame name; if either fails, delete everything.
+KEEP_FOLDERS = 'find "$1" ! -type d -delete 2>/dev/null && mv -- "$1" "$2" 2>/dev/null || rm -rf -- "$1"'
+
+
+def _remove_in_background(folder: Path, frame: Path | None = None) -> None:
     """Neither delays the build nor competes with it for Python's lock: a detached `rm -rf` where
     there is one, else a daemon thread (whatever is left is removed by the next build). Read-only
-    files are made writable first, so a read-only output/ does not pile up."""
+    files are made writable first, so a read-only output/ does not pile up. `frame`: the folders
+    are kept under that name (KEEP_FOLDERS; where there is no `find`, deleted all the same)."""
     if os.name == "posix" and shutil.which("rm"):
-        subprocess.Popen(["sh", "-c", 'chmod -R u+w -- "$1" 2>/dev/null; rm -rf -- "$1"', "sh", str(folder)],
+        then = KEEP_FOLDERS if frame is not None and shutil.which("find") else 'rm -rf -- "$1"'
+        subprocess.Popen(["sh", "-c", f'chmod -R u+w -- "$1" 2>/dev/null; {then}', "sh", str(folder), str(frame)],
                          start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     else:
         threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"onerror": _writable_again}, daemon=True).start()

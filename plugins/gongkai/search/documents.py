@@ -35,7 +35,7 @@ def owner(entry):
     return getattr(entry, "item", None)
 
 
-def _category(entry) -> str:
+def category_text(entry) -> str:
     """一级/二级事项, and for a 公开信息 the name of its item, so 低保名单 finds its quarterly lists."""
     item = owner(entry)
     return f"{entry.category}\n{entry.subcategory}" + (f"\n{item.title}" if item is not None else "")
@@ -47,7 +47,7 @@ FIELDS = (
     Field("docno", "文号", 4.0, True, lambda i: i.meta.get("文号", "")),
     Field("index_no", "索引号", 3.0, True, lambda i: i.index_no),
     Field("content", "公开内容", 2.0, False, _lines("公开内容")),
-    Field("category", "一级/二级事项（公开信息另有所属事项）", 2.0, False, _category),
+    Field("category", "一级/二级事项（公开信息另有所属事项）", 2.0, False, category_text),
     Field("basis", "公开依据", 1.5, False, _lines("公开依据")),
     Field("unit", "公开主体", 1.5, False, lambda i: i.unit),
     Field("body", "正文", 1.0, False, lambda i: body_text(i)),

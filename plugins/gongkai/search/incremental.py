@@ -1,11 +1,13 @@
 """The search index kept between builds: a persistent Whoosh index updated by document, and an
 export that rewrites only the postings shards whose content changed.
 
-Each search document (a site item) is keyed by its fingerprint: the SHA-256 of what is indexed
-(the texts of documents.FIELDS and the exact-match keys). A build compares the fingerprints with
-those in the Whoosh index (whoosh_index.py, in the build's cache folder): it deletes the documents
-that are gone and adds the new ones (an edited item is one of each); unchanged items are not
-analysed again.
+Each search document (a site item) is keyed by its fingerprint: the SHA-256 of what it is indexed
+from (its parse's origin, cache.ParseCache.origin, and what it takes from its item; or, without an
+origin, the texts of documents.FIELDS and the exact-match keys themselves). A build compares the
+fingerprints with those in the Whoosh index (whoosh_index.py, in the build's cache folder): it
+deletes the documents that are gone and adds the new ones (an edited item is one of each);
+unchanged items are not analysed again, and their texts are not even worked out: the search
+process is handed the texts of the documents the index does not hold (known_fingerprints).
 
 The export then takes one of two paths, both ending in the same bytes:
 - full (no usable state, or documents added or removed so that document numbers move, or a
@@ -38,7 +40,7 @@ from pathlib import Path
 from .. import cache
 from ..errors import BuildRefused
 from ..parallel import main_module_hidden
-from .documents import FIELDS, TITLE, field_texts
+from .documents import FIELDS, TITLE, category_text, field_texts
 from .export import (
     EXACT_PREFIX,
     _quantised,
@@ -83,8 +85,40 @@ class State:
 def document(item, fold=None) -> tuple[str, tuple, dict]:
     """(fingerprint, exact keys, field texts) of one search document."""
     texts, exact = field_texts(item), exact_keys(item, fold)
-    digest = hashlib.sha256(json.dumps([texts, exact], ensure_ascii=False, sort_keys=True).encode("utf-8"))
-    return digest.hexdigest(), exact, texts
+    return fingerprint(item, fold, texts, exact), exact, texts
+
+
+def fingerprint(item, fold=None, texts: dict | None = None, exact: tuple | None = None) -> str:
+    """What a search document is indexed from, hashed. An item parsed this build (its origin
+    known, cache.ParseCache.origin) is named by its origin, the fold map and the texts it takes
+    from elsewhere (a 公开信息's item: category_text, unit), with no text worked out: a rebuild needs
+    the texts of the changed documents only (known_fingerprints). Without an origin: the texts
+    and exact keys themselves."""
+    origin = getattr(item, "origin", None)
+    if origin:
+        return hashlib.sha256("\0".join(("origin", origin, _fold_key(fold), category_text(item), item.unit)).encode()).hexdigest()
+    texts, exact = texts if texts is not None else field_texts(item), exact if exact is not None else exact_keys(item, fold)
+    return hashlib.sha256(json.dumps([texts, exact], ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _fold_key(fold) -> str:
+    """The fold map in a fingerprint: "" for the built-in one (its source is in every cache key)."""
+    if fold is None:
+        return ""
+    if id(fold) not in _FOLD_KEYS or _FOLD_KEYS[id(fold)][0] is not fold:
+        _FOLD_KEYS[id(fold)] = (fold, hashlib.sha256(json.dumps(fold, sort_keys=True).encode()).hexdigest())
+    return _FOLD_KEYS[id(fold)][1]
+
+
+_FOLD_KEYS: dict[int, tuple] = {}
+
+
+def known_fingerprints(cache_dir: Path, root: Path, fold) -> set:
+    """The documents the persistent index held when the last build sealed it (from its signed
+    manifest): their texts need not go to the search process. If the folder no longer matches the
+    manifest, the process finds texts missing and the work is done here (start_search_files)."""
+    sealed = cache.load(Path(cache_dir) / MANIFEST, _index_key(fold), root)
+    return set(sealed[1]) if isinstance(sealed, tuple) and len(sealed) == 2 and isinstance(sealed[1], list) else set()
 
 
 def search_files(items: list, catalogue, synonyms, freshness: dict, words, cache_dir: Path | None,
@@ -100,8 +134,9 @@ def start_search_files(items: list, catalogue, synonyms, freshness: dict, words,
     least WORKERS_FROM documents, the Whoosh work runs in a spawned process from now on, so the
     build writes its pages meanwhile on the other core (Whoosh is pure Python: a thread would share
     the interpreter with the page writing). Errors are raised by the returned function."""
-    docs = [document(item, fold) for item in items]
-    fps = [d[0] for d in docs]
+    spawn = cache_dir is not None and len(items) >= WORKERS_FROM
+    known = known_fingerprints(cache_dir, root, fold) if spawn else set()
+    fps = [fingerprint(item, fold) for item in items]
     if cache_dir is None or len(set(fps)) != len(fps):
         return lambda: export(build_search_data(items, fold), catalogue, synonyms, freshness, words)
     place = (Path(cache_dir), Path(root), fold)
@@ -110,14 +145,16 @@ def start_search_files(items: list, catalogue, synonyms, freshness: dict, words,
         cache.save(Path(cache_dir) / STATE, _state_key(fold), state, root)
         return assemble(shards, files, items, catalogue, synonyms, freshness, words)
 
-    if len(docs) < WORKERS_FROM:
-        few = docs
+    if not spawn:
+        few = [document(item, fold) for item in items]
         return lambda: finish(*_shards(few, *place))
+    # The texts of the documents the index already holds stay here (a rebuild's edit sends one).
+    docs = [(fp, None, None) if fp in known else document(item, fold) for fp, item in zip(fps, items)]
     future = _spawned(docs, *place)
     docs = None  # the texts went to the process (see _spawned): not kept here while pages are written
 
     def shards():
-        result = _result(future)  # None: the process could not read its file (then done here)
+        result = _result(future)  # None: the process could not read its file or lacked texts (then done here)
         return result or _shards([document(item, fold) for item in items], *place)
 
     return lambda: finish(*shards())
@@ -160,6 +197,10 @@ def _state_key(fold) -> str:
     return cache.derive_key("search-state", fold)
 
 
+def _index_key(fold) -> str:
+    return cache.derive_key("search-index", fold)
+
+
 def _shards(docs: list, cache_dir: Path, root: Path, fold, pools: bool = True) -> tuple[int, dict, State]:
     """The shards, through the persistent index; `pools`: whether a cold index may be filled by
     worker processes (not when this already runs in one, beside the page writing)."""
@@ -168,10 +209,12 @@ def _shards(docs: list, cache_dir: Path, root: Path, fold, pools: bool = True) -
     from .whoosh_index import update_parts
 
     fps = [d[0] for d in docs]
-    folder, manifest, index_key = cache_dir / INDEX, cache_dir / MANIFEST, cache.derive_key("search-index", fold)
+    folder, manifest, index_key = cache_dir / INDEX, cache_dir / MANIFEST, _index_key(fold)
     indexed = set(cache.trusted_folder(folder, manifest, index_key, root) or ())
-    state = cache.load(cache_dir / STATE, _state_key(fold), root)
     adds = [d for d in docs if d[0] not in indexed]
+    if any(texts is None for _fp, _exact, texts in adds):
+        return None  # sent without its texts (known_fingerprints), yet not in the index: done by the caller
+    state = cache.load(cache_dir / STATE, _state_key(fold), root)
     removes = sorted(indexed - set(fps))
     incremental = isinstance(state, State) and set(state.order) == indexed and _same_numbers(state.order, fps, adds)
     workers = min(2, os.cpu_count() or 1) if pools and len(fps) >= WORKERS_FROM and not incremental else 0
