@@ -136,3 +136,37 @@ def test_parsed_items_share_equal_keys_once_unpickled_and_read_the_same():
     assert [id(k) for k in first.lines] == [id(k) for k in second.lines]
     assert first.meta["公开主体"] is second.meta["公开主体"] and first.defaults is second.defaults
     assert first.meta["事项名称"] == "事项1" and second.meta["事项名称"] == "事项2"
+
+
+def test_an_items_origin_names_its_parse_and_changes_with_its_file_only(mini_project):
+    """ParseCache.origin: what page reuse and the search key an item on instead of its parsed
+    values. The same from the cache as parsed afresh, unique per file, changed for an edited file
+    only; unknown (None) for a file that changed while it was parsed."""
+    def origins(**options) -> dict:
+        return {i.source: i.origin for i in load(mini_project, **options).catalogue.items}
+
+    first = origins(cache=True)
+    assert all(first.values()) and len(set(first.values())) == len(first) >= 2
+    assert origins(cache=True) == first == origins()  # from the cache, and parsed without one
+    edited = sorted(first)[1]
+    path = mini_project / edited
+    path.write_text(path.read_text(encoding="utf-8") + "\n补充说明。\n", encoding="utf-8")
+    after = origins(cache=True)
+    assert [source for source in first if first[source] != after[source]] == [edited]
+
+
+def test_a_file_changed_while_it_is_parsed_has_no_origin(tmp_path):
+    from gongkai.cache import ParseCache
+
+    source = tmp_path / "a.md"
+    source.write_text("一", encoding="utf-8")
+
+    def work(job):
+        job[0].write_text("二", encoding="utf-8")  # an editor saving mid-build
+        return "parsed"
+
+    parsed = ParseCache(None, "key", tmp_path)
+    assert parsed.results([(source, "a.md")], work) == ["parsed"]
+    assert parsed.origin("a.md") is None
+    assert parsed.results([(source, "a.md")], lambda job: "again") == ["again"]
+    assert parsed.origin("a.md") is not None

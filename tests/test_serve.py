@@ -18,7 +18,7 @@ from http.server import ThreadingHTTPServer
 from conftest import BUILD_EPOCH, axe_violations
 from playwright.sync_api import expect
 
-from gongkai import buildreport
+from gongkai import buildreport, output
 from gongkai.errors import Problem
 from gongkai_tools.serve import Failure, Preview, inject_reload, preview_server, problem_page, site_handler
 
@@ -269,5 +269,8 @@ def test_build_report_round_trip_and_summary(tmp_path):
                  "docs/c/index.html", "unit/x/index.html", "theme/site.css"):
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_text("x", encoding="utf-8")
-    assert buildreport.summary(*buildreport.count_pages(site), 1.44) == (
+    (site / "items/gone/2023").mkdir(parents=True)  # left empty in a frame (output.py): removed, not counted
+    count = buildreport.PageCount()
+    assert output._prune(site, count.folder) is False and not (site / "items/gone").exists()
+    assert buildreport.summary(*count.result(), 1.44) == (
         "已生成网站：2 个事项页面、1 个公开信息页面、1 个列表页面，共 6 个网页、7 个文件，用时 1.4 秒。")

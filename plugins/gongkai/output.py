@@ -86,14 +86,14 @@ def begin(settings: dict) -> Path:
     return staging
 
 
-def commit(settings: dict, staging: Path) -> Path:
+def commit(settings: dict, staging: Path, visit=None) -> Path:
     """Swap the finished staging folder into place (returns output/); the replaced site is deleted
-    in the background."""
+    in the background. `visit(parts, file names)`: told every folder of the new site (_prune)."""
     final = Path(settings["GONGKAI_FINAL_OUTPUT"])
     staging = Path(staging)
     _fault("before-swap")
     try:
-        _prune(staging)
+        _prune(staging, visit)
         old = swap(staging, final)
     except OSError as exc:
         kept = (f"上一次生成的 {final.name}/ 保持不变" if os.path.isdir(final)
@@ -138,22 +138,23 @@ def _folders_only(folder: Path) -> None:
                 os.unlink(entry.path)
 
 
-def _prune(folder) -> bool:
+def _prune(folder, visit=None, parts: tuple = ()) -> bool:
     """Remove the folders below `folder` that hold nothing (left in a frame by a site that had
-    them); whether `folder` itself is now empty."""
-    below, empty = [], True
+    them); whether `folder` itself holds nothing. `visit(parts, file names)` is told every folder
+    on the way (the build's page count, buildreport.PageCount: one walk for both)."""
+    below, names = [], []
     with os.scandir(folder) as entries:
         for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                below.append(entry.path)
-            else:
-                empty = False
-    for path in below:
-        if _prune(path):
-            os.rmdir(path)
+            (below if entry.is_dir(follow_symlinks=False) else names).append(entry)
+    kept = bool(names)
+    for entry in below:
+        if _prune(entry.path, visit, (*parts, entry.name)):
+            os.rmdir(entry.path)
         else:
-            empty = False
-    return empty
+            kept = True
+    if visit:
+        visit(parts, [entry.name for entry in names])
+    return not kept
 
 
 def checked_output(settings: dict) -> Path:

@@ -39,9 +39,10 @@ def _begin(pelican) -> None:
 @stopping
 def _finish(pelican) -> None:
     _collector.fail_if_any()
-    final = output.commit(pelican.settings, Path(pelican.output_path))
+    count = buildreport.PageCount()
+    final = output.commit(pelican.settings, Path(pelican.output_path), count.folder)
     pelican.output_path = str(final)
-    line = buildreport.summary(*buildreport.count_pages(final), time.monotonic() - _started)
+    line = buildreport.summary(*count.result(), time.monotonic() - _started)
     print(line, flush=True)
     buildreport.write(buildreport.BuildResult(True, summary=line))
 
