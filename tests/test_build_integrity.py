@@ -316,6 +316,30 @@ def test_a_build_takes_the_folders_of_the_site_it_replaced_and_nothing_else(buil
     assert snapshot(tmp_path / "victim") == kept
 
 
+@pytest.mark.skipif(os.name != "posix", reason="frames are made by a detached shell on POSIX only")
+def test_a_folder_another_process_is_still_deleting_never_becomes_a_frame(tmp_path):
+    """A build finds an output.trash-* still being emptied by the previous build's background job
+    (invoke serve rebuilds at once): it renames it before deleting it, so that job's final rename
+    to output.frame-* fails and the next build cannot take folders something is deleting."""
+    final = tmp_path / "output"
+    trash = tmp_path / "output.trash-0123456789ab"
+    (trash / "items/a").mkdir(parents=True)
+    (trash / "items/a/index.html").write_text("x", encoding="utf-8")
+    output.discard(trash, final)  # as recover() does with a left-over
+    assert not trash.exists()
+    frame = tmp_path / "output.frame-0123456789ab"
+    # The earlier job, reaching its rename only now: its folder is gone, it makes nothing.
+    subprocess.run(["sh", "-c", output.KEEP_FOLDERS, "sh", str(trash), str(frame)], check=True)
+    assert not frame.exists()
+    assert left_overs(tmp_path) == []  # the renamed one is deleted whole, no frame either
+    # Unhindered, the same job deletes the files and keeps the folders under the frame's name.
+    (trash / "items/a").mkdir(parents=True)
+    (trash / "items/a/index.html").write_text("x", encoding="utf-8")
+    (trash / "linked").symlink_to(tmp_path)
+    subprocess.run(["sh", "-c", output.KEEP_FOLDERS, "sh", str(trash), str(frame)], check=True)
+    assert not trash.exists() and sorted(p.relative_to(frame).as_posix() for p in frame.rglob("*")) == ["items", "items/a"]
+
+
 def test_a_folder_an_editor_named_like_a_backup_is_left_alone(built):
     for name in ("output.old", "output.backup", "output.staging-notes.txt"):
         (built / name).mkdir()

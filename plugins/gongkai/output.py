@@ -307,13 +307,14 @@ def discard(folder: Path, final: Path, frame: bool = False) -> None:
     folder = Path(folder)
     if not _real_dir(folder):
         return
-    trash = folder
-    if not folder.name.startswith(final.name + ".trash-"):
-        trash = final.with_name(f"{final.name}.trash-{secrets.token_hex(6)}")
-        try:
-            _rename(folder, trash)
-        except OSError:
-            return  # tried again by the next build
+    # A new name each time, a left-over output.trash-* too: a deletion still running on its old
+    # name (an earlier build's, keeping folders) then finds it gone and makes no frame of it, so
+    # no frame is ever a folder another process is still deleting.
+    trash = final.with_name(f"{final.name}.trash-{secrets.token_hex(6)}")
+    try:
+        _rename(folder, trash)
+    except OSError:
+        return  # tried again by the next build
     _remove_in_background(trash, final.with_name(f"{final.name}.frame-{secrets.token_hex(6)}") if frame else None)
 
 
