@@ -259,3 +259,28 @@ def test_a_search_process_that_dies_fails_the_build_in_chinese():
         incremental._result(dead)
     assert str(refused.value) == ("构建失败：生成搜索索引的进程意外退出（可能是内存不足或被结束）。"
                                   "网站没有更新，上一次生成的 output/ 保持不变；请重新生成。")
+
+
+def test_counted_frequencies_are_exactly_what_whooshs_own_frequency_format_yields():
+    """whoosh_index.CountedFrequency counts our tokens with collections.Counter instead of a Whoosh
+    Token per token: the same (term, frequency, weight, encoded value) tuples, in the same order."""
+    from whoosh.analysis import StandardAnalyzer
+    from whoosh.formats import Frequency
+
+    from gongkai.search.whoosh_index import CatalogueTokenizer, CountedFrequency
+
+    texts = ["低保名单 低保名单 2024年低保", "", "  \n ", "Ｆｕｌｌ-width ＡＢＣ abc ABC abc", "臺灣 台湾 養老 养老",
+             "😀 emoji 😀 𠀀𠀁", "示民〔2024〕37号\n第二行：示民[2024]37号", "城乡居民最低生活保障" * 40]
+    compared = 0
+    for short in (True, False):
+        for analyzer in (CatalogueTokenizer(None, short), CatalogueTokenizer({"臺": "台"}, short)):
+            for boost in (1.0, 2.5):
+                for text in texts:
+                    ours = list(CountedFrequency(field_boost=boost).word_values(text, analyzer, mode="index"))
+                    theirs = list(Frequency(field_boost=boost).word_values(text, analyzer, mode="index"))
+                    assert ours == theirs, text
+                    compared += len(ours)
+    assert compared > 300
+    other = StandardAnalyzer()  # not ours: Whoosh's own counting
+    assert list(CountedFrequency().word_values("Hello hello world", other)) == \
+        list(Frequency().word_values("Hello hello world", other))
