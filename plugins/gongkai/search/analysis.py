@@ -120,8 +120,18 @@ def run_tokens(kind: str, text: str, unigrams: bool = True) -> list[str]:
 
 
 def tokens(text: str, fold: dict[str, str] | None = None, unigrams: bool = True) -> list[str]:
-    """Every token of `text` in order (repeats kept: the index counts them)."""
-    return [t for kind, run in runs(normalise(text, fold)) for t in run_tokens(kind, run, unigrams)]
+    """Every token of `text` in order (repeats kept: the index counts them): run_tokens of each of
+    runs(), written out in one loop over the regular expression's groups, since the index asks
+    for the tokens of every field of every document (a tenth of the search's time)."""
+    found = []
+    for han, word in _RUN.findall(normalise(text, fold)):
+        if word:
+            found.append(word)
+            continue
+        if unigrams or len(han) == 1:
+            found.extend(han)
+        found.extend([han[i:i + 2] for i in range(len(han) - 1)])
+    return found
 
 
 def compact(text: str, fold: dict[str, str] | None = None) -> str:
