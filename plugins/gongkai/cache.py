@@ -222,16 +222,19 @@ class ParseCache:
         self.origins: dict[str, str] = {}
 
     def results(self, jobs: list[tuple[Path, str]], work) -> list:
-        """work(job) per job: cached when the file's content is unchanged, else worked out (in parallel)."""
-        hashes = [_content(file) for file, _shown in jobs]
+        """work(job) per job: cached when the file's content is unchanged, else worked out (in
+        parallel). Only a file with an entry is hashed here; the others are hashed where they
+        are worked out (Pickled), on every core: a cold build reads no file twice in this process."""
+        hashes = [_content(file) if shown in self.entries else None for file, shown in jobs]
         misses = [i for i, (job, digest) in enumerate(zip(jobs, hashes))
-                  if digest is None or self.entries.get(job[1], (None,))[0] != digest]
+                  if digest is None or self.entries[job[1]][0] != digest]
         fresh = {}
-        for i, blob in zip(misses, run_all(Pickled(work), [jobs[i] for i in misses])):
+        for i, (blob, digest) in zip(misses, run_all(Pickled(work), [jobs[i] for i in misses])):
             fresh[jobs[i][1]] = pickle.loads(blob)
             # Kept only if the file did not change while it was parsed (an editor saving mid-build).
-            if hashes[i] is not None and _content(jobs[i][0]) == hashes[i]:
-                self.entries[jobs[i][1]], self.dirty = (hashes[i], blob), True
+            hashes[i] = digest
+            if digest is not None:
+                self.entries[jobs[i][1]], self.dirty = (digest, blob), True
         self.origins = {shown: hashlib.sha256(f"{self.key}\0{shown}\0{digest}".encode()).hexdigest()
                         for (_file, shown), digest in zip(jobs, hashes)
                         if digest is not None and self.entries.get(shown, (None,))[0] == digest}
@@ -259,12 +262,16 @@ def _is_entry(entry) -> bool:
 
 @dataclass(frozen=True)
 class Pickled:
-    """`work(job)` pickled where it ran (in a worker process when the build runs them)."""
+    """`work(job)` pickled where it ran (in a worker process when the build runs them), with the
+    SHA-256 of the job's file: the same before and after the work, else None (it changed while
+    it was worked out, or cannot be read)."""
 
     work: object
 
-    def __call__(self, job) -> bytes:
-        return pickle.dumps(self.work(job), protocol=pickle.HIGHEST_PROTOCOL)
+    def __call__(self, job) -> tuple[bytes, str | None]:
+        before = _content(job[0])
+        blob = pickle.dumps(self.work(job), protocol=pickle.HIGHEST_PROTOCOL)
+        return blob, before if before is not None and _content(job[0]) == before else None
 
 
 def _content(file: Path) -> str | None:
