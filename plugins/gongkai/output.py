@@ -77,8 +77,9 @@ def begin(settings: dict) -> Path:
     except OSError as exc:
         raise BuildRefused(f"构建失败：无法在 {_shown(final.parent, settings)} 中准备生成（{_reason(exc)}）。"
                            f"请检查文件夹的写入权限；上一次生成的 {final.name}/ 保持不变。") from None
-    # A failed build stops with an exception: its half-written folder goes on the way out.
-    atexit.register(discard, staging, final)
+    # A failed build stops with an exception: its half-written folder goes on the way out, its
+    # folders kept as a frame (an editor's broken save is often followed by a quick fix).
+    atexit.register(discard, staging, final, True)
     if settings["GONGKAI_INTRANET"]:
         (staging / INTRANET_MARK).write_text("内网网站（含内部事项），不能放到公开网站的服务器上。\n", encoding="utf-8")
     settings["GONGKAI_FINAL_OUTPUT"] = str(final)
