@@ -77,9 +77,12 @@ OUTPUT_PATH = "output-nosearch"
 
 
 def fresh(project: Path, *names: str) -> None:
-    """A cold build: no output and no cache of an earlier round."""
+    """A cold build: no output, no cache and no kept folders (output.frame-*, gongkai/output.py)
+    of an earlier round."""
     for name in names:
         shutil.rmtree(project / name, ignore_errors=True)
+        for frame in project.glob(f"{name}.frame-*"):
+            shutil.rmtree(frame, ignore_errors=True)
 
 
 def run(n: int, work: Path, repeat: int = 1) -> dict:
