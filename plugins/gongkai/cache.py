@@ -367,10 +367,11 @@ class Unchanged:
     def link(self, relative: str, target: Path, data: bytes) -> bool:
         """Whether `relative` (in the previous output) held `data` and is now also `target`."""
         old = self.root / relative
-        if not self._inside(os.path.dirname(relative)) or not _plain_file(old):
+        found = self._inside(os.path.dirname(relative)) and _identity(old)  # a regular file, never a symlink
+        if not found or found[2] != len(data):
             return False
         try:
-            if old.stat().st_size != len(data) or old.read_bytes() != data:
+            if old.read_bytes() != data:
                 return False
             os.link(old, target)
         except OSError:  # no hard links here, or the file went: the caller writes it
@@ -402,14 +403,6 @@ def _identity(path) -> tuple | None:
     except OSError:
         return None
     return (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns) if stat.S_ISREG(found.st_mode) else None
-
-
-def _plain_file(path: Path) -> bool:
-    """A regular file, not a symlink (a link would make the new output share whatever it points at)."""
-    try:
-        return stat.S_ISREG(os.lstat(path).st_mode)
-    except OSError:
-        return False
 
 
 # ---------------------------------------------------------------- folders another library reads

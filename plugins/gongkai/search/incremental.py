@@ -82,10 +82,11 @@ class State:
     files: dict
 
 
-def document(item, fold=None) -> tuple[str, tuple, dict]:
-    """(fingerprint, exact keys, field texts) of one search document."""
+def document(item, fold=None, fp: str | None = None) -> tuple[str, tuple, dict]:
+    """(fingerprint, exact keys, field texts) of one search document; `fp`: its fingerprint, when
+    already worked out."""
     texts, exact = field_texts(item), exact_keys(item, fold)
-    return fingerprint(item, fold, texts, exact), exact, texts
+    return fp or fingerprint(item, fold, texts, exact), exact, texts
 
 
 def fingerprint(item, fold=None, texts: dict | None = None, exact: tuple | None = None) -> str:
@@ -146,10 +147,10 @@ def start_search_files(items: list, catalogue, synonyms, freshness: dict, words,
         return assemble(shards, files, items, catalogue, synonyms, freshness, words)
 
     if not spawn:
-        few = [document(item, fold) for item in items]
+        few = [document(item, fold, fp) for fp, item in zip(fps, items)]
         return lambda: finish(*_shards(few, *place))
     # The texts of the documents the index already holds stay here (a rebuild's edit sends one).
-    docs = [(fp, None, None) if fp in known else document(item, fold) for fp, item in zip(fps, items)]
+    docs = [(fp, None, None) if fp in known else document(item, fold, fp) for fp, item in zip(fps, items)]
     future = _spawned(docs, *place)
     docs = None  # the texts went to the process (see _spawned): not kept here while pages are written
 
