@@ -460,3 +460,20 @@ def test_invoke_scan_catches_the_sidesteps_of_issue_9(mini_project):
         f"{path}:30: 正文: 疑似银行卡号“6222 **** **** *** 6789”：{advice}",
         f"{path}:31: 正文: 疑似密级标识“机密”：涉密、内部或不予公开的信息不得上网公开，请删除；确属误报的，请在 保密审查 中登记并注明审核人",
         "保密审查：发现 5 处问题，涉及 1 个文件。疑似敏感内容必须删除或脱敏后才能公开；确需公开的，由审核人确认后在该事项的 保密审查 中登记。"]
+
+
+def test_a_short_text_seen_before_gets_the_same_hits_and_a_list_of_its_own():
+    """Field values repeat from file to file, so short texts' hits are remembered
+    (detect._short_text_hits). Each caller still gets its own list, and a long text (a body,
+    seldom seen twice) is never kept in memory."""
+    from gongkai.secrecy import detect
+
+    short = "联系电话 13812345678，身份证号 530102199003071235"
+    first = find_sensitive(short)
+    first.append("changed by a caller")
+    assert [m.value for m in find_sensitive(short)] == ["13812345678", "530102199003071235"]
+    long = "正文" * detect.SHORT_TEXT + short
+    detect._short_text_hits.cache_clear()
+    assert [m.value for m in find_sensitive(long)] == ["13812345678", "530102199003071235"]
+    assert detect._short_text_hits.cache_info().currsize == 0
+    assert [m.start for m in find_sensitive(long)] == [len(long) - len(short) + 5, len(long) - 18]

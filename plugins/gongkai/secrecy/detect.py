@@ -15,6 +15,7 @@ of "138 0013 8000 1234" is no mobile number).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -291,9 +292,25 @@ def _in_prose(text: str, match: re.Match) -> bool:
 ANY_CANDIDATE = re.compile(r"[0-9〇零一二三四五六七八九幺绝机秘涉工内不]")
 
 
+SHORT_TEXT = 200  # characters: a field's value, a list entry (what repeats from file to file)
+
+
 def find_sensitive(text: str) -> list[Match]:
     """Every hit in `text` (one line or many), at most one per span, in the order they appear.
-    start/end index `text` as given, so a caller can mask or locate each hit."""
+    start/end index `text` as given, so a caller can mask or locate each hit.
+
+    Short texts are remembered (_short_text_hits): a catalogue's files repeat their 公开主体,
+    公开方式, 公开渠道 and list entries; a long text (a body) is seldom seen twice and would make
+    the memory hold megabytes."""
+    return list(_short_text_hits(text) if len(text) <= SHORT_TEXT else _hits(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _short_text_hits(text: str) -> tuple[Match, ...]:
+    return tuple(_hits(text))
+
+
+def _hits(text: str) -> list[Match]:
     folded = fold(text)
     if not ANY_CANDIDATE.search(folded.text):
         return []
