@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import gc
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 @functools.cache
@@ -31,3 +34,25 @@ def release() -> bool:
         return False
     trim(0)
     return True
+
+
+@contextmanager
+def lasting() -> Iterator[None]:
+    """For a block that makes objects which live until the process ends (the build's catalogue):
+    Python's cycle collector is paused while they are made, then everything alive is frozen
+    (gc.freeze), so no later collection walks it again.
+
+    Each collection of the oldest generation walks every tracked object: loading 10,000 items
+    set off several, and later ones walked the catalogue again (0.4 s of a 10,000-item rebuild,
+    measured with gc.callbacks; the rebuild went from 3.8 to 3.1 s). What becomes garbage in a
+    reference cycle during the block, or after the freeze among frozen objects, stays until the
+    process ends: loading makes little of it (the build's peak memory did not move: 174 MB). So
+    only the build's own process uses this, never a long-lived one."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()

@@ -46,7 +46,8 @@ _log = logging.getLogger(__name__)
 class GongkaiGenerator(Generator):
     @stopping
     def generate_context(self):
-        project = load_project(self.settings, render=True, cache=True, strict=True)
+        with memory.lasting():  # the catalogue lives as long as this process (gongkai.memory)
+            project = load_project(self.settings, render=True, cache=True, strict=True)
         memory.release()  # the parse results' pickles, held while loading (gongkai.memory)
         problems = admin.check(self.settings)  # editor settings: stop before anything is written
         if problems:
