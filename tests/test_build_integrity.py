@@ -681,6 +681,35 @@ def test_the_previous_search_files_are_looked_for_only_under_a_data_folder_name(
     assert where("index-meta.json") == "index-meta.json"
 
 
+GC_WATCH = """
+import gc, runpy, sys
+import gongkai_pelican.generator as generator
+loading = generator.load_project
+def watched(*args, **kwargs):
+    print("collector on while loading:", gc.isenabled())
+    return loading(*args, **kwargs)
+generator.load_project = watched
+sys.argv = ["pelican", "content", "-s", "pelicanconf.py"]
+try:
+    runpy.run_module("pelican", run_name="__main__")
+finally:
+    print("frozen after loading:", gc.get_freeze_count() > 1000, "collector on:", gc.isenabled())
+"""
+
+
+def test_the_catalogue_is_loaded_with_the_collector_paused_then_frozen(tmp_path):
+    """gongkai.memory.lasting around load_project in the build: no collection walks the thousands
+    of objects being loaded, and none walks them again afterwards (they are frozen), while the
+    collector still runs for everything the build makes later."""
+    project = copy_project(tmp_path / "site")
+    done = subprocess.run([sys.executable, "-c", GC_WATCH], cwd=project, capture_output=True, text=True,
+                          env={**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH})
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.splitlines()
+    assert lines[0] == "collector on while loading: False" and lines[1].startswith("已生成网站：")
+    assert lines[2:] == ["frozen after loading: True collector on: True"]
+
+
 def test_memory_a_phase_freed_goes_back_to_the_system():
     """gongkai.memory.release(): on Linux with glibc, freed heap space between live objects is
     returned (the build calls it between phases); elsewhere it reports that it could not ask."""
