@@ -76,13 +76,9 @@ def _frozen(value):
         items = tuple(_frozen(v) for v in value)
         return None if None in items else (kind, items)
     if kind is dict:
-        items = tuple((type(k), k, _frozen(v)) for k, v in value.items())
-        return None if any(item[2] is None or not _hashable(item[1]) for item in items) else (kind, items)
+        items = tuple((type(k), k, _frozen(v)) for k, v in value.items())  # a key is hashable already
+        return None if any(item[2] is None for item in items) else (kind, items)
     return None
-
-
-def _hashable(key) -> bool:
-    return type(key) in (str, int, float, bool) or key is None
 
 
 def _properties(validator, properties, instance, schema):
