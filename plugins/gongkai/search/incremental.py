@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 from array import array
 from collections.abc import Callable
@@ -39,7 +38,7 @@ from pathlib import Path
 
 from .. import cache
 from ..errors import BuildRefused
-from ..parallel import main_module_hidden
+from ..parallel import main_module_hidden, worker_context
 from .documents import FIELDS, TITLE, category_text, field_texts
 from .export import (
     EXACT_PREFIX,
@@ -167,7 +166,7 @@ def _spawned(docs: list, cache_dir: Path, root: Path, fold):
     would stay in the build's process for the whole page writing (30 MB at 10,000 items, the
     build's peak). Where the cache cannot be written, they go with the call."""
     handover, key = cache_dir / HANDOVER, cache.derive_key("search-handover", os.urandom(16))
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(1, mp_context=worker_context())
     with main_module_hidden():  # the worker starts now (see gongkai.parallel)
         if cache.save(handover, key, docs, root):
             future = pool.submit(_handed_shards, handover, key, cache_dir, root, fold)

@@ -14,7 +14,6 @@ statistics are kept as compact arrays; on two processes when there are enough it
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 from array import array
 from collections import Counter
@@ -29,7 +28,7 @@ from whoosh.formats import Frequency
 from whoosh.system import pack_uint
 
 from gongkai import memory
-from gongkai.parallel import main_module_hidden
+from gongkai.parallel import main_module_hidden, worker_context
 
 from .analysis import tokens
 from .documents import FIELDS
@@ -139,7 +138,7 @@ def build_stats(docs: list[dict], fold: dict | None = None, workers: int | None 
     parts = [(docs[i:i + PART], i, fold) for i in range(0, len(docs), PART)]
     # Spawned, not forked, like gongkai.parallel: workers inherit nothing (no locks held by
     # Pelican's threads) and behave the same on Windows.
-    context = multiprocessing.get_context("spawn")
+    context = worker_context()
     with main_module_hidden(), context.Pool(min(workers, len(parts)), maxtasksperchild=1) as pool:
         return merge(pool.map(_index_part_args, parts, chunksize=1))
 
@@ -315,7 +314,7 @@ def update_parts(folder, fold, adds: list, removes: list, full: bool, workers: i
              [r for r in removes if part_of(r) == p], full) for p in range(PARTS)]
     if not workers:
         return [update_part(*job) for job in jobs]
-    context = multiprocessing.get_context("spawn")
+    context = worker_context()
     with main_module_hidden(), context.Pool(min(workers, PARTS), maxtasksperchild=1) as pool:
         return pool.map(_update_part_args, jobs, chunksize=1)
 

@@ -9,7 +9,6 @@ stopped. Results come back in the order of the jobs.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from dataclasses import dataclass
@@ -36,9 +35,9 @@ def run_isolated(func, jobs: list, time_limit: float, memory_limit: int | None =
     if not jobs:
         return []
     count = max(1, min(workers or os.cpu_count() or 1, MAX_WORKERS, len(jobs)))
-    from gongkai.parallel import main_module_hidden
+    from gongkai.parallel import main_module_hidden, worker_context
 
-    context = multiprocessing.get_context("spawn")
+    context = worker_context()
     results: list[Outcome | None] = [None] * len(jobs)
     queue = list(range(len(jobs)))[::-1]
     running: dict = {}  # connection -> (process, job index, deadline, when the job started)
