@@ -8,6 +8,7 @@ time limits and bodies, with fresh 索引号, varied titles and dates. Determini
 """
 from __future__ import annotations
 
+import compileall
 import random
 import re
 import shutil
@@ -33,6 +34,10 @@ def copy_code(dest: Path) -> None:
             shutil.copy2(source, dest / part)
     for part in ("pages", "attachments"):
         shutil.copytree(ROOT / "content" / part, dest / "content" / part)
+    # The plugins' bytecode, as a project has it after its first build, and as plain Pelican (an
+    # installed package) has it from the start: with PYTHONDONTWRITEBYTECODE set, every build
+    # process would otherwise compile the plugins again (0.1-0.2 s each).
+    compileall.compile_dir(dest / "plugins", quiet=1)
 
 
 def variant(text: str, i: int, rnd: random.Random) -> str:

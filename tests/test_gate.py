@@ -5,11 +5,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, load, make_mini_project, run_build, run_invoke
+from conftest import BUILD_EPOCH, EXAMPLES, load, make_mini_project, run_build, run_invoke
 from test_build import snapshot
 
 from gongkai import gate
@@ -102,6 +105,46 @@ def test_scheduled_item_is_absent_until_its_date_then_published(tmp_path):
             "downloads/catalogue.csv"} <= set(found), found
     assert any(name.startswith("search/") for name in found)
     assert "2027 年" in (output / "stats/index.html").read_text(encoding="utf-8")
+
+
+SEARCH_WATCH = """
+import runpy, sys, traceback
+import gongkai_pelican.generator as generator
+starting = generator.begin_search
+def watched(items, *args):
+    loading = any(frame.name == "load_project" for frame in traceback.extract_stack())
+    print("search started while loading:", loading, [item.title for item in items])
+    return starting(items, *args)
+generator.begin_search = watched
+sys.argv = ["pelican", "content", "-s", "pelicanconf.py"]
+runpy.run_module("pelican", run_name="__main__")
+"""
+
+
+def test_the_search_starts_once_while_loading_without_the_scheduled_item(tmp_path):
+    """The build starts its search index as soon as the texts are final (load_project's texts_final),
+    before the checks that follow (attachments, history, freshness), with the items the site will
+    show: a 定时发布 item is already held there, although those checks still see it. Had the list
+    differed from the final one, the build would have started the search a second time."""
+    root = make_mini_project(tmp_path / "project")
+    (root / BAD).write_text(SCHEDULED, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", SEARCH_WATCH], cwd=root, capture_output=True, text=True,
+                          env={**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH})
+    assert done.returncode == 0, done.stderr[-3000:]
+    started = [line for line in done.stdout.splitlines() if line.startswith("search started")]
+    assert started == ["search started while loading: True ['城乡最低生活保障对象名单', '示例县财政局2024年部门预算']"]
+
+
+def test_texts_final_is_not_called_once_a_problem_stops_the_build(mini_project):
+    """No search is started for a build that has already failed: a wrong date (the gate) here."""
+    seen = []
+    record = lambda catalogue, paths: seen.append(sorted(i.title for i in catalogue.site_items))
+    load(mini_project, day=DAY, texts_final=record)
+    assert seen == [["城乡最低生活保障对象名单", "示例县财政局2024年部门预算"]]
+    (mini_project / BAD).write_text(item_text(published=("发布日期: 2024-03-05", "发布日期: 2026-11-25")),
+                                    encoding="utf-8")
+    assert load(mini_project, day=DAY, texts_final=record).steps["gate"] != []
+    assert len(seen) == 1
 
 
 def test_date_verdict_is_not_cached_with_the_file(mini_project):

@@ -261,6 +261,46 @@ def test_a_search_process_that_dies_fails_the_build_in_chinese():
                                   "网站没有更新，上一次生成的 output/ 保持不变；请重新生成。")
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process table in /proc")
+def test_a_build_that_fails_stops_its_search_process_instead_of_waiting_for_it(tmp_path):
+    """The build starts its search process before its last checks (load_project's texts_final); if
+    one of them fails, the process is killed (boundary.stopping), not waited for, and its files
+    are never asked for."""
+    import os
+    import time
+    from concurrent.futures import ProcessPoolExecutor
+
+    from gongkai import parallel
+    from gongkai.errors import BuildRefused
+    from gongkai_pelican.boundary import stopping
+
+    pool = ProcessPoolExecutor(1, mp_context=parallel.worker_context())
+    pid = pool.submit(os.getpid).result()
+    working = pool.submit(time.sleep, 120)
+    run = incremental.SearchRun([], lambda: incremental._result(working), (tmp_path, tmp_path, None), pool)
+
+    @stopping
+    def last_check():
+        raise BuildRefused("构建失败：附件的保密审查发现问题。")
+
+    started = time.monotonic()
+    with pytest.raises(SystemExit):
+        last_check()
+    while _alive(pid) and time.monotonic() - started < 30:
+        time.sleep(0.05)
+    assert not _alive(pid)
+    with pytest.raises(BuildRefused, match="生成搜索索引的进程意外退出"):
+        run.files(None, None, {}, None)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().split(") ")[-1][0] != "Z"  # a killed child not yet reaped is gone too
+    except FileNotFoundError:
+        return False
+
+
 def test_counted_frequencies_are_exactly_what_whooshs_own_frequency_format_yields():
     """whoosh_index.CountedFrequency counts our tokens with collections.Counter instead of a Whoosh
     Token per token: the same (term, frequency, weight, encoded value) tuples, in the same order."""

@@ -19,6 +19,8 @@ every load (date_problems), never cached.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from .datafile import display
 from .errors import Problem, dotted, quote
@@ -151,6 +153,17 @@ def release(items) -> None:
     """No item held (an Item may come from a cache shared by earlier loads in this process)."""
     for item in items:
         item.held = False
+
+
+@contextmanager
+def holding(items, day: dt.date) -> Iterator[None]:
+    """Within the block, items are held as they will be once every check has run (hold_scheduled);
+    after it, none is held again, so the checks still see every item."""
+    hold_scheduled(items, day)
+    try:
+        yield
+    finally:
+        release(items)
 
 
 def hold_scheduled(items, day: dt.date) -> list:

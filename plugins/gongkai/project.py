@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,11 +104,14 @@ def format_notices(notices: list[Problem]) -> str:
 
 
 def load_project(settings: dict, *, render: bool = False, cache: bool = False, day: dt.date | None = None,
-                 history: History | None = None, strict: bool = False) -> Project:
+                 history: History | None = None, strict: bool = False,
+                 texts_final: Callable[[Catalogue, Paths], object] | None = None) -> Project:
     """Run the pipeline once (see the module docstring). `render` fills each item's HTML (a build);
     `cache` uses the signed parse cache (a build, with GONGKAI_CACHE); `day` is the build date
     (default: SOURCE_DATE_EPOCH, else today in China); `strict` raises CatalogueInvalid on any
-    problem."""
+    problem. `texts_final(catalogue, paths)` is called as soon as every text the site shows is
+    final and nothing found so far stops the build, with the items held as they will be (gate):
+    the build starts its search index there, beside the remaining steps."""
     settings = resolve_settings(settings)
     paths = Paths.from_settings(settings)
     day = day or build_date()
@@ -125,6 +129,9 @@ def load_project(settings: dict, *, render: bool = False, cache: bool = False, d
     textsafe.scrub_catalogue(catalogue)  # what anyone is shown never carries controls or bidi overrides
     steps["checks"] = page_problems(catalogue) + page_url_problems(catalogue)
     steps["checks"] += [p for name in settings["GONGKAI_CHECKS"] for p in resolve(name)(catalogue, paths)]
+    if texts_final and not any(steps.values()):
+        with gate.holding(catalogue.items, day):
+            texts_final(catalogue, paths)
 
     source = history or History(paths.root)
     folder = paths.items_dir.relative_to(paths.root).as_posix()

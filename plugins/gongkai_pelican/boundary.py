@@ -12,6 +12,7 @@ import sys
 
 from gongkai import buildreport
 from gongkai.errors import CatalogueInvalid, GongkaiError, Problem
+from gongkai.search.incremental import cancel_running
 
 FAILED = "构建失败：目录有错误，未生成网站；上一次生成的 output/ 保持不变。"
 
@@ -23,6 +24,7 @@ def stopping(func):
         try:
             return func(*args, **kwargs)
         except GongkaiError as exc:
+            cancel_running()  # no search index is wanted any more: the process would delay the exit
             print(exc, file=sys.stderr, flush=True)
             buildreport.write(buildreport.failure(exc))  # for the preview's problem page
             if isinstance(exc, CatalogueInvalid):

@@ -24,8 +24,8 @@ from gongkai.errors import CatalogueInvalid
 from gongkai.project import load_project
 from gongkai.report.site import link_of, published, sitemap_urls
 from gongkai.search.export import previous_path
-from gongkai.search.find import documents
-from gongkai.search.incremental import start_search_files
+from gongkai.search.find import catalogue_documents, documents
+from gongkai.search.incremental import begin_search
 from gongkai.site import data, feeds, pages
 from gongkai.site import documents as site_documents
 
@@ -46,12 +46,14 @@ _log = logging.getLogger(__name__)
 class GongkaiGenerator(Generator):
     @stopping
     def generate_context(self):
-        with memory.lasting():  # the catalogue lives as long as this process (gongkai.memory)
-            project = load_project(self.settings, render=True, cache=True, strict=True)
-        memory.release()  # the parse results' pickles, held while loading (gongkai.memory)
         problems = admin.check(self.settings)  # editor settings: stop before anything is written
         if problems:
             raise CatalogueInvalid(problems)
+        self.search = None  # started by load_project (begin_search); if the build fails, stopped (boundary.stopping)
+        with memory.lasting():  # the catalogue lives as long as this process (gongkai.memory)
+            project = load_project(self.settings, render=True, cache=True, strict=True,
+                                   texts_final=self.begin_search if self.settings["GONGKAI_SEARCH"] else None)
+        memory.release()  # the parse results' pickles, held while loading (gongkai.memory)
         if project.notices:
             print(project.notice_text(), file=sys.stderr)
         for warning in project.warnings():
@@ -65,11 +67,12 @@ class GongkaiGenerator(Generator):
     def generate_output(self, writer):
         project = self.context["gongkai_project"]
         out = Path(self.output_path)
-        # The search index first: on a large site Whoosh runs in another process while the pages
-        # below are written (search/incremental.start_search_files).
         searched = documents(project)  # the site's items in the index's order: 内部 never enters it
-        search = start_search_files(*search_arguments(project, searched)) if self.settings["GONGKAI_SEARCH"] else None
-        memory.release()  # the texts handed to the search process
+        if self.settings["GONGKAI_SEARCH"] and not (self.search and same_items(self.search.items, searched)):
+            if self.search:  # never expected (the same items, held the same way): then started again, here
+                self.search.cancel()
+            self.begin_search(project.catalogue, project.paths)
+        search = self.search
         site = pages.SiteData.build(project.catalogue, self.settings["SITENAME"], project.build_date,
                                     project.freshness, project.vocabulary, project.document_schema)
         files = site_files(project, site, self.settings)  # first: the downloads page shows their sizes
@@ -81,9 +84,17 @@ class GongkaiGenerator(Generator):
         data.copy_files(site, project.boundary, out)
         write_reports(self, writer, project, out)
         if search:
-            self.write_search(writer, out, site, search())
+            self.write_search(writer, out, site, search.files(project.catalogue, project.synonyms,
+                                                              project.freshness, project.vocabulary))
         if admin.wanted(self.settings):
             write_files(out / "admin", admin.admin_files(self.settings, project))
+
+    def begin_search(self, catalogue, paths) -> None:
+        """load_project's texts_final: the search index starts as soon as its texts are final, and
+        on a large site Whoosh runs in another process from then on, beside the remaining checks
+        and the page writing (search/incremental.begin_search)."""
+        self.search = begin_search(catalogue_documents(catalogue), paths.cache_dir, paths.root)
+        memory.release()  # the texts handed to the search process
 
     def write_pages(self, writer, project, site, out: Path, download_sizes: dict[str, str], searched: list) -> None:
         freshness = project.freshness
@@ -196,11 +207,8 @@ def site_files(project, site, settings: dict) -> dict[str, bytes]:
     return files
 
 
-def search_arguments(project, searched: list) -> tuple:
-    """search_files' arguments: the site's items (search.find.documents), through the persistent
-    Whoosh index in this build's cache folder."""
-    return (searched, project.catalogue, project.synonyms, project.freshness, project.vocabulary,
-            project.paths.cache_dir, project.paths.root)
+def same_items(started: list, final: list) -> bool:
+    return len(started) == len(final) and all(a is b for a, b in zip(started, final))
 
 
 def search_doc_numbers(searched: list) -> dict[str, int]:

@@ -27,7 +27,11 @@ def documents(project) -> list:
     """The search's documents: the site's items in catalogue order, then its 公开信息 newest first
     (public only: 内部 never enters, except on the intranet build; items keep their numbers, which
     the 目录总表 rows carry)."""
-    catalogue = project.catalogue
+    return catalogue_documents(project.catalogue)
+
+
+def catalogue_documents(catalogue) -> list:
+    """documents() of a catalogue (load_project's texts_final has no project yet)."""
     return (catalogue_order(catalogue.site_items, catalogue.categories)
             + newest_first(catalogue.site_documents, "published"))
 

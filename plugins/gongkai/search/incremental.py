@@ -29,9 +29,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import weakref
 from array import array
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,41 +131,80 @@ def search_files(items: list, catalogue, synonyms, freshness: dict, words, cache
 
 def start_search_files(items: list, catalogue, synonyms, freshness: dict, words, cache_dir: Path | None,
                        root: Path, fold: dict | None = None) -> Callable[[], dict[str, bytes]]:
-    """search_files, started: returns the function that gives its files. With a cache and at
-    least WORKERS_FROM documents, the Whoosh work runs in a spawned process from now on, so the
-    build writes its pages meanwhile on the other core (Whoosh is pure Python: a thread would share
-    the interpreter with the page writing). Errors are raised by the returned function."""
+    """search_files, started: returns the function that gives its files (begin_search)."""
+    run = begin_search(items, cache_dir, root, fold)
+    return lambda: run.files(catalogue, synonyms, freshness, words)
+
+
+class SearchRun:
+    """A search index on its way: files() gives its files (errors are raised there), once the rest
+    of the build knows the synonyms and freshness verdicts the files also carry; cancel() stops its
+    process when the build fails first, so a failing build does not wait for Whoosh. (A process
+    stopped mid-write leaves a folder that no longer matches its signed manifest: the next build
+    indexes from scratch.) `result()`: the index's SearchData when there is no persistent index
+    (`place` None), else its (shard count, shard files, State)."""
+
+    def __init__(self, items: list, result: Callable[[], object], place: tuple | None = None, pool=None):
+        self.items, self._result, self._place, self._pool = items, result, place, pool
+        if pool is not None:
+            _RUNNING.add(self)
+
+    def files(self, catalogue, synonyms, freshness: dict, words) -> dict[str, bytes]:
+        if self._place is None:
+            return export(self._result(), catalogue, synonyms, freshness, words)
+        (cache_dir, root, fold), (shards, files, state) = self._place, self._result()
+        cache.save(cache_dir / STATE, _state_key(fold), state, root)
+        return assemble(shards, files, self.items, catalogue, synonyms, freshness, words)
+
+    def cancel(self) -> None:
+        _RUNNING.discard(self)
+        if self._pool is not None:
+            for process in list((self._pool._processes or {}).values()):  # the executor has no public kill
+                process.kill()
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+_RUNNING: weakref.WeakSet = weakref.WeakSet()  # SearchRuns whose process may still work
+
+
+def cancel_running() -> None:
+    """Stop every search process still working: the build has failed (gongkai_pelican.boundary),
+    and a process that is still running would keep the build's own from ending until it is done."""
+    for run in list(_RUNNING):
+        run.cancel()
+
+
+def begin_search(items: list, cache_dir: Path | None, root: Path, fold: dict | None = None) -> SearchRun:
+    """Start the search index of `items`: through the persistent index when the build keeps caches
+    (`cache_dir`), else indexed from scratch in memory. With a cache and at least WORKERS_FROM
+    documents, the Whoosh work runs in another process from now on, so the build goes on meanwhile
+    on the other core (Whoosh is pure Python: a thread would share the interpreter with the build)."""
     spawn = cache_dir is not None and len(items) >= WORKERS_FROM
     known = known_fingerprints(cache_dir, root, fold) if spawn else set()
     fps = [fingerprint(item, fold) for item in items]
     if cache_dir is None or len(set(fps)) != len(fps):
-        return lambda: export(build_search_data(items, fold), catalogue, synonyms, freshness, words)
+        return SearchRun(items, lambda: build_search_data(items, fold))
     place = (Path(cache_dir), Path(root), fold)
-
-    def finish(shards, files, state) -> dict[str, bytes]:
-        cache.save(Path(cache_dir) / STATE, _state_key(fold), state, root)
-        return assemble(shards, files, items, catalogue, synonyms, freshness, words)
-
     if not spawn:
         few = [document(item, fold, fp) for fp, item in zip(fps, items)]
-        return lambda: finish(*_shards(few, *place))
+        return SearchRun(items, lambda: _shards(few, *place), place)
     # The texts of the documents the index already holds stay here (a rebuild's edit sends one).
     docs = [(fp, None, None) if fp in known else document(item, fold, fp) for fp, item in zip(fps, items)]
-    future = _spawned(docs, *place)
+    pool, future = _spawned(docs, *place)
     docs = None  # the texts went to the process (see _spawned): not kept here while pages are written
 
     def shards():
         result = _result(future)  # None: the process could not read its file or lacked texts (then done here)
         return result or _shards([document(item, fold) for item in items], *place)
 
-    return lambda: finish(*shards())
+    return SearchRun(items, shards, place, pool)
 
 
 def _spawned(docs: list, cache_dir: Path, root: Path, fold):
-    """_shards started in a spawned process. The documents go through a signed file, not the call
-    itself: an executor keeps a call's arguments until its result is back, so every item's texts
-    would stay in the build's process for the whole page writing (30 MB at 10,000 items, the
-    build's peak). Where the cache cannot be written, they go with the call."""
+    """(pool, future) of _shards started in another process. The documents go through a signed
+    file, not the call itself: an executor keeps a call's arguments until its result is back, so
+    every item's texts would stay in the build's process for the whole page writing (30 MB at
+    10,000 items, the build's peak). Where the cache cannot be written, they go with the call."""
     handover, key = cache_dir / HANDOVER, cache.derive_key("search-handover", os.urandom(16))
     pool = ProcessPoolExecutor(1, mp_context=worker_context())
     with main_module_hidden():  # the worker starts now (see gongkai.parallel)
@@ -173,7 +213,7 @@ def _spawned(docs: list, cache_dir: Path, root: Path, fold):
         else:
             future = pool.submit(_shards, docs, cache_dir, root, fold, False)
     pool.shutdown(wait=False)
-    return future
+    return pool, future
 
 
 def _handed_shards(handover: Path, key: str, cache_dir: Path, root: Path, fold):
@@ -188,7 +228,7 @@ def _result(future):
     """The process's shards; its death (killed, out of memory) as the build's own Chinese refusal."""
     try:
         return future.result()
-    except BrokenProcessPool as error:
+    except (BrokenProcessPool, CancelledError) as error:  # killed, out of memory, or stopped by cancel()
         raise BuildRefused("构建失败：生成搜索索引的进程意外退出（可能是内存不足或被结束）。"
                            "网站没有更新，上一次生成的 output/ 保持不变；请重新生成。") from error
 
