@@ -57,7 +57,7 @@ def test_a_worker_starts_with_the_build_modules_already_imported(fresh_server):
 
 @needs_forkserver
 def test_a_variable_set_after_the_server_started_reaches_the_workers(fresh_server, monkeypatch):
-    parallel.warm_up()
+    parallel.worker_context()  # the server starts
     monkeypatch.setenv("GONGKAI_WORKER_PROBE", "设置于服务进程启动之后")
     assert parallel.worker_context().get_start_method() == "spawn"
     assert parallel.run_all(variable, ["GONGKAI_WORKER_PROBE"] * 2) == ["设置于服务进程启动之后"] * 2

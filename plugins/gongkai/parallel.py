@@ -4,8 +4,8 @@ Results come back in order, so the output is identical to the serial loop, which
 jobs and single-core machines. Workers are never forked from the build's process: they inherit
 nothing but the picklable callable they are given (no locks held by another thread). Where the
 system has it (Linux, macOS), they fork from a fork server: a fresh interpreter that imports the
-build's modules once, started early (warm_up) while Pelican reads its settings, so a worker starts
-in milliseconds instead of importing for half a second; on Windows they are spawned.
+build's modules once, when the first worker is wanted, so every later worker starts in
+milliseconds instead of importing for a quarter to half a second; on Windows they are spawned.
 """
 from __future__ import annotations
 
@@ -24,13 +24,6 @@ PRELOAD = ["gongkai.catalogue", "gongkai.project", "gongkai.search.incremental",
            "gongkai.secrecy.attachments", "gongkai.secrecy.extract"]
 _func = None
 _server_environ: dict | None = None  # os.environ when the fork server started
-
-
-def warm_up() -> None:
-    """Start the fork server now, in the background: it imports PRELOAD while the build goes on.
-    Not on one core, where it would only take time from the build."""
-    if (os.cpu_count() or 1) > 1:
-        worker_context()
 
 
 def worker_context():

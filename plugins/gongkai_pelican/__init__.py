@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from gongkai import buildreport, output, parallel, textsafe
+from gongkai import buildreport, output, textsafe
 from gongkai.settings import require_site_url
 from gongkai.site.phones import tel_links
 
@@ -34,7 +34,6 @@ def _begin(pelican) -> None:
     _started = time.monotonic()
     require_site_url(pelican.settings)
     pelican.output_path = str(output.begin(pelican.settings))
-    parallel.warm_up()  # the workers' fork server imports while Pelican reads the theme and the files
 
 
 @stopping
