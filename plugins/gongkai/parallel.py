@@ -20,7 +20,7 @@ from multiprocessing import forkserver
 MIN_JOBS_PER_WORKER = 400  # a spawned worker spends about half a second importing before it helps
 # What the workers run: the parse (catalogue), the search index (search.*), the 保密审查 of
 # attachments (secrecy.*). Imported once, in the fork server.
-PRELOAD = ["gongkai.catalogue", "gongkai.project", "gongkai.search.incremental", "gongkai.search.whoosh_index",
+PRELOAD = ["gongkai.catalogue", "gongkai.search.incremental", "gongkai.search.whoosh_index",
            "gongkai.secrecy.attachments", "gongkai.secrecy.extract"]
 _func = None
 _server_environ: dict | None = None  # os.environ when the fork server started
@@ -71,7 +71,7 @@ def run_all(func, jobs: list) -> list:
 
 @contextmanager
 def main_module_hidden():
-    """A spawned worker imports the parent's __main__ unless it has neither a spec nor a file.
+    """A new worker (spawned, or from the fork server) imports the parent's __main__ unless it has neither a spec nor a file.
     Here __main__ is Pelican's or invoke's command line: the jobs need neither, and invoke's
     (`python -m invoke`) would run the whole command again inside every worker."""
     main = sys.modules["__main__"]

@@ -63,8 +63,8 @@ INDEX = "search-index"
 MANIFEST = "search-index.manifest"
 STATE = "gongkai-search.cache"
 HANDOVER = "gongkai-search-handover.cache"
-# From this many documents the build's Whoosh work runs in a spawned process (start_search_files):
-# the build writes its pages while it indexes, so the process's start-up is hidden, not added.
+# From this many documents the build's Whoosh work runs in another process (begin_search): the
+# build goes on while it indexes, so the process's start-up is hidden, not added.
 WORKERS_FROM = 300
 TITLE_FIELD = next(n for n, f in enumerate(FIELDS) if f.name == TITLE)
 

@@ -136,8 +136,8 @@ def build_stats(docs: list[dict], fold: dict | None = None, workers: int | None 
     if not workers:
         return index_part(docs, 0, fold)
     parts = [(docs[i:i + PART], i, fold) for i in range(0, len(docs), PART)]
-    # Spawned, not forked, like gongkai.parallel: workers inherit nothing (no locks held by
-    # Pelican's threads) and behave the same on Windows.
+    # Started like every worker (gongkai.parallel.worker_context): never forked from the build's
+    # process, so they inherit no lock held by Pelican's threads.
     context = worker_context()
     with main_module_hidden(), context.Pool(min(workers, len(parts)), maxtasksperchild=1) as pool:
         return merge(pool.map(_index_part_args, parts, chunksize=1))
@@ -309,7 +309,7 @@ def _update_part_args(args):
 
 
 def update_parts(folder, fold, adds: list, removes: list, full: bool, workers: int = 0) -> list:
-    """update_part for every part; on `workers` spawned processes when asked (a cold build)."""
+    """update_part for every part; on `workers` worker processes when asked (a cold build)."""
     jobs = [(os.path.join(folder, f"part-{p}"), fold, [a for a in adds if part_of(a[0]) == p],
              [r for r in removes if part_of(r) == p], full) for p in range(PARTS)]
     if not workers:

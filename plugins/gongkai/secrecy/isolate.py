@@ -3,8 +3,8 @@ limit, each worker a memory limit, and a worker that hangs, runs out of memory o
 only its own job with it.
 
 A library reading a hostile file may loop for minutes or allocate gigabytes before it fails;
-neither may hang or crash a build. Workers are spawned (nothing inherited but the function, as
-catalogue.parallel does), kept for the next job while they behave, and replaced when one is
+neither may hang or crash a build. Workers start as every worker does (nothing inherited but
+the function: gongkai.parallel.worker_context), kept for the next job while they behave, and replaced when one is
 stopped. Results come back in the order of the jobs.
 """
 from __future__ import annotations
