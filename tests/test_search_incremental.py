@@ -266,18 +266,14 @@ def test_a_build_that_fails_stops_its_search_process_instead_of_waiting_for_it(t
     """The build starts its search process before its last checks (load_project's texts_final); if
     one of them fails, the process is killed (boundary.stopping), not waited for, and its files
     are never asked for."""
-    import os
     import time
-    from concurrent.futures import ProcessPoolExecutor
 
-    from gongkai import parallel
     from gongkai.errors import BuildRefused
     from gongkai_pelican.boundary import stopping
 
-    pool = ProcessPoolExecutor(1, mp_context=parallel.worker_context())
-    pid = pool.submit(os.getpid).result()
-    working = pool.submit(time.sleep, 120)
-    run = incremental.SearchRun([], lambda: incremental._result(working), (tmp_path, tmp_path, None), pool)
+    working, processes = incremental.in_process(time.sleep, 120)  # as _spawned starts _shards
+    pid = processes[0].pid
+    run = incremental.SearchRun([], lambda: incremental._result(working), (tmp_path, tmp_path, None), processes)
 
     @stopping
     def last_check():

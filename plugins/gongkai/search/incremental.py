@@ -144,9 +144,10 @@ class SearchRun:
     indexes from scratch.) `result()`: the index's SearchData when there is no persistent index
     (`place` None), else its (shard count, shard files, State)."""
 
-    def __init__(self, items: list, result: Callable[[], object], place: tuple | None = None, pool=None):
-        self.items, self._result, self._place, self._pool = items, result, place, pool
-        if pool is not None:
+    def __init__(self, items: list, result: Callable[[], object], place: tuple | None = None,
+                 processes: tuple = ()):
+        self.items, self._result, self._place, self._processes = items, result, place, processes
+        if processes:
             _RUNNING.add(self)
 
     def files(self, catalogue, synonyms, freshness: dict, words) -> dict[str, bytes]:
@@ -158,10 +159,8 @@ class SearchRun:
 
     def cancel(self) -> None:
         _RUNNING.discard(self)
-        if self._pool is not None:
-            for process in list((self._pool._processes or {}).values()):  # the executor has no public kill
-                process.kill()
-            self._pool.shutdown(wait=False, cancel_futures=True)
+        for process in self._processes:
+            process.kill()  # a process that has ended already is left as it is
 
 
 _RUNNING: weakref.WeakSet = weakref.WeakSet()  # SearchRuns whose process may still work
@@ -190,30 +189,37 @@ def begin_search(items: list, cache_dir: Path | None, root: Path, fold: dict | N
         return SearchRun(items, lambda: _shards(few, *place), place)
     # The texts of the documents the index already holds stay here (a rebuild's edit sends one).
     docs = [(fp, None, None) if fp in known else document(item, fold, fp) for fp, item in zip(fps, items)]
-    pool, future = _spawned(docs, *place)
+    future, processes = _spawned(docs, *place)
     docs = None  # the texts went to the process (see _spawned): not kept here while pages are written
 
     def shards():
         result = _result(future)  # None: the process could not read its file or lacked texts (then done here)
         return result or _shards([document(item, fold) for item in items], *place)
 
-    return SearchRun(items, shards, place, pool)
+    return SearchRun(items, shards, place, processes)
 
 
 def _spawned(docs: list, cache_dir: Path, root: Path, fold):
-    """(pool, future) of _shards started in another process. The documents go through a signed
+    """_shards started in another process: (future, processes). The documents go through a signed
     file, not the call itself: an executor keeps a call's arguments until its result is back, so
     every item's texts would stay in the build's process for the whole page writing (30 MB at
     10,000 items, the build's peak). Where the cache cannot be written, they go with the call."""
     handover, key = cache_dir / HANDOVER, cache.derive_key("search-handover", os.urandom(16))
+    if cache.save(handover, key, docs, root):
+        return in_process(_handed_shards, handover, key, cache_dir, root, fold)
+    return in_process(_shards, docs, cache_dir, root, fold, False)
+
+
+def in_process(func, *args) -> tuple:
+    """func(*args) in a worker process of its own: (its future, the process). The executor keeps
+    no handle on its processes once shut down (shut down at once, so that it ends when the call
+    does), and has no public way to stop one: the handle is taken while it is there."""
     pool = ProcessPoolExecutor(1, mp_context=worker_context())
     with main_module_hidden():  # the worker starts now (see gongkai.parallel)
-        if cache.save(handover, key, docs, root):
-            future = pool.submit(_handed_shards, handover, key, cache_dir, root, fold)
-        else:
-            future = pool.submit(_shards, docs, cache_dir, root, fold, False)
+        future = pool.submit(func, *args)
+    processes = tuple(pool._processes.values())
     pool.shutdown(wait=False)
-    return pool, future
+    return future, processes
 
 
 def _handed_shards(handover: Path, key: str, cache_dir: Path, root: Path, fold):
