@@ -293,7 +293,7 @@ def _alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
             return stat.read().split(") ")[-1][0] != "Z"  # a killed child not yet reaped is gone too
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):  # gone before the open, or while reading
         return False
 
 

@@ -74,6 +74,16 @@ def test_a_fork_server_that_cannot_start_means_spawned_workers(fresh_server, mon
     assert parallel.run_all(variable, ["HOME"] * 2) == [os.environ.get("HOME")] * 2
 
 
+@needs_forkserver
+def test_one_background_worker_does_not_wait_for_a_server_to_start(fresh_server):
+    """The search process of a rebuild (no parse workers): starting a worker from a server that is
+    still importing would hold the build up, so it is spawned; once a server runs, it is used."""
+    assert parallel.worker_context(background=True).get_start_method() == "spawn"
+    assert parallel._server_environ is None  # no server was started for it
+    assert parallel.worker_context().get_start_method() == "forkserver"
+    assert parallel.worker_context(background=True).get_start_method() == "forkserver"
+
+
 def test_without_a_fork_server_workers_are_spawned(monkeypatch):
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     assert parallel.worker_context().get_start_method() == "spawn"

@@ -26,13 +26,18 @@ _func = None
 _server_environ: dict | None = None  # os.environ when the fork server started
 
 
-def worker_context():
+def worker_context(background: bool = False):
     """The multiprocessing context for a build's workers: the fork server where there is one,
     else spawn. A fork server's children take its environment, not the caller's: if os.environ
-    has changed since it started (a test, a tool setting a variable), workers are spawned."""
+    has changed since it started (a test, a tool setting a variable), workers are spawned.
+
+    `background`: one worker that works beside the build (the search index). Starting a worker
+    waits until the server has imported everything; a spawned worker imports on its own while
+    the build goes on. So it comes from the server only if the server already runs (a cold build,
+    whose parse workers started it); in a rebuild, which has no other worker, it is spawned."""
     global _server_environ
     spawn = multiprocessing.get_context("spawn")
-    if "forkserver" not in multiprocessing.get_all_start_methods():
+    if "forkserver" not in multiprocessing.get_all_start_methods() or (background and _server_environ is None):
         return spawn
     context = multiprocessing.get_context("forkserver")
     if _server_environ is None:

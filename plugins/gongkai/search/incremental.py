@@ -214,7 +214,7 @@ def in_process(func, *args) -> tuple:
     """func(*args) in a worker process of its own: (its future, the process). The executor keeps
     no handle on its processes once shut down (shut down at once, so that it ends when the call
     does), and has no public way to stop one: the handle is taken while it is there."""
-    pool = ProcessPoolExecutor(1, mp_context=worker_context())
+    pool = ProcessPoolExecutor(1, mp_context=worker_context(background=True))
     with main_module_hidden():  # the worker starts now (see gongkai.parallel)
         future = pool.submit(func, *args)
     processes = tuple(pool._processes.values())
