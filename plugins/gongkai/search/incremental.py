@@ -154,13 +154,15 @@ class SearchRun:
         if self._place is None:
             return export(self._result(), catalogue, synonyms, freshness, words)
         (cache_dir, root, fold), (shards, files, state) = self._place, self._result()
+        _RUNNING.discard(self)  # its process is done: nothing to stop any more
         cache.save(cache_dir / STATE, _state_key(fold), state, root)
         return assemble(shards, files, self.items, catalogue, synonyms, freshness, words)
 
     def cancel(self) -> None:
         _RUNNING.discard(self)
         for process in self._processes:
-            process.kill()  # a process that has ended already is left as it is
+            if process.is_alive():  # asks first: the number of a process that has ended may be reused
+                process.kill()
 
 
 _RUNNING: weakref.WeakSet = weakref.WeakSet()  # SearchRuns whose process may still work
