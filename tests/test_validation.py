@@ -62,6 +62,10 @@ MISTAKES = {
         f"{BAD}:22: 附件 第 1 项的文件: 找不到附件文件 content/attachments/名单.pdf：请确认文件已提交，路径相对于 content/，大小写一致"]),
     "misspelt_key": (variant("发布日期: 2024-03-05", "发布时间: 2024-03-05").replace(*NEW_INDEX), [
         f"{BAD}:19: 发布时间: 不是允许的字段，是不是“发布日期”？允许的字段有：{'、'.join(SCHEMA_KEYS)}"]),
+    # A renamed required key is the missing one, not the closest spelling among all (五公开), and
+    # the "缺少必填字段" line it explains is not repeated.
+    "renamed_required_key": (variant("公开主体: 示例县民政局", "公开单位: 示例县民政局").replace(*NEW_INDEX), [
+        f"{BAD}:15: 公开单位: 不是允许的字段，是不是“公开主体”？允许的字段有：{'、'.join(SCHEMA_KEYS)}"]),
     "periodic_without_period": (variant("类型: 即时", "类型: 定期").replace(*NEW_INDEX), [
         f"{BAD}:12: 公开时限.周期: 缺少必填字段“周期”：应为 月度、季度、半年、年度 之一"]),
     # Issue 11: the common wrong writings (x-aliases in the schema) get the value meant.

@@ -152,8 +152,15 @@ def _unread_required(error, unread: frozenset) -> bool:
 
 
 def _suggestions(error) -> list:
+    return [m for key in _extra_keys(error) for m in _meant(error, key)]
+
+
+def _meant(error, key) -> list:
+    """The field an unknown key most likely stands for: first among the required fields the
+    file lacks (a renamed key: 公开单位 is 公开主体, not the closer-spelt 五公开), else among all."""
     allowed = list(error.schema.get("properties", {}))
-    return [m for key in _extra_keys(error) for m in closest(str(key), allowed)]
+    missing = [k for k in error.schema.get("required", []) if k not in error.instance]
+    return closest(str(key), missing) or closest(str(key), allowed)
 
 
 def closest(word: str, options: list, cutoff: float = 0.4) -> list:
@@ -233,7 +240,7 @@ def _extra_keys(error) -> list:
 
 def _unknown_key(error, path, key, lines, display) -> Problem:
     allowed = list(error.schema.get("properties", {}))
-    close = closest(str(key), allowed)
+    close = _meant(error, key)
     hint = f"，是不是“{close[0]}”？" if close else "。"
     return Problem(display, line_of(lines, path + (key,)), dotted(path + (key,)),
                    f"不是允许的字段{hint}允许的字段有：{'、'.join(allowed)}")
