@@ -62,6 +62,18 @@ def copy_project(dest: Path, with_content: bool = True, archive: bool = False) -
     return dest
 
 
+# What a build leaves beside a project's sources: output/, its lock and the output.trash-* / .frame-*
+# folders a detached `rm` is still deleting (gongkai.output.discard), and the build cache.
+BUILD_LEFTOVERS = ("output", "output.*", ".cache")
+
+
+def copy_built(source: Path, dest: Path, *also: str) -> Path:
+    """A copy of a built project's sources without what its builds left (BUILD_LEFTOVERS): a folder
+    the background deletion removes while it is copied would fail the copy at random."""
+    shutil.copytree(source, dest, symlinks=True, ignore=shutil.ignore_patterns(*BUILD_LEFTOVERS, *also))
+    return dest
+
+
 def run_build(root: Path, *args: str, conf: str = "pelicanconf.py", env: dict | None = None):
     """`pelican content -s <conf>` in `root`, as a user runs it; returns the CompletedProcess."""
     full_env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, **(env or {})}

@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, REPO, make_mini_project, run_build, run_invoke
+from conftest import EXAMPLES, REPO, copy_built, make_mini_project, run_build, run_invoke
 
 from gongkai.errors import SettingsError
 from gongkai.render import BodyRenderer, is_remote
@@ -137,7 +137,7 @@ def test_only_markdown_pages_are_read(built, name, text):
 
 def test_a_page_links_an_attachment_and_another_page_through_the_boundary(built, tmp_path):
     site = tmp_path / "site"
-    shutil.copytree(built, site, symlinks=True, ignore=shutil.ignore_patterns("output", ".cache"))
+    copy_built(built, site)
     (site / "content/pages/forms.md").write_text(
         "Title: 申请表下载\nSlug: forms\n\n"
         "[预算表]({attach}../attachments/预算表.pdf)，[同一个]({static}/attachments/预算表.pdf)，"
@@ -156,7 +156,7 @@ def test_a_page_links_an_attachment_and_another_page_through_the_boundary(built,
 
 def test_draft_page_is_never_published_and_links_nothing(built, tmp_path):
     site = tmp_path / "site"
-    shutil.copytree(built, site, symlinks=True, ignore=shutil.ignore_patterns("output", ".cache"))
+    copy_built(built, site)
     (site / "content/pages/draft.md").write_text(
         "Title: 草稿\nSlug: draft-page\nStatus: draft\n\n草稿正文 [预算表]({attach}../attachments/预算表.pdf)\n",
         encoding="utf-8")
@@ -308,7 +308,7 @@ def test_the_renderer_itself_drops_remote_images():
 
 def test_categories_and_units_with_only_internal_items_are_not_shown(built, tmp_path):
     site = tmp_path / "site"
-    shutil.copytree(built, site, symlinks=True, ignore=shutil.ignore_patterns("output", ".cache"))
+    copy_built(built, site)
     with open(site / "schema/categories.yaml", "a", encoding="utf-8") as registry:
         registry.write("- 名称: 人事管理内部类\n  slug: renshi\n  二级事项:\n    - 名称: 考勤内部子类\n      slug: kaoqin\n"
                        "- 名称: 空的一级事项\n  slug: kong\n  二级事项:\n    - 名称: 空的二级事项\n      slug: kong-sub\n")
@@ -341,7 +341,7 @@ def test_control_and_bidi_characters_never_reach_the_site(built, tmp_path):
     """In an item's fields and body they are refused by validate (tests/test_limits.py); what
     validation does not judge character by character (here a 公开指南 Title) is scrubbed on output."""
     site = tmp_path / "site"
-    shutil.copytree(built, site, symlinks=True, ignore=shutil.ignore_patterns("output", ".cache"))
+    copy_built(built, site)
     item = site / "content/items/社会救助/低保名单.md"
     original = item.read_text(encoding="utf-8")
     item.write_text(original.replace("事项名称: 城乡最低生活保障对象名单", '事项名称: "城乡\\u202e单名象对障保活生低最\\u202c"')

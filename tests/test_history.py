@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import shutil
 import subprocess
 
 import pytest
-from conftest import make_mini_project, run_build, run_invoke
+from conftest import copy_built, make_mini_project, run_build, run_invoke
 
 from gongkai import git as git_helper
 from gongkai.frontmatter import parse_text
@@ -133,7 +132,7 @@ def test_adding_or_moving_an_item_is_no_change(repo):
 def test_notes_are_in_the_file_so_a_build_outside_git_shows_them(repo, tmp_path):
     edit(repo, DIBAO, "发布日期: 2024-03-05\n", "发布日期: 2024-03-05\n" + NOTES)
     tarball = tmp_path / "tarball"
-    shutil.copytree(repo, tarball, ignore=shutil.ignore_patterns(".git", "output", ".cache"))
+    copy_built(repo, tarball, ".git")
     result = run_build(tarball)
     assert result.returncode == 0, result.stdout + result.stderr
     html = page(tarball, DIBAO_PAGE)
@@ -236,7 +235,7 @@ def test_uncommitted_changes_do_not_count(repo):
 
 def test_outside_git_there_is_no_update_date_from_git(repo, tmp_path):
     tarball = tmp_path / "tarball"
-    shutil.copytree(repo, tarball, ignore=shutil.ignore_patterns(".git", "output", ".cache"))
+    copy_built(repo, tarball, ".git")
     result = run_build(tarball)
     assert result.returncode == 0, result.stdout + result.stderr
     html = page(tarball, DIBAO_PAGE)
