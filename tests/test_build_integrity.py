@@ -611,6 +611,28 @@ def test_a_cache_file_is_read_back_only_under_its_key_and_its_signature(cache_pr
     assert cache.load(path, "key-1", cache_project) is None
 
 
+def test_processes_that_make_the_secret_together_all_keep_the_first_one_written(cache_project, monkeypatch):
+    """A first build's processes each find no secret and make one. One written after another had
+    signed with its own made that signature invalid (the next build found no index: a flaky test).
+    Here another process writes its secret just before this one would: this one keeps it."""
+    from gongkai import cache
+
+    theirs = bytes(range(32))
+    made = cache.secrets.token_bytes
+
+    def another_process_first(size: int) -> bytes:
+        cache.secret_path().write_bytes(theirs)
+        return made(size)
+
+    monkeypatch.setattr(cache.secrets, "token_bytes", another_process_first)
+    assert cache.secret(cache_project) == theirs and cache.secret_path().read_bytes() == theirs
+    assert sorted(p.name for p in cache.secret_path().parent.iterdir()) == ["cache-secret"]  # no temporary file left
+    cache.secret_path().write_bytes(b"cut short")  # not a secret: replaced
+    monkeypatch.setattr(cache.secrets, "token_bytes", made)
+    fresh = cache.secret(cache_project)
+    assert len(fresh) == 32 and fresh != theirs and cache.secret_path().read_bytes() == fresh
+
+
 def test_a_large_cache_value_is_pickled_into_the_file_as_it_is_signed(cache_project):
     """cache.save streams the pickle into the file (no whole copy in memory first): the file is still
     MAGIC, tag, pickle, the same bytes a pickle made in memory gives, and a byte changed anywhere

@@ -18,6 +18,7 @@ Pelican's own reader cache (an unsigned pickle) is switched off by output.begin.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import hmac
@@ -91,11 +92,35 @@ def secret(project: Path) -> bytes | None:
         if path.is_file() and path.stat().st_size == SECRET_BYTES:
             return path.read_bytes()
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(path, secrets.token_bytes(SECRET_BYTES), mode=0o600)
+        if path.exists():  # not a secret (cut short, edited): replaced
+            _write_atomic(path, secrets.token_bytes(SECRET_BYTES), mode=0o600)
+        else:
+            _write_new(path, secrets.token_bytes(SECRET_BYTES), mode=0o600)
         value = path.read_bytes()
         return value if len(value) == SECRET_BYTES else None
     except OSError:
         return None
+
+
+def _write_new(path: Path, content: bytes, mode: int) -> None:
+    """Write `path` whole unless it exists by then: a first build's processes (the build, its
+    workers, its search process) may each find no secret and make one; the first one written is
+    kept and read by all, so nothing is signed with a secret that another then replaces."""
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.chmod(tmp, mode)
+        try:
+            os.link(tmp, path)  # fails if the file exists: never replaces it
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links: a rename (which Windows refuses over a file)
+            if not path.exists():
+                with contextlib.suppress(FileExistsError):
+                    os.rename(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def load(path: Path, key: str, project: Path):
