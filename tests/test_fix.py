@@ -159,3 +159,42 @@ def test_fix_write_normalises_dates_and_dashes_and_says_what_it_wrote(tmp_path):
     assert item.read_text(encoding="utf-8") == text.replace(
         "发布日期: 2024-03-05", "成文日期: 2024-03-01\n发布日期: 2024-03-05\n更新日期: 2024-03-06")
     assert run_invoke(root, "validate").returncode == 0
+
+
+def test_a_quoted_term_opening_a_value_gets_chinese_quotes(project):
+    """`事项名称: "城乡低保"对象名单` does not load (YAML takes the quotes as quoting the whole value):
+    the quotes become Chinese ones. A value quoted whole, with a comment after it, stays."""
+    item = project / "content/items/社会救助/低保名单.md"
+    fields = (FIELDS.replace("事项名称: 城乡最低生活保障对象名单", '事项名称: "城乡低保"对象名单')
+              .replace("  - 保障对象户主姓名", "  - '保障对象'户主姓名")
+              .replace("  说明: 自该信息形成或者变更之日起20个工作日内", '  说明: "自该信息形成或者变更之日起20个工作日内"  # 法定时限'))
+    item.write_text(f"---\n{fields}---\n正文\n", encoding="utf-8")
+    assert [p.message[:20] for p in problems_of(project)] == ["值以英文引号开头时，引号会被当作括住整个"]
+    diff, changed = fix([item], write=True)
+    assert changed == [item]
+    assert diff.splitlines()[0].endswith("低保名单.md：第 2 行：值开头的英文引号改为中文引号；第 7 行：值开头的英文引号改为中文引号")
+    assert item.read_text(encoding="utf-8") == "---\n" + (
+        fields.replace('"城乡低保"对象名单', "“城乡低保”对象名单").replace("'保障对象'户主姓名", "‘保障对象’户主姓名")) + "---\n正文\n"
+    assert not problems_of(project), format_report(problems_of(project))
+
+
+def test_dates_of_document_files_are_normalised_too(tmp_path):
+    """失效日期 is a field of documents only (schema/document.schema.json): fix knows it as well."""
+    from conftest import make_mini_project, run_invoke
+
+    root = make_mini_project(tmp_path / "site")
+    folder = root / "content/items/社会救助/低保名单"
+    folder.mkdir()
+    document = folder / "审核办法.md"
+    document.write_text("---\n标题: 示例县城乡低保审核办法（2019年）\n索引号: 11530000MB0123456X/2019-00001\n"
+                        "文件类型: 行政规范性文件\n发布日期: 2019/5/28\n有效性: 废止\n失效日期: 2024年3月5日\n---\n已废止。\n",
+                        encoding="utf-8")
+    before = run_invoke(root, "validate").stdout.splitlines()
+    assert before[:2] == [
+        "content/items/社会救助/低保名单/审核办法.md:5: 发布日期: 日期应写成 2019-05-28（格式 YYYY-MM-DD），实际为文本“2019/5/28”（invoke fix --write 可自动修复）",
+        "content/items/社会救助/低保名单/审核办法.md:7: 失效日期: 日期应写成 2024-03-05（格式 YYYY-MM-DD），实际为文本“2024年3月5日”（invoke fix --write 可自动修复）"]
+    done = run_invoke(root, "fix", "--write")
+    assert done.stdout.splitlines()[0] == ("# content/items/社会救助/低保名单/审核办法.md：第 5 行：日期“2019/5/28”改为 2019-05-28；"
+                                           "第 7 行：日期“2024年3月5日”改为 2024-03-05")
+    assert "失效日期: 2024-03-05\n" in document.read_text(encoding="utf-8")
+    assert run_invoke(root, "validate").returncode == 0

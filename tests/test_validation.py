@@ -30,6 +30,7 @@ def variant(old: str, new: str) -> str:
     return MINIMAL.replace(old, new, 1)
 
 
+QUOTE_HINT = "值以英文引号开头时，引号会被当作括住整个值的符号，结束的引号后面不能再有文字：请改用中文引号“”（invoke fix --write 可自动修复）"
 NEW_INDEX = ("索引号: 11530000MB0123456X/2024-00001", "索引号: 11530000MB0123456X/2024-00002")
 
 # name -> (file text or bytes, expected report lines for the bad file)
@@ -66,6 +67,24 @@ MISTAKES = {
     # the "缺少必填字段" line it explains is not repeated.
     "renamed_required_key": (variant("公开主体: 示例县民政局", "公开单位: 示例县民政局").replace(*NEW_INDEX), [
         f"{BAD}:15: 公开单位: 不是允许的字段，是不是“公开主体”？允许的字段有：{'、'.join(SCHEMA_KEYS)}"]),
+    # Chinese titles quote terms ("放管服"改革): an ASCII quote opening a value then quotes the
+    # whole value for YAML, which PyYAML reports as an indentation problem ("expected <block end>").
+    "quote_then_text": (variant("事项名称: 城乡最低生活保障对象名单", '事项名称: "城乡低保"对象名单').replace(*NEW_INDEX), [
+        f"{BAD}:3: 事项名称: {QUOTE_HINT}"]),
+    "quote_then_text_in_a_list": (variant("  - 保障人数和月保障金额", "  - '保障人数'和月保障金额").replace(*NEW_INDEX), [
+        f"{BAD}:9: 公开内容: {QUOTE_HINT}"]),
+    # "：" in a text is ordinary punctuation: blamed only where it stands for a key's ": ".
+    "fullwidth_colon_in_a_text_beside_a_quote": (variant("  - 保障人数和月保障金额", "  - 保障人数：按月统计").replace(
+        "事项名称: 城乡最低生活保障对象名单", '事项名称: "城乡低保"对象名单').replace(*NEW_INDEX), [
+        f"{BAD}:3: 事项名称: {QUOTE_HINT}"]),
+    "fullwidth_colon_key_beside_one_in_a_text": (variant("  - 保障人数和月保障金额", "  - 保障人数：按月统计").replace(
+        "公开对象: 全社会", "公开对象：全社会").replace(*NEW_INDEX), [
+        f"{BAD}:17: 公开对象: 字段名后用了中文全角冒号“：”，应为英文冒号加一个空格“: ”（invoke fix --write 可自动修复）"]),
+    # PyYAML reads an unclosed quote on to the end of the fields and complains there (line 20).
+    "unclosed_quote": (variant("事项名称: 城乡最低生活保障对象名单", '事项名称: "城乡最低生活保障对象名单').replace(*NEW_INDEX), [
+        f"{BAD}:3: 事项名称: 引号没有成对出现：这一行的值以英文引号开头，却没有结束的引号。请补上结束的引号，或去掉开头的引号"]),
+    "loose_date": (variant("发布日期: 2024-03-05", "发布日期: 2024年3月5日").replace(*NEW_INDEX), [
+        f"{BAD}:19: 发布日期: 日期应写成 2024-03-05（格式 YYYY-MM-DD），实际为文本“2024年3月5日”（invoke fix --write 可自动修复）"]),
     "periodic_without_period": (variant("类型: 即时", "类型: 定期").replace(*NEW_INDEX), [
         f"{BAD}:12: 公开时限.周期: 缺少必填字段“周期”：应为 月度、季度、半年、年度 之一"]),
     # Issue 11: the common wrong writings (x-aliases in the schema) get the value meant.

@@ -7,8 +7,11 @@
 - inside the front matter, and only when it does not load: tab indentation -> two spaces per tab,
   full-width spaces in indentation or after "key:", a full-width colon after a known key, a list
   dash without its space ("-审核审批程序" -> "- 审核审批程序");
-- dates of the schema's date fields written 2024-3-5, 2024/3/5, 2024.3.5 or 2024年3月5日 ->
-  2024-03-05 (only real dates; always, since such a date loads as text and only the schema refuses it).
+- a value opened by an ASCII quote that goes on after the closing one (`"放管服"改革`, which YAML
+  cannot read) -> Chinese quotes (`“放管服”改革`), only when the front matter does not load;
+- dates of the item and document schemas' date fields written 2024-3-5, 2024/3/5, 2024.3.5 or
+  2024年3月5日 -> 2024-03-05 (only real dates; always, since such a date loads as text and only the
+  schema refuses it).
 
 The line checks reuse the validator's own regexes (catalogue.frontmatter), so fix and validate
 agree on what is wrong. A UTF-8 BOM and CRLF line ends are accepted by the validator and kept.
@@ -33,8 +36,11 @@ from gongkai.frontmatter import (
     FENCE,
     FULLWIDTH_COLON_KEY,
     FULLWIDTH_SPACE,
+    LOOSE_DAY,
+    QUOTE_THEN_TEXT,
     TAB_INDENT,
     Loader,
+    mend_fullwidth_colon,
 )
 
 # A line of three or more dash-like characters (ASCII, full-width, em/en dashes), spaces allowed.
@@ -44,8 +50,8 @@ KEY_LINE = re.compile(r"^([^\s:：#\-][^:：\s]{0,15})[ \t\u3000]*[:：]")
 
 
 # key: 2024-3-5 / 2024/3/5 / 2024.3.5 / 2024年3月5日 (quoted or not, an entry's "- " allowed, a comment kept).
-LOOSE_DATE = re.compile(r"^(?P<lead>[ \t]*(?:-[ \t]+)?)(?P<key>[^\s:#]+):[ \t]*(?P<q>['\"]?)(?P<y>\d{4})[-/.年]"
-                        r"(?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?(?P=q)(?P<tail>[ \t]*(?:#.*)?)$")
+LOOSE_DATE = re.compile(r"^(?P<lead>[ \t]*(?:-[ \t]+)?)(?P<key>[^\s:#]+):[ \t]*(?P<q>['\"]?)" + LOOSE_DAY
+                        + r"(?P=q)(?P<tail>[ \t]*(?:#.*)?)$")
 
 
 def date_keys(schema: dict) -> set[str]:
@@ -84,6 +90,12 @@ def known_keys(schema: dict) -> tuple[set[str], set[str]]:
     properties = schema["properties"]
     nested = {key for spec in properties.values() for key in _nested_properties(spec)}
     return set(properties), nested
+
+
+def _keys_of(*schemas: dict) -> tuple[set[str], set[str]]:
+    """known_keys of several schemas together."""
+    both = [known_keys(schema) for schema in schemas if schema.get("properties")]
+    return set().union(*(top for top, _ in both)), set().union(*(nested for _, nested in both))
 
 
 def _nested_properties(spec: dict) -> list[str]:
@@ -216,12 +228,16 @@ def _fix_line(line: str, keys: tuple[set, set]) -> str:
         lead = re.match(r"^[ \t\u3000]*", line).group(0)
         line = lead.replace("\t", "  ").replace("\u3000", "  ") + line[len(lead):]
     colon = FULLWIDTH_COLON_KEY.match(line)
-    if colon and ": " not in line[: colon.end()] and _known(line, colon.group(1), keys):
-        line = line[: colon.start(1)] + colon.group(1) + ": " + line[colon.end():].lstrip(" \u3000")
+    if colon and _known(line, colon.group(1), keys):
+        line = mend_fullwidth_colon(line)
     if FULLWIDTH_SPACE.search(line):
         line = re.sub(r"^([^#]*?):\u3000+", r"\1: ", line, count=1)
     if DASH_WITHOUT_SPACE.match(line):
         line = re.sub(r"^([ \t]*)-", r"\1- ", line, count=1)
+    quoted = QUOTE_THEN_TEXT.match(line)
+    if quoted and quoted["lead"].strip():  # a key or a dash before it: never a continuation line
+        inner = f"“{quoted['dq']}”" if quoted["dq"] is not None else f"‘{quoted['sq']}’"
+        line = quoted["lead"] + inner + quoted["tail"]
     return line
 
 
@@ -237,6 +253,8 @@ def _what(before: str, after: str) -> str:
                                        ("：", "字段名后的全角冒号改为“: ”")) if after.count(char) < before.count(char)]
     if DASH_WITHOUT_SPACE.match(before) and not DASH_WITHOUT_SPACE.match(after):
         found.append("列表项的“-”后加了空格")
+    if QUOTE_THEN_TEXT.match(before) and not QUOTE_THEN_TEXT.match(after):
+        found.append("值开头的英文引号改为中文引号")
     return "，".join(found)
 
 
@@ -319,13 +337,19 @@ def _write(path: Path, data: bytes) -> None:
         file.write(data)
 
 
-def fix(paths: list[Path], write: bool, root: Path | None = None, schema: dict | None = None) -> tuple[str, list[Path]]:
+def fix(paths: list[Path], write: bool, root: Path | None = None, schema: dict | None = None,
+        document_schema: dict | None = None) -> tuple[str, list[Path]]:
     """A unified diff of every repair (with a Chinese list of what was done), and the files that
     change. Files are written only when `write` is true, and only regular files inside `root` (the
     project; by default the folder given) are read at all: a link or a file elsewhere is named.
-    Field names are the item schema's (by default the one of the project the first path is in)."""
-    schema = schema or json.loads(_schema_near(paths[0]).read_text(encoding="utf-8"))
-    keys, dates, chunks, changed = known_keys(schema), date_keys(schema), [], []
+    Field names are the item and document schemas' (by default those of the project the first path
+    is in): the files under content/items/ are of both kinds."""
+    if schema is None:
+        near = _schema_near(paths[0])
+        schema = json.loads(near.read_text(encoding="utf-8"))
+        documents = near.with_name("document.schema.json")
+        document_schema = json.loads(documents.read_text(encoding="utf-8")) if documents.is_file() else {}
+    keys, dates, chunks, changed = _keys_of(schema, document_schema or {}), date_keys(schema) | date_keys(document_schema or {}), [], []
     for path, folder in item_paths(paths):
         refusal = next((text for test, text in REFUSALS if test(path, root or folder)), None)
         if refusal:
@@ -363,7 +387,7 @@ def fix_command(root: Path, target: Path, write: bool = False) -> int:
     from gongkai.settings import settings_for
 
     project = load_project(settings_for(root))
-    diff, changed = fix([target], write=write, root=root, schema=project.schema)
+    diff, changed = fix([target], write=write, root=root, schema=project.schema, document_schema=project.document_schema)
     print(diff or "没有需要自动修复的问题。")
     if changed and not write:
         print(f"以上 {len(changed)} 个文件可以自动修复：加上 --write 写入。")

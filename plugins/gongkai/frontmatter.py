@@ -5,6 +5,7 @@ here and turned into a Chinese message that points at the line, never a tracebac
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,11 +37,21 @@ FULLWIDTH_SPACE = re.compile(r"^[ \t]*\u3000|^[^#]*?:\u3000")
 TAB_INDENT = re.compile(r"^ *\t")
 DASH_WITHOUT_SPACE = re.compile(r"^[ \t]*-[^\s\-]")
 BLOCK_SCALAR_START = re.compile(r":[ \t]*[|>][+-]?[ \t]*$")
+# `key: "放管服"改革` or `- '双随机'抽查`: YAML takes a value's opening ASCII quote as quoting the whole
+# value, so text after the closing quote is a syntax error. Chinese quotes are what the editor meant.
+QUOTE_THEN_TEXT = re.compile(r"""^(?P<lead>[ \t]*(?:-[ \t]+)?(?:[^\s:#'"\-][^:#]*?:[ \t]+)?)"""
+                             r"""(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')(?P<tail>[ \t]*[^\s#].*)$""")
+# A date written 2024-3-5, 2024/3/5, 2024.3.5 or 2024年3月5日: validation names the date meant and
+# `invoke fix` writes it (tools/fixer.py builds its line pattern from this one).
+LOOSE_DAY = r"(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?"
 
 HINT_TAB = "这一行用了制表符（Tab）缩进，字段部分只能用空格缩进：请把 Tab 换成两个空格（invoke fix --write 可自动修复）"
 HINT_FULLWIDTH_COLON = "字段名后用了中文全角冒号“：”，应为英文冒号加一个空格“: ”（invoke fix --write 可自动修复）"
 HINT_FULLWIDTH_SPACE = "这一行用了中文全角空格，字段部分只认半角空格：请改为半角空格（invoke fix --write 可自动修复）"
 HINT_DASH = "列表项的“-”后要加一个空格，写成“- 内容”（invoke fix --write 可自动修复）"
+HINT_QUOTE_THEN_TEXT = ("值以英文引号开头时，引号会被当作括住整个值的符号，结束的引号后面不能再有文字："
+                        "请改用中文引号“”（invoke fix --write 可自动修复）")
+HINT_UNCLOSED_QUOTE = "引号没有成对出现：这一行的值以英文引号开头，却没有结束的引号。请补上结束的引号，或去掉开头的引号"
 
 # PyYAML's problem text -> what an editor should do about it.
 YAML_PROBLEMS = [
@@ -249,14 +260,26 @@ def _syntax_problems(exc, yaml_lines, first_line, display) -> list[Problem]:
     suspicious = _suspicious_lines(yaml_lines, first_line, display)
     if suspicious:
         return suspicious
-    mark = exc.problem_mark or exc.context_mark
-    line = (mark.line + first_line) if mark else first_line
-    problem = exc.problem or ""
-    hint = next((h for needle, h in YAML_PROBLEMS if needle in problem), None)
+    mark, hint = _quote_problem(exc, yaml_lines)
     if hint is None:
-        hint = "这一行的写法有误：请对照示例检查冒号、缩进和引号"
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or ""
+        hint = next((h for needle, h in YAML_PROBLEMS if needle in problem), "这一行的写法有误：请对照示例检查冒号、缩进和引号")
+    line = (mark.line + first_line) if mark else first_line
     owner = _owners(yaml_lines)[mark.line] if mark and mark.line < len(yaml_lines) else ""
     return [Problem(display, line, owner, hint)]
+
+
+def _quote_problem(exc, yaml_lines: list[str]):
+    """(mark, hint) for the two quote mistakes PyYAML blames elsewhere: a quote never closed (it
+    reads on to the end and says so there: the opening line is meant), and text after a closing
+    quote (it says "expected <block end>", which reads as an indentation problem). (None, None) else."""
+    if exc.context == "while scanning a quoted scalar" and "end of stream" in (exc.problem or "") and exc.context_mark:
+        return exc.context_mark, HINT_UNCLOSED_QUOTE
+    mark = exc.problem_mark
+    if mark and mark.line < len(yaml_lines) and QUOTE_THEN_TEXT.match(yaml_lines[mark.line]):
+        return mark, HINT_QUOTE_THEN_TEXT
+    return None, None
 
 
 def _owners(yaml_lines: list[str]) -> list[str]:
@@ -275,7 +298,7 @@ def _suspicious_lines(yaml_lines, first_line, display) -> list[Problem]:
     Only consulted once YAML has failed (or produced no mapping), and block scalars (| and >)
     are skipped, so a full-width colon inside ordinary text is never blamed.
     """
-    problems, block_indent, owners = [], None, _owners(yaml_lines)
+    found, block_indent, owners = [], None, _owners(yaml_lines)
     for index, text in enumerate(yaml_lines):
         indent = len(text) - len(text.lstrip(" "))
         if block_indent is not None and (not text.strip() or indent > block_indent):
@@ -283,8 +306,43 @@ def _suspicious_lines(yaml_lines, first_line, display) -> list[Problem]:
         block_indent = indent if BLOCK_SCALAR_START.search(text) else None
         hint = _line_hint(text)
         if hint:
-            problems.append(Problem(display, index + first_line, owners[index], hint))
-    return problems
+            found.append((index, hint))
+    found = _colons_that_matter(yaml_lines, found)
+    return [Problem(display, index + first_line, owners[index], hint) for index, hint in found]
+
+
+def _colons_that_matter(yaml_lines: list[str], found: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """A full-width colon is ordinary Chinese punctuation in a text ("- 申请条件：…"). One is blamed
+    only if writing it as ": " (what `invoke fix` does) changes how the fields read, the other
+    such lines written so too: else the YAML error names the real mistake (a quote, say)."""
+    colons = [index for index, hint in found if hint == HINT_FULLWIDTH_COLON]
+    if not colons:
+        return found
+    mended = list(yaml_lines)
+    for index in colons:
+        mended[index] = mend_fullwidth_colon(yaml_lines[index])
+    outcome = _outcome(mended)
+    kept = {index for index in colons if _outcome(mended[:index] + [yaml_lines[index]] + mended[index + 1:]) != outcome}
+    return [(index, hint) for index, hint in found if hint != HINT_FULLWIDTH_COLON or index in kept]
+
+
+def mend_fullwidth_colon(text: str) -> str:
+    """`key：value` -> `key: value` (FULLWIDTH_COLON_KEY); other lines unchanged."""
+    match = FULLWIDTH_COLON_KEY.match(text)
+    if not match or ": " in text[: match.end()]:
+        return text
+    return text[: match.start(1)] + match.group(1) + ": " + text[match.end():].lstrip(" \u3000")
+
+
+def _outcome(yaml_lines: list[str]):
+    """How the fields read: the type loaded, or where and why YAML stops."""
+    try:
+        return type(yaml.load("\n".join(yaml_lines) + "\n", Loader=Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        return (mark.line if mark else None, exc.problem)
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        return type(exc)
 
 
 def _line_hint(text: str) -> str | None:
@@ -298,6 +356,15 @@ def _line_hint(text: str) -> str | None:
     if match and ": " not in text[: match.end()]:
         return HINT_FULLWIDTH_COLON
     return None
+
+
+def loose_date(value) -> dt.date | None:
+    """The real date a text such as 2024/3/5 or 2024年3月5日 stands for (LOOSE_DAY); None otherwise."""
+    match = re.fullmatch(LOOSE_DAY, value.strip()) if isinstance(value, str) else None
+    try:
+        return dt.date(int(match["y"]), int(match["m"]), int(match["d"])) if match else None
+    except ValueError:
+        return None  # 2024/2/30: no date is meant
 
 
 def describe(value) -> str:

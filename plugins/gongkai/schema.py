@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError, val
 
 from . import limits
 from .errors import Problem, dotted, quote
-from .frontmatter import UNREAD_ALL, found
+from .frontmatter import UNREAD_ALL, found, loose_date
 
 TYPE_NAMES = {"string": "文本", "array": "列表（每行以“- ”开头）", "object": "带“字段: 值”的多行内容（下一行起缩进两格书写）",
               "integer": "整数", "number": "数字", "boolean": "true（是）或 false（否）"}
@@ -281,6 +281,9 @@ def _pattern(error) -> str:
 
 def _format(error) -> str:
     if error.validator_value == "date":
+        meant = loose_date(error.instance)
+        if meant:  # 2024/3/5, 2024年3月5日: say the one date meant, and that fix writes it
+            return f"日期应写成 {meant.isoformat()}（格式 YYYY-MM-DD），{found(error.instance)}（invoke fix --write 可自动修复）"
         return f"不是有效的日期：应为真实存在的日期，格式 YYYY-MM-DD（例如 2024-03-15），{found(error.instance)}"
     return f"格式不对：应为 {error.validator_value}，{found(error.instance)}"
 
