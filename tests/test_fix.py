@@ -198,3 +198,16 @@ def test_dates_of_document_files_are_normalised_too(tmp_path):
                                            "第 7 行：日期“2024年3月5日”改为 2024-03-05")
     assert "失效日期: 2024-03-05\n" in document.read_text(encoding="utf-8")
     assert run_invoke(root, "validate").returncode == 0
+
+
+def test_a_colon_without_its_space_gets_one_after_a_known_key_only(project):
+    """`发布日期:2024-03-05` reads as text and the fields do not load: a space is added after the
+    colon of a known key; the text entry "电话:0871-1234" stays as it is."""
+    item = project / "content/items/社会救助/低保名单.md"
+    fields = FIELDS.replace("发布日期: 2024-03-05", "发布日期:2024-03-05").replace("  - 保障对象户主姓名", "  - 电话:0871-1234")
+    item.write_text(f"---\n{fields}---\n正文\n", encoding="utf-8")
+    assert [(p.line, p.message[:12]) for p in problems_of(project)] == [(18, "字段名后的冒号“:”后面")]
+    diff, changed = fix([item], write=True)
+    assert diff.splitlines()[0].endswith("低保名单.md：第 18 行：字段名后的冒号后加了空格")
+    assert item.read_text(encoding="utf-8") == f"---\n{fields.replace('发布日期:2024', '发布日期: 2024')}---\n正文\n"
+    assert not problems_of(project), format_report(problems_of(project))

@@ -80,6 +80,15 @@ MISTAKES = {
     "fullwidth_colon_key_beside_one_in_a_text": (variant("  - 保障人数和月保障金额", "  - 保障人数：按月统计").replace(
         "公开对象: 全社会", "公开对象：全社会").replace(*NEW_INDEX), [
         f"{BAD}:17: 公开对象: 字段名后用了中文全角冒号“：”，应为英文冒号加一个空格“: ”（invoke fix --write 可自动修复）"]),
+    # Without its space, YAML reads "发布日期:2024-03-05" as text and stumbles on the next line.
+    # The "电话:…" entry is text all the same, and is not blamed.
+    "no_space_after_colon": (variant("发布日期: 2024-03-05", "发布日期:2024-03-05").replace(
+        "  - 保障人数和月保障金额", "  - 电话:0871-1234").replace(*NEW_INDEX), [
+        f"{BAD}:19: 发布日期: 字段名后的冒号“:”后面要加一个空格，写成“字段名: 值”（invoke fix --write 可自动修复）"]),
+    # A key indented by one space joins the block above: its indentation is the one problem
+    # (the key is not also called missing).
+    "key_indented_by_a_space": (variant("公开主体: 示例县民政局", " 公开主体: 示例县民政局").replace(*NEW_INDEX), [
+        f"{BAD}:15: 公开时限: 缩进不一致：同一层的字段要左对齐，列表项“- ”前的空格数要一致"]),
     # PyYAML reads an unclosed quote on to the end of the fields and complains there (line 20).
     "unclosed_quote": (variant("事项名称: 城乡最低生活保障对象名单", '事项名称: "城乡最低生活保障对象名单').replace(*NEW_INDEX), [
         f"{BAD}:3: 事项名称: 引号没有成对出现：这一行的值以英文引号开头，却没有结束的引号。请补上结束的引号，或去掉开头的引号"]),

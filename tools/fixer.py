@@ -5,7 +5,8 @@
   opening one missing before a first line that is clearly a field, a closing one missing after
   the last field when the body clearly starts there;
 - inside the front matter, and only when it does not load: tab indentation -> two spaces per tab,
-  full-width spaces in indentation or after "key:", a full-width colon after a known key, a list
+  full-width spaces in indentation or after "key:", a full-width colon or a colon without its
+  space ("发布日期:2024-03-05") after a known key, a list
   dash without its space ("-审核审批程序" -> "- 审核审批程序");
 - a value opened by an ASCII quote that goes on after the closing one (`"放管服"改革`, which YAML
   cannot read) -> Chinese quotes (`“放管服”改革`), only when the front matter does not load;
@@ -37,10 +38,12 @@ from gongkai.frontmatter import (
     FULLWIDTH_COLON_KEY,
     FULLWIDTH_SPACE,
     LOOSE_DAY,
+    NO_SPACE_AFTER_COLON,
     QUOTE_THEN_TEXT,
     TAB_INDENT,
     Loader,
     mend_fullwidth_colon,
+    mend_missing_space,
 )
 
 # A line of three or more dash-like characters (ASCII, full-width, em/en dashes), spaces allowed.
@@ -230,6 +233,9 @@ def _fix_line(line: str, keys: tuple[set, set]) -> str:
     colon = FULLWIDTH_COLON_KEY.match(line)
     if colon and _known(line, colon.group(1), keys):
         line = mend_fullwidth_colon(line)
+    spaceless = NO_SPACE_AFTER_COLON.match(line)
+    if spaceless and _known(line, spaceless.group(1), keys):
+        line = mend_missing_space(line)
     if FULLWIDTH_SPACE.search(line):
         line = re.sub(r"^([^#]*?):\u3000+", r"\1: ", line, count=1)
     if DASH_WITHOUT_SPACE.match(line):
@@ -253,6 +259,8 @@ def _what(before: str, after: str) -> str:
                                        ("：", "字段名后的全角冒号改为“: ”")) if after.count(char) < before.count(char)]
     if DASH_WITHOUT_SPACE.match(before) and not DASH_WITHOUT_SPACE.match(after):
         found.append("列表项的“-”后加了空格")
+    if NO_SPACE_AFTER_COLON.match(before) and not NO_SPACE_AFTER_COLON.match(after):
+        found.append("字段名后的冒号后加了空格")
     if QUOTE_THEN_TEXT.match(before) and not QUOTE_THEN_TEXT.match(after):
         found.append("值开头的英文引号改为中文引号")
     return "，".join(found)

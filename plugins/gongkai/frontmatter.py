@@ -33,6 +33,9 @@ Loader.yaml_implicit_resolvers = {
 
 FENCE = re.compile(r"^---[ \t]*$")
 FULLWIDTH_COLON_KEY = re.compile(r"^[ \t]*(?:-[ \t]+)?([^\s:：#'\"\-][^:：\s]{0,15})[ \t\u3000]*：")
+# `发布日期:2024-03-05`: no space after the colon, so YAML reads the line as one text. Not before
+# "/" or ":" (a web address, a time written 12:30 is not at a line's start anyway).
+NO_SPACE_AFTER_COLON = re.compile(r"^[ \t]*(?:-[ \t]+)?([^\s:：#'\"\-\[{][^:：\s]{0,15}):(?=[^\s:/])")
 FULLWIDTH_SPACE = re.compile(r"^[ \t]*\u3000|^[^#]*?:\u3000")
 TAB_INDENT = re.compile(r"^ *\t")
 DASH_WITHOUT_SPACE = re.compile(r"^[ \t]*-[^\s\-]")
@@ -48,6 +51,7 @@ LOOSE_DAY = r"(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?"
 HINT_TAB = "这一行用了制表符（Tab）缩进，字段部分只能用空格缩进：请把 Tab 换成两个空格（invoke fix --write 可自动修复）"
 HINT_FULLWIDTH_COLON = "字段名后用了中文全角冒号“：”，应为英文冒号加一个空格“: ”（invoke fix --write 可自动修复）"
 HINT_FULLWIDTH_SPACE = "这一行用了中文全角空格，字段部分只认半角空格：请改为半角空格（invoke fix --write 可自动修复）"
+HINT_NO_SPACE = "字段名后的冒号“:”后面要加一个空格，写成“字段名: 值”（invoke fix --write 可自动修复）"
 HINT_DASH = "列表项的“-”后要加一个空格，写成“- 内容”（invoke fix --write 可自动修复）"
 HINT_QUOTE_THEN_TEXT = ("值以英文引号开头时，引号会被当作括住整个值的符号，结束的引号后面不能再有文字："
                         "请改用中文引号“”（invoke fix --write 可自动修复）")
@@ -205,6 +209,8 @@ def recover_keys(yaml_lines: list[str], first_line: int, display: str, into: Sou
         kept[start:end] = [""] * (end - start)
         key = TOP_KEY.match(yaml_lines[start])
         unread |= {key.group(1)} if key else UNREAD_ALL
+        # A key indented by mistake (" 公开主体: …") is in the block above it: not "missing" either.
+        unread |= {m.group(1) for m in map(TOP_KEY.match, (line.lstrip() for line in yaml_lines[start + 1:end])) if m}
     if kept == yaml_lines or not any(s.strip() and not s.lstrip().startswith("#") for s in kept):
         return
     rest = Source()
@@ -312,18 +318,21 @@ def _suspicious_lines(yaml_lines, first_line, display) -> list[Problem]:
 
 
 def _colons_that_matter(yaml_lines: list[str], found: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """A full-width colon is ordinary Chinese punctuation in a text ("- 申请条件：…"). One is blamed
-    only if writing it as ": " (what `invoke fix` does) changes how the fields read, the other
-    such lines written so too: else the YAML error names the real mistake (a quote, say)."""
-    colons = [index for index, hint in found if hint == HINT_FULLWIDTH_COLON]
-    if not colons:
+    """A colon without its space, or a full-width one, can be ordinary text ("- 申请条件：…",
+    "- 电话:0871-1234"). Such a line is blamed only if mending it (what `invoke fix` does) changes
+    how the fields read, the other such lines mended too: else the YAML error names the real
+    mistake (a quote, say)."""
+    doubtful = [index for index, hint in found if hint in MENDS]
+    if not doubtful:
         return found
+    if len(doubtful) > MAX_DOUBTFUL:  # each is a parse of the whole fields: a hostile file is not parsed 40,000 times
+        return [(index, hint) for index, hint in found if hint not in MENDS]
     mended = list(yaml_lines)
-    for index in colons:
-        mended[index] = mend_fullwidth_colon(yaml_lines[index])
+    for index, hint in found:
+        mended[index] = MENDS[hint](yaml_lines[index]) if hint in MENDS else mended[index]
     outcome = _outcome(mended)
-    kept = {index for index in colons if _outcome(mended[:index] + [yaml_lines[index]] + mended[index + 1:]) != outcome}
-    return [(index, hint) for index, hint in found if hint != HINT_FULLWIDTH_COLON or index in kept]
+    kept = {index for index in doubtful if _outcome(mended[:index] + [yaml_lines[index]] + mended[index + 1:]) != outcome}
+    return [(index, hint) for index, hint in found if hint not in MENDS or index in kept]
 
 
 def mend_fullwidth_colon(text: str) -> str:
@@ -332,6 +341,16 @@ def mend_fullwidth_colon(text: str) -> str:
     if not match or ": " in text[: match.end()]:
         return text
     return text[: match.start(1)] + match.group(1) + ": " + text[match.end():].lstrip(" \u3000")
+
+
+def mend_missing_space(text: str) -> str:
+    """`key:value` -> `key: value` (NO_SPACE_AFTER_COLON); other lines unchanged."""
+    match = NO_SPACE_AFTER_COLON.match(text)
+    return text[: match.end()] + " " + text[match.end():] if match else text
+
+
+MENDS = {HINT_FULLWIDTH_COLON: mend_fullwidth_colon, HINT_NO_SPACE: mend_missing_space}
+MAX_DOUBTFUL = 60  # more than any item has fields: past it, the YAML error itself is reported
 
 
 def _outcome(yaml_lines: list[str]):
@@ -355,6 +374,8 @@ def _line_hint(text: str) -> str | None:
     match = FULLWIDTH_COLON_KEY.match(text)
     if match and ": " not in text[: match.end()]:
         return HINT_FULLWIDTH_COLON
+    if NO_SPACE_AFTER_COLON.match(text):
+        return HINT_NO_SPACE
     return None
 
 
