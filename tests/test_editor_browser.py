@@ -221,7 +221,8 @@ def test_format_writes_unchanged_files_back_byte_for_byte_and_new_ones_as_tools_
 
 TRICKY = ["yes", "No", "on", "y", "9:00", "010", "0x1F", "1e3", ".inf", "~", "null", "", "@zhangsan", "- a", "a: b",
           "a #b", "#x", "[x]", '"q"', "'q'", "2024-03-05", "12345热线", " 前有空格", "多行\n文字", "*", "&a", "!x", "%x",
-          "|", ">", "?", "=", "<<", "1_000", "+1", "0879-1234567（工作日 9:00—17:00）", "示民〔2024〕37号", "a\\b"]
+          "|", ">", "?", "=", "<<", "1_000", "+1", "0879-1234567（工作日 9:00—17:00）", "示民〔2024〕37号", "a\\b",
+          '"放管服"改革事项清单', "\"q\" 和 'r'", '"q" \u0007', '"D:\\x"']
 
 
 def test_values_are_quoted_exactly_when_python_would_quote_them(editor):

@@ -142,3 +142,30 @@ def test_invoke_import_help_works(tmp_path):
     done = run_invoke(make_mini_project(tmp_path / "site"), "import", "--help")
     assert done.returncode == 0 and done.stderr == ""
     assert "把现有的政务公开目录表格导入为事项文件" in done.stdout and "--dry-run" in done.stdout
+
+
+def test_a_title_with_ascii_quotes_is_written_single_quoted_and_reads_back(project):
+    """A clerk types `"放管服"改革事项清单`: the file says it as an editor would write it (nothing
+    escaped), and it validates as that title."""
+    path = new_item(project, **{**LOW_INCOME, "title": '"放管服"改革事项清单'})
+    assert "\n事项名称: '\"放管服\"改革事项清单'\n" in path.read_text(encoding="utf-8")
+    assert '"放管服"改革事项清单' in validated(project)
+
+
+@pytest.mark.parametrize("text, written", [
+    ('"放管服"改革事项清单', "'\"放管服\"改革事项清单'"),
+    ("it's \"q\"", "it's \"q\""),  # plain reads back: no quotes at all
+    ("\"q\" 和 'r'", "'\"q\" 和 ''r'''"),
+    ("\"D:\\公开\\名单.xlsx\"", "'\"D:\\公开\\名单.xlsx\"'"),
+    ('"q" \u0007', '"\\"q\\" \\u0007"'),  # a control character: only double quotes can write it
+    ("- a", '"- a"'),
+    ("低保名单", "低保名单"),
+])
+def test_scalar_writes_each_text_so_that_it_reads_back(text, written):
+    import yaml
+
+    from gongkai.frontmatter import Loader
+    from gongkai_tools.yamlwrite import scalar
+
+    assert scalar(text) == written
+    assert yaml.load(f"k: {written}\n", Loader=Loader) == {"k": text}

@@ -19,8 +19,15 @@ _UNSAFE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
 _INDEX_LINE = re.compile(r"^索引号[ \t]*:[ \t]*['\"]?([^'\"\s#]+)", re.M)
 
 
+# A text holding " or \ reads better single-quoted ('"放管服"改革') than escaped ("\"放管服\"改革"),
+# which single quotes allow for any one line of printable characters.
+_SINGLE_QUOTABLE = re.compile(r'^[^\n\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]*["\\][^\n\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]*$')
+
+
 def scalar(text) -> str:
-    """A value as plain YAML when it reads back as the same text, else double-quoted (JSON)."""
+    """A value as plain YAML when it reads back as the same text; else single-quoted when it holds
+    a " or a backslash (what an editor would write: nothing escaped); else double-quoted (JSON). Written
+    the same in the web editor (gongkai-editor.js scalar)."""
     return _scalar(str(text))
 
 
@@ -32,6 +39,8 @@ def _scalar(text: str) -> str:
                 return text
         except yaml.YAMLError:
             pass
+    if _SINGLE_QUOTABLE.match(text):
+        return "'" + text.replace("'", "''") + "'"
     return json.dumps(text, ensure_ascii=False)
 
 

@@ -76,6 +76,9 @@
 
   // ---- writing (tools/yamlwrite.py in JavaScript) ---------------------------------------------
 
+  // A text holding " or \ single-quoted, nothing escaped (tools/yamlwrite.py _SINGLE_QUOTABLE).
+  var SINGLE_QUOTABLE = /^[^\n\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]*["\\][^\n\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]*$/;
+
   function scalar(value) {
     var text = String(value);
     if (/^[yYnN]$/.test(text)) return text;  // booleans to js-yaml's YAML 1.1, text to PyYAML
@@ -85,6 +88,7 @@
         if (back && back.k === text && Object.keys(back).length === 1) return text;
       } catch (e) { /* not plain YAML: quoted below */ }
     }
+    if (SINGLE_QUOTABLE.test(text)) return "'" + text.replace(/'/g, "''") + "'";
     return JSON.stringify(text);
   }
 
