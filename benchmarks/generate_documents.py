@@ -14,7 +14,8 @@ DEST becomes a project copy with ITEMS items (benchmarks/generate_catalogue.py) 
 each in its item's folder as an editor would put it. Titles follow the item's name with a year and
 a batch number; bodies are the example's document bodies followed by a varied list of names and
 villages (as 公示 lists are), so they do not compress unrealistically well. About one in fifty is
-a 行政规范性文件 with a 文号. Deterministic for a seed. The issue's benchmark is 500 items with
+a 行政规范性文件 with a 文号, and one in twenty a 政策解读 of the document written before it (a
+cross-file reference each: 2,500 of them at 50,000 documents). Deterministic for a seed. The issue's benchmark is 500 items with
 50,000 documents.
 """
 from __future__ import annotations
@@ -55,10 +56,12 @@ def _name(rnd: random.Random) -> str:
 
 
 def document_text(title: str, index_no: str, formed: dt.date, published: dt.date, body: str,
-                  policy: str | None) -> str:
+                  policy: str | None, interprets: str | None = None) -> str:
     lines = ["---", f"标题: {title}", f"索引号: {index_no}"]
     if policy:
         lines += ["文件类型: 行政规范性文件", f"文号: {policy}"]
+    elif interprets:
+        lines += ["文件类型: 政策解读", f"解读对象: {interprets}"]
     lines += [f"成文日期: {formed.isoformat()}", f"发布日期: {published.isoformat()}", "---"]
     return "\n".join(lines) + "\n" + body + "\n"
 
@@ -68,7 +71,7 @@ def add_documents(dest: Path, count: int, seed: int = 0) -> int:
     items = [p for p in sorted((dest / "content/items").rglob("*.md")) if TITLE.search(p.read_text(encoding="utf-8"))]
     bodies, rnd = document_bodies(), random.Random(seed)
     towns = ["".join(rnd.sample(PLACE, 2)) + rnd.choice("镇乡") for _ in range(30)]
-    sequence = FIRST_SEQUENCE
+    sequence, last = FIRST_SEQUENCE, None
     for n, item in enumerate(items):
         text = item.read_text(encoding="utf-8")
         code, name = INDEX.search(text).group(1), TITLE.search(text).group(1)
@@ -85,9 +88,11 @@ def add_documents(dest: Path, count: int, seed: int = 0) -> int:
             body = re.sub(r"\d", lambda _m: rnd.choice("0123456789"), rnd.choice(bodies))
             body += f"\n\n公示对象：{names}（{rnd.choice(towns)}{village}）。\n"
             title = f"{name}（{year}年第{k}批）"
+            interprets = last if last and not policy and rnd.random() < 0.05 else None
             sequence += 1
+            last = f"{code}/{year}-{sequence:06d}"
             (folder / f"{year}-{k:04d}.md").write_text(
-                document_text(title, f"{code}/{year}-{sequence:06d}", formed, published, body, policy), encoding="utf-8")
+                document_text(title, last, formed, published, body, policy, interprets), encoding="utf-8")
     return sequence - FIRST_SEQUENCE
 
 

@@ -34,6 +34,14 @@ CASES = {
     "unknown_target.md": [
         f"{FOLDER}/unknown_target.md:5: 解读对象: 索引号“11530000MB0123456X/2024-00110”不是本目录中的任何一篇公开信息："
         "请照抄那篇公开信息文件开头的索引号。"],
+    # The document a 解读 names is refused for its own mistakes: they are said on its own file (all
+    # of them at once, its syntax error too), not again as "no such document" on the 解读.
+    "target_refused.md": [
+        f"{FOLDER}/target_refused.md:2: 标题: 值以英文引号开头时，引号会被当作括住整个值的符号，结束的引号后面不能再有文字："
+        "请改用中文引号“”（invoke fix --write 可自动修复）",
+        f"{FOLDER}/target_refused.md:5: 发布日期: 日期应写成 2024-07-01（格式 YYYY-MM-DD），实际为文本“2024年7月1日”"
+        "（invoke fix --write 可自动修复）"],
+    "interprets_refused_target.md": [],
     "repealed_without_date.md": [
         f"{FOLDER}/repealed_without_date.md:7: 失效日期: 有效性为失效或废止时必须写失效日期：文件失效或被废止的日期，YYYY-MM-DD"],
     "end_date_while_valid.md": [

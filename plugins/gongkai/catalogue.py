@@ -156,7 +156,7 @@ def _asked_by(problem: Problem, lines: dict) -> Problem:
 
 def parse_document(path: Path, shown: str, validator) -> tuple[Document | None, list[Problem]]:
     """One 公开信息 file on its own: syntax, the fields its item decides, then its schema."""
-    source = read_source(path, shown)
+    source = read_source(path, shown, recover=True)  # as items: one run names the other keys' problems too
     if source.meta is None:
         return None, source.problems
     meta, lines, item = source.meta, source.lines, item_of(shown)
@@ -167,7 +167,7 @@ def parse_document(path: Path, shown: str, validator) -> tuple[Document | None, 
     repeated = [Problem(shown, lines.get((key,)), key, f"“{key}”" + INHERITED_MESSAGE.format(
         item=item, extra=INHERITED_EXTRA.get(key, ""))) for key in meta if key in INHERITED]
     own = {k: v for k, v in meta.items() if k not in INHERITED}
-    problems = source.problems + repeated + [_asked_by(p, lines) for p in schema.check(validator, own, lines, shown)]
+    problems = source.problems + repeated + [_asked_by(p, lines) for p in schema.check(validator, own, lines, shown, source.unread)]
     document = Document(shown, own, source.body, lines, source.body_line, valid=not problems,
                         defaults=schema.defaults(validator.schema), item_source=item)
     return document, problems
@@ -339,9 +339,10 @@ def cross_check(catalogue: Catalogue, boundary: Boundary, registries_ok: bool = 
     for document in catalogue.documents + catalogue.rejected_documents:
         if registries_ok:
             problems += check_publisher(document, catalogue)
+    targets = Targets(catalogue)
     for document in catalogue.documents:
         problems += check_document_dates(document) + check_attachments(document, boundary)
-        problems += check_references(document, catalogue)
+        problems += check_references(document, targets)
     problems += check_unique(catalogue.items + catalogue.documents + textual)
     return _dedupe(problems)
 
@@ -373,9 +374,29 @@ def _ratio(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b).ratio()
 
 
-def check_references(document: Document, catalogue: Catalogue) -> list[Problem]:
+class Targets:
+    """The documents a 解读对象 or 替代文件 may name, by 索引号, looked up at once (a body's thousands
+    of 政策解读 each scanned every document: quadratic at 50,000). `rejected`: the 索引号 of documents
+    refused for problems of their own."""
+
+    def __init__(self, catalogue: Catalogue):
+        self.valid: dict = {}
+        for document in catalogue.documents:
+            self.valid.setdefault(document.index_no, document)  # the first, as Catalogue.document
+        self.rejected = {d.meta.get("索引号") for d in catalogue.rejected_documents}
+        self.documents = catalogue.documents
+        self._public: list | None = None
+
+    def public(self) -> list[str]:
+        """The 索引号 a did-you-mean may suggest: never an 内部 one."""
+        if self._public is None:
+            self._public = [d.index_no for d in self.documents if d.own_public]
+        return self._public
+
+
+def check_references(document: Document, targets: Targets) -> list[Problem]:
     """解读对象 and 替代文件 name another 公开信息 of this catalogue (by 索引号), with a did-you-mean."""
-    problems, known = [], None
+    problems = []
     for key, what in REFERENCES.items():
         value = document.meta.get(key)
         if value is None:
@@ -384,9 +405,11 @@ def check_references(document: Document, catalogue: Catalogue) -> list[Problem]:
         if value == document.index_no:
             problems.append(Problem(document.source, line, key, f"{what}不能是这篇公开信息自己（{quote(value)}）"))
             continue
-        target = catalogue.document(value)
+        target = targets.valid.get(value)
+        if target is None and value in targets.rejected:
+            continue  # it is there, refused for its own problems (reported): not "no such document" too
         if target is None:
-            known = known or [d.index_no for d in catalogue.documents if d.own_public]  # never suggest a 内部 one
+            known = targets.public()
             close = difflib.get_close_matches(value, known, n=2, cutoff=0.8)
             # 索引号 differ in a few digits: suggest one only when it is clearly the nearest
             unique = close and (len(close) == 1 or _ratio(value, close[0]) > _ratio(value, close[1]))
