@@ -6,8 +6,8 @@
   the last field when the body clearly starts there;
 - inside the front matter, and only when it does not load: tab indentation -> two spaces per tab,
   full-width spaces in indentation or after "key:", a full-width colon or a colon without its
-  space ("发布日期:2024-03-05") after a known key, a list
-  dash without its space ("-审核审批程序" -> "- 审核审批程序");
+  space ("发布日期:2024-03-05") after a known key (unless validation finds it ordinary text), a
+  list dash without its space ("-审核审批程序" -> "- 审核审批程序");
 - a value opened by an ASCII quote that goes on after the closing one (`"放管服"改革`, which YAML
   cannot read) -> Chinese quotes (`“放管服”改革`), only when the front matter does not load;
 - dates of the item and document schemas' date fields written 2024-3-5, 2024/3/5, 2024.3.5 or
@@ -36,14 +36,16 @@ from gongkai.frontmatter import (
     DASH_WITHOUT_SPACE,
     FENCE,
     FULLWIDTH_COLON_KEY,
-    FULLWIDTH_SPACE,
     LOOSE_DAY,
     NO_SPACE_AFTER_COLON,
     QUOTE_THEN_TEXT,
-    TAB_INDENT,
     Loader,
+    mend_dash,
     mend_fullwidth_colon,
+    mend_fullwidth_space,
+    mend_indent,
     mend_missing_space,
+    ordinary_colons,
 )
 
 # A line of three or more dash-like characters (ASCII, full-width, em/en dashes), spaces allowed.
@@ -212,13 +214,13 @@ def fix_lines(yaml_lines: list[str], first_line: int, keys: tuple[set, set], don
     """Only when the fields do not load, and never inside a block scalar (| or >)."""
     if _loads(yaml_lines):
         return yaml_lines
-    out, block_indent = [], None
+    out, block_indent, ordinary = [], None, ordinary_colons(yaml_lines)
     for number, line in enumerate(yaml_lines, start=first_line):
         indent = len(line) - len(line.lstrip(" "))
         if block_indent is not None and (not line.strip() or indent > block_indent):
             out.append(line)
             continue
-        fixed = _fix_line(line, keys)
+        fixed = _fix_line(line, keys, colons=number - first_line not in ordinary)
         if fixed != line:
             done.append(f"第 {number} 行：{_what(line, fixed)}")
         block_indent = len(fixed) - len(fixed.lstrip(" ")) if BLOCK_SCALAR_START.search(fixed) else None
@@ -226,20 +228,17 @@ def fix_lines(yaml_lines: list[str], first_line: int, keys: tuple[set, set], don
     return out
 
 
-def _fix_line(line: str, keys: tuple[set, set]) -> str:
-    if TAB_INDENT.match(line) or re.match(r"^[ \t]*\u3000", line):
-        lead = re.match(r"^[ \t\u3000]*", line).group(0)
-        line = lead.replace("\t", "  ").replace("\u3000", "  ") + line[len(lead):]
+def _fix_line(line: str, keys: tuple[set, set], colons: bool = True) -> str:
+    """The line's mechanical repairs (gongkai.frontmatter's mends); a colon only after a known key,
+    and not where validation found it ordinary text (`colons` False: ordinary_colons)."""
+    line = mend_indent(line)
     colon = FULLWIDTH_COLON_KEY.match(line)
-    if colon and _known(line, colon.group(1), keys):
+    if colons and colon and _known(line, colon.group(1), keys):
         line = mend_fullwidth_colon(line)
     spaceless = NO_SPACE_AFTER_COLON.match(line)
-    if spaceless and _known(line, spaceless.group(1), keys):
+    if colons and spaceless and _known(line, spaceless.group(1), keys):
         line = mend_missing_space(line)
-    if FULLWIDTH_SPACE.search(line):
-        line = re.sub(r"^([^#]*?):\u3000+", r"\1: ", line, count=1)
-    if DASH_WITHOUT_SPACE.match(line):
-        line = re.sub(r"^([ \t]*)-", r"\1- ", line, count=1)
+    line = mend_dash(mend_fullwidth_space(line))
     quoted = QUOTE_THEN_TEXT.match(line)
     if quoted and quoted["lead"].strip():  # a key or a dash before it: never a continuation line
         inner = f"“{quoted['dq']}”" if quoted["dq"] is not None else f"‘{quoted['sq']}’"

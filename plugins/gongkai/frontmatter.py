@@ -33,8 +33,8 @@ Loader.yaml_implicit_resolvers = {
 
 FENCE = re.compile(r"^---[ \t]*$")
 FULLWIDTH_COLON_KEY = re.compile(r"^[ \t]*(?:-[ \t]+)?([^\s:：#'\"\-][^:：\s]{0,15})[ \t\u3000]*：")
-# `发布日期:2024-03-05`: no space after the colon, so YAML reads the line as one text. Not before
-# "/" or ":" (a web address, a time written 12:30 is not at a line's start anyway).
+# `发布日期:2024-03-05`: no space after the colon, so YAML reads the line as one text (not when "/"
+# or ":" follows: a web address).
 NO_SPACE_AFTER_COLON = re.compile(r"^[ \t]*(?:-[ \t]+)?([^\s:：#'\"\-\[{][^:：\s]{0,15}):(?=[^\s:/])")
 FULLWIDTH_SPACE = re.compile(r"^[ \t]*\u3000|^[^#]*?:\u3000")
 TAB_INDENT = re.compile(r"^ *\t")
@@ -299,12 +299,21 @@ def _owners(yaml_lines: list[str]) -> list[str]:
 
 
 def _suspicious_lines(yaml_lines, first_line, display) -> list[Problem]:
-    """Lines with a tab indent, a full-width colon after a key, or a full-width space.
+    """Lines with a tab indent, a full-width colon after a key, a colon without its space, a
+    full-width space or a dash without its space.
 
     Only consulted once YAML has failed (or produced no mapping), and block scalars (| and >)
-    are skipped, so a full-width colon inside ordinary text is never blamed.
+    are skipped, so a full-width colon inside ordinary text is never blamed; nor is one (or a
+    colon without its space) elsewhere that does not change how the fields read (ordinary_colons).
     """
-    found, block_indent, owners = [], None, _owners(yaml_lines)
+    found, owners = _candidates(yaml_lines), _owners(yaml_lines)
+    ordinary = ordinary_colons(yaml_lines, found)
+    return [Problem(display, index + first_line, owners[index], hint) for index, hint in found if index not in ordinary]
+
+
+def _candidates(yaml_lines: list[str]) -> list[tuple[int, str]]:
+    """(index, hint) of every line _line_hint finds fault with, outside block scalars."""
+    found, block_indent = [], None
     for index, text in enumerate(yaml_lines):
         indent = len(text) - len(text.lstrip(" "))
         if block_indent is not None and (not text.strip() or indent > block_indent):
@@ -313,26 +322,34 @@ def _suspicious_lines(yaml_lines, first_line, display) -> list[Problem]:
         hint = _line_hint(text)
         if hint:
             found.append((index, hint))
-    found = _colons_that_matter(yaml_lines, found)
-    return [Problem(display, index + first_line, owners[index], hint) for index, hint in found]
+    return found
 
 
-def _colons_that_matter(yaml_lines: list[str], found: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """A colon without its space, or a full-width one, can be ordinary text ("- 申请条件：…",
-    "- 电话:0871-1234"). Such a line is blamed only if mending it (what `invoke fix` does) changes
-    how the fields read, the other such lines mended too: else the YAML error names the real
-    mistake (a quote, say)."""
-    doubtful = [index for index, hint in found if hint in MENDS]
-    if not doubtful:
-        return found
+def ordinary_colons(yaml_lines: list[str], found: list[tuple[int, str]] | None = None) -> set[int]:
+    """The lines whose full-width colon, or colon without its space, is ordinary text ("- 申请条件：…",
+    "- 电话:0871-1234"), not a key's ": " mistyped: mending it (what `invoke fix` does), with
+    every other faulty line mended too, does not change how the fields read. Neither validate
+    blames them nor fix touches them; the YAML error then names the real mistake (a quote, say)."""
+    found = _candidates(yaml_lines) if found is None else found
+    doubtful = [index for index, hint in found if hint in (HINT_FULLWIDTH_COLON, HINT_NO_SPACE)]
     if len(doubtful) > MAX_DOUBTFUL:  # each is a parse of the whole fields: a hostile file is not parsed 40,000 times
-        return [(index, hint) for index, hint in found if hint not in MENDS]
+        return set(doubtful)
+    if not doubtful:
+        return set()
     mended = list(yaml_lines)
-    for index, hint in found:
-        mended[index] = MENDS[hint](yaml_lines[index]) if hint in MENDS else mended[index]
+    for index, _hint in found:
+        mended[index] = mend_line(yaml_lines[index])
     outcome = _outcome(mended)
-    kept = {index for index in doubtful if _outcome(mended[:index] + [yaml_lines[index]] + mended[index + 1:]) != outcome}
-    return [(index, hint) for index, hint in found if hint not in MENDS or index in kept]
+    return {index for index in doubtful if _outcome(mended[:index] + [yaml_lines[index]] + mended[index + 1:]) == outcome}
+
+
+MAX_DOUBTFUL = 60  # more than any item has fields: past it, none is blamed and the YAML error is reported
+
+
+def mend_indent(text: str) -> str:
+    """Tabs and full-width spaces in the indentation -> two spaces each."""
+    lead = re.match(r"^[ \t\u3000]*", text).group(0)
+    return lead.replace("\t", "  ").replace("\u3000", "  ") + text[len(lead):]
 
 
 def mend_fullwidth_colon(text: str) -> str:
@@ -349,8 +366,21 @@ def mend_missing_space(text: str) -> str:
     return text[: match.end()] + " " + text[match.end():] if match else text
 
 
-MENDS = {HINT_FULLWIDTH_COLON: mend_fullwidth_colon, HINT_NO_SPACE: mend_missing_space}
-MAX_DOUBTFUL = 60  # more than any item has fields: past it, the YAML error itself is reported
+def mend_fullwidth_space(text: str) -> str:
+    """`key:\u3000value` -> `key: value`."""
+    return re.sub(r"^([^#]*?):\u3000+", r"\1: ", text, count=1) if FULLWIDTH_SPACE.search(text) else text
+
+
+def mend_dash(text: str) -> str:
+    """`-审核审批程序` -> `- 审核审批程序` (DASH_WITHOUT_SPACE)."""
+    return re.sub(r"^([ \t]*)-", r"\1- ", text, count=1) if DASH_WITHOUT_SPACE.match(text) else text
+
+
+def mend_line(text: str) -> str:
+    """Every mechanical repair of one line (tools/fixer.py makes them where the key is known)."""
+    for mend in (mend_indent, mend_fullwidth_colon, mend_missing_space, mend_fullwidth_space, mend_dash):
+        text = mend(text)
+    return text
 
 
 def _outcome(yaml_lines: list[str]):
