@@ -107,6 +107,24 @@ def test_a_misplaced_document_is_told_where_it_belongs(validated, place):
     assert [line for line in validated if line.startswith(f"content/items/{place}:")] == [MISPLACED[place]]
 
 
+def test_a_reference_never_suggests_its_own_file_and_a_list_for_an_index_is_reported(tmp_path):
+    """Alone in its folder, unknown_target.md's nearest 索引号 is its own: never suggested. A
+    document whose 索引号 is a list is refused with its message (a set of the refused ones' 索引号
+    crashed on it: unhashable list)."""
+    root = make_mini_project(tmp_path / "project")
+    folder = root / "content/items/社会救助/低保名单"
+    folder.mkdir()
+    for name in ("unknown_target.md", "index_as_list.md"):
+        shutil.copy2(EXAMPLES / "documents" / name, folder / name)
+    done = run_invoke(root, "validate")
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stdout.splitlines() == [
+        f"{FOLDER}/index_as_list.md:3: 索引号: 应为文本，实际写成了列表",
+        f"{FOLDER}/unknown_target.md:5: 解读对象: 索引号“11530000MB0123456X/2024-00110”不是本目录中的任何一篇公开信息："
+        "请照抄那篇公开信息文件开头的索引号。",
+        "共发现 2 个问题，涉及 2 个文件。请逐条修改后再运行 invoke validate。"]
+
+
 def test_the_item_names_its_duplicate_too_and_nothing_else_is_reported(validated):
     reported = {line.split(":", 1)[0] for line in validated if line.startswith("content/")}
     expected = {f"{FOLDER}/{n}" for n, lines in CASES.items() if lines} | {f"content/items/{p}" for p in MISPLACED} | {ITEM}

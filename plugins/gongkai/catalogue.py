@@ -383,7 +383,7 @@ class Targets:
         self.valid: dict = {}
         for document in catalogue.documents:
             self.valid.setdefault(document.index_no, document)  # the first, as Catalogue.document
-        self.rejected = {d.meta.get("索引号") for d in catalogue.rejected_documents}
+        self.rejected = {d.meta["索引号"] for d in catalogue.rejected_documents if isinstance(d.meta.get("索引号"), str)}
         self.documents = catalogue.documents
         self._public: list | None = None
 
@@ -410,7 +410,7 @@ def check_references(document: Document, targets: Targets) -> list[Problem]:
             continue  # it is there, refused for its own problems (reported): not "no such document" too
         if target is None:
             known = targets.public()
-            close = difflib.get_close_matches(value, known, n=2, cutoff=0.8)
+            close = [c for c in difflib.get_close_matches(value, known, n=3, cutoff=0.8) if c != document.index_no][:2]
             # 索引号 differ in a few digits: suggest one only when it is clearly the nearest
             unique = close and (len(close) == 1 or _ratio(value, close[0]) > _ratio(value, close[1]))
             hint = f"是不是“{close[0]}”？" if unique else "请照抄那篇公开信息文件开头的索引号。"
