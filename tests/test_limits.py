@@ -280,6 +280,19 @@ def test_a_file_of_colons_without_spaces_is_not_parsed_once_for_each(monkeypatch
     assert len(parses) == frontmatter.MAX_DOUBTFUL + 1  # at most: all mended, then each one not
 
 
+def test_mended_lines_are_never_handed_to_yaml_beyond_the_nesting_limit(monkeypatch):
+    """Judging a colon parses the fields with the faulty lines mended: "键：" lines indented ever
+    deeper read as one text, but mended ("键:") they nest one level each. The limit holds there too."""
+    from gongkai import frontmatter
+
+    written = ["公开内容:", *("  " * (n + 1) + f"键{n}：" for n in range(limits.MAX_YAML_DEPTH + 5))]
+    deep = [frontmatter.mend_fullwidth_colon(line) for line in written]
+    loaded = []
+    monkeypatch.setattr(frontmatter.yaml, "load", lambda *a, **k: loaded.append(1))
+    assert frontmatter._outcome(deep) == "refused" and loaded == []
+    assert frontmatter._outcome(deep[:3]) is type(None) and loaded == [1]  # within the limit: read
+
+
 def test_the_event_scan_lets_masked_numbers_and_ampersands_through():
     text = "关键词:\n  - A&B\n  - 138****5678\n  - \"*注\"\n"
     assert limits.yaml_structure(text, 2, "a.md") == []

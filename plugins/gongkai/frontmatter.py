@@ -384,9 +384,13 @@ def mend_line(text: str) -> str:
 
 
 def _outcome(yaml_lines: list[str]):
-    """How the fields read: the type loaded, or where and why YAML stops."""
+    """How the fields read: the type loaded, or where and why YAML stops. Mended lines are never
+    handed to YAML beyond what validation lets it read (mending "-a" lines can nest them deeply)."""
+    text = "\n".join(yaml_lines) + "\n"
+    if limits.yaml_structure(text, 1, ""):
+        return "refused"
     try:
-        return type(yaml.load("\n".join(yaml_lines) + "\n", Loader=Loader))
+        return type(yaml.load(text, Loader=Loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         return (mark.line if mark else None, exc.problem)
