@@ -110,12 +110,15 @@ def test_a_misplaced_document_is_told_where_it_belongs(validated, place):
 def test_a_reference_never_suggests_its_own_file_and_a_list_for_an_index_is_reported(tmp_path):
     """Alone in its folder, unknown_target.md's nearest 索引号 is its own: never suggested. A
     document whose 索引号 is a list is refused with its message (a set of the refused ones' 索引号
-    crashed on it: unhashable list)."""
+    crashed on it: unhashable list), and a 解读 naming one of its entries is not told it is unknown."""
     root = make_mini_project(tmp_path / "project")
     folder = root / "content/items/社会救助/低保名单"
     folder.mkdir()
     for name in ("unknown_target.md", "index_as_list.md"):
         shutil.copy2(EXAMPLES / "documents" / name, folder / name)
+    reading = (EXAMPLES / "documents/unknown_target.md").read_text(encoding="utf-8")
+    (folder / "reading.md").write_text(reading.replace("2024-00105", "2019-98765").replace("2024-00110", "2024-00131"),
+                                       encoding="utf-8")  # names the refused one: said there, not here
     done = run_invoke(root, "validate")
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     assert done.stdout.splitlines() == [

@@ -383,7 +383,10 @@ class Targets:
         self.valid: dict = {}
         for document in catalogue.documents:
             self.valid.setdefault(document.index_no, document)  # the first, as Catalogue.document
-        self.rejected = {d.meta["索引号"] for d in catalogue.rejected_documents if isinstance(d.meta.get("索引号"), str)}
+        self.rejected = set()
+        for document in catalogue.rejected_documents:  # 索引号 as written: text, or by mistake a list of texts
+            written = document.meta.get("索引号")
+            self.rejected |= {w for w in (written if isinstance(written, list) else [written]) if isinstance(w, str)}
         self.documents = catalogue.documents
         self._public: list | None = None
 
